@@ -1,0 +1,150 @@
+// The Store port. One interface, two adapters (SQLite, Postgres), one contract suite
+// (server/test/store.contract.ts) run against both. The store is the source of truth:
+// nothing another server node would need lives only in process memory.
+import type { Author, Control, HandoffPackage, Message, NoticeKind, Trigger } from '@baton/shared';
+
+/** Times cross this interface as ISO-8601 UTC strings; adapters store epoch milliseconds. */
+export type Iso = string;
+
+export interface SiteRecord {
+  id: string;
+  /** Public key the widget presents (`data-site`). */
+  key: string;
+  name: string;
+  /** Exact origins (`https://shop.example`) or port wildcards (`http://localhost:*`). */
+  allowedOrigins: string[];
+  /** Free-form site settings (appearance, copy, routing); validated by the layer that reads them. */
+  settings: Record<string, unknown>;
+  createdAt: Iso;
+}
+
+export interface AgentRecord {
+  id: string;
+  siteId: string;
+  email: string;
+  name: string;
+  role: 'agent' | 'admin';
+  passwordHash: string;
+  active: boolean;
+  createdAt: Iso;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the session token; the token itself is never stored. */
+  tokenHash: string;
+  agentId: string;
+  createdAt: Iso;
+  expiresAt: Iso;
+}
+
+export interface VisitorRecord {
+  id: string;
+  siteId: string;
+  createdAt: Iso;
+  lastSeenAt: Iso;
+}
+
+export interface ConversationRecord {
+  id: string;
+  siteId: string;
+  visitorId: string;
+  control: Control;
+  agentId: string | null;
+  agentName: string | null;
+  trigger: Trigger | null;
+  reason: string | null;
+  handoff: HandoffPackage | null;
+  queuedAt: Iso | null;
+  createdAt: Iso;
+  updatedAt: Iso;
+  closedAt: Iso | null;
+  lastSeq: number;
+}
+
+export interface NewMessage {
+  id: string;
+  conversationId: string;
+  clientId: string;
+  author: Author;
+  body: string;
+  notice?: NoticeKind;
+  quickReplies?: string[];
+  now: Iso;
+}
+
+/** Compare-and-set guard: the update applies only if the row still matches. */
+export interface ConversationGuard {
+  control: Control | Control[];
+  /** When given, the conversation's agentId must equal it (null = no agent). */
+  agentId?: string | null;
+}
+
+export type ConversationPatch = Partial<
+  Pick<ConversationRecord, 'control' | 'agentId' | 'agentName' | 'trigger' | 'reason' | 'handoff' | 'queuedAt' | 'closedAt'>
+> & { updatedAt: Iso };
+
+/** An append-only log of what happened and why: transitions, bot decisions, routing. */
+export interface ConversationEventRecord {
+  id: number;
+  conversationId: string;
+  type: string;
+  data: Record<string, unknown>;
+  at: Iso;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Runs fn in one database transaction; everything fn does through `tx` commits or rolls back together. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+
+  // sites
+  /** Insert or update by key (idempotent, safe when two nodes seed at once). */
+  upsertSite(site: Omit<SiteRecord, 'createdAt'> & { now: Iso }): Promise<SiteRecord>;
+  getSite(id: string): Promise<SiteRecord | null>;
+  getSiteByKey(key: string): Promise<SiteRecord | null>;
+
+  // agents and sessions
+  /** Insert or, when the email exists, leave it as it is and return it (idempotent seeding). */
+  ensureAgent(agent: Omit<AgentRecord, 'createdAt'> & { now: Iso }): Promise<AgentRecord>;
+  getAgent(id: string): Promise<AgentRecord | null>;
+  getAgentByEmail(email: string): Promise<AgentRecord | null>;
+  createSession(session: SessionRecord): Promise<void>;
+  /** The session if it exists and has not expired at `now`. */
+  getSession(tokenHash: string, now: Iso): Promise<SessionRecord | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  // visitors
+  /** Insert if missing, else bump lastSeenAt. */
+  touchVisitor(visitor: { id: string; siteId: string; now: Iso }): Promise<VisitorRecord>;
+
+  // conversations
+  /**
+   * The visitor's open (not closed) conversation, creating one with control `bot` if there is none.
+   * At most one open conversation per visitor, also under concurrent calls.
+   */
+  openConversation(input: { id: string; siteId: string; visitorId: string; now: Iso }): Promise<ConversationRecord>;
+  getConversation(id: string): Promise<ConversationRecord | null>;
+  /** The visitor's most recent conversation, open or closed. */
+  latestConversation(visitorId: string): Promise<ConversationRecord | null>;
+  /** Applies patch only if the guard still holds; null when it did not (someone else won). */
+  updateConversation(id: string, guard: ConversationGuard, patch: ConversationPatch): Promise<ConversationRecord | null>;
+  /** A site's conversations in these states, oldest queuedAt / createdAt first. */
+  listConversations(siteId: string, controls: Control[], limit?: number): Promise<ConversationRecord[]>;
+  /** 1-based position among the site's queued conversations by queuedAt; null when not queued. */
+  queuePosition(conversationId: string): Promise<number | null>;
+
+  // messages
+  /**
+   * Appends with the next seq. Idempotent on (conversationId, clientId): a retry returns the
+   * stored message with created=false and does not consume a seq.
+   */
+  appendMessage(message: NewMessage): Promise<{ message: Message; created: boolean }>;
+  /** Messages with seq > afterSeq, ascending, at most limit. */
+  listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]>;
+
+  // event log
+  recordEvent(event: Omit<ConversationEventRecord, 'id'>): Promise<void>;
+  listEvents(conversationId: string, type?: string): Promise<ConversationEventRecord[]>;
+}

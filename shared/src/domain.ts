@@ -1,0 +1,124 @@
+// Domain types shared by the server, the widget and the console.
+// Every type is inferred from a zod schema so the wire format and the types cannot drift.
+import { z } from 'zod';
+
+/** Limits that the server enforces and the clients respect. */
+export const LIMITS = {
+  messageBodyMax: 4000,
+  clientIdMax: 64,
+  nameMax: 120,
+  /** Socket.IO maxHttpBufferSize: a payload larger than this is dropped by the transport. */
+  maxPayloadBytes: 64 * 1024,
+  resumeBatchMax: 500,
+} as const;
+
+/** Who owns a conversation right now. Exactly one at any time; only the owner speaks. */
+export const Control = z.enum(['bot', 'queued', 'agent', 'closed']);
+export type Control = z.infer<typeof Control>;
+
+export const Trigger = z.enum([
+  'accuracy_risk',
+  'emotional_urgency',
+  'workflow_failure',
+  'high_value_intent',
+  'visitor_request',
+]);
+export type Trigger = z.infer<typeof Trigger>;
+
+export const AuthorKind = z.enum(['visitor', 'bot', 'agent', 'system']);
+export type AuthorKind = z.infer<typeof AuthorKind>;
+
+export const Author = z.object({
+  kind: AuthorKind,
+  /** Agent id for agent messages; absent otherwise. */
+  id: z.string().optional(),
+  /** Display name: the agent's name, the bot's name; absent for visitors and system. */
+  name: z.string().optional(),
+});
+export type Author = z.infer<typeof Author>;
+
+/** What a system notice is about, so clients can style or translate it. */
+export const NoticeKind = z.enum(['queued', 'agent_joined', 'handed_back', 'resolved', 'reply_later', 'requeued']);
+export type NoticeKind = z.infer<typeof NoticeKind>;
+
+export const Message = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  /** Per-conversation sequence number, strictly increasing from 1 without gaps. */
+  seq: z.number().int().positive(),
+  /** The sender's idempotency key: a retry with the same clientId is stored once. */
+  clientId: z.string(),
+  author: Author,
+  /** Markdown. Clients render it with marked and sanitize it with DOMPurify. */
+  body: z.string(),
+  /** For system messages: what the notice is about. */
+  notice: NoticeKind.optional(),
+  /** Options the bot offers (clarifying questions); clients show them as buttons. */
+  quickReplies: z.array(z.string()).optional(),
+  createdAt: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const HandoffStatus = z.enum(['resolved', 'blocked', 'urgent']);
+export type HandoffStatus = z.infer<typeof HandoffStatus>;
+
+export const AttemptedAction = z.object({
+  action: z.string(),
+  outcome: z.string(),
+});
+
+/** Seed step 3: the compact transfer package an agent reads instead of the transcript. */
+export const HandoffPackage = z.object({
+  intent: z.string(),
+  status: HandoffStatus,
+  trigger: Trigger,
+  /** Why the bot stopped, in one sentence. */
+  reason: z.string(),
+  /** What the rule saw: quotes, scores, counts. */
+  evidence: z.array(z.string()),
+  riskFlags: z.array(z.string()),
+  /** Only the details the site permits agents to see; masked values are already masked. */
+  customerDetails: z.record(z.string(), z.string()),
+  attempted: z.array(AttemptedAction),
+  summary: z.string(),
+});
+export type HandoffPackage = z.infer<typeof HandoffPackage>;
+
+export const AgentRef = z.object({ id: z.string(), name: z.string() });
+export type AgentRef = z.infer<typeof AgentRef>;
+
+/** What a visitor sees of their conversation's state. */
+export const VisitorConversation = z.object({
+  id: z.string(),
+  control: Control,
+  agent: z.object({ name: z.string() }).nullable(),
+  /** 1-based position in the queue while control is `queued`. */
+  queuePosition: z.number().int().positive().nullable(),
+  lastSeq: z.number().int().nonnegative(),
+});
+export type VisitorConversation = z.infer<typeof VisitorConversation>;
+
+/** What an agent sees of a conversation in the queue and in lists. */
+export const ConversationSummary = z.object({
+  id: z.string(),
+  siteId: z.string(),
+  visitorId: z.string(),
+  control: Control,
+  agent: AgentRef.nullable(),
+  handoff: HandoffPackage.nullable(),
+  queuedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastSeq: z.number().int().nonnegative(),
+  lastMessage: z.string().nullable(),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+export const Agent = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['agent', 'admin']),
+  siteId: z.string(),
+});
+export type Agent = z.infer<typeof Agent>;

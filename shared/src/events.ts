@@ -1,0 +1,147 @@
+// The wire contract: every Socket.IO event and REST body, as zod schemas.
+// Requests (client -> server) always end with an ack `{ ok: true, ... } | { ok: false, error }`.
+// docs/protocol.md documents each of these; keep the two in step.
+import { z } from 'zod';
+import { ackOf } from './errors.js';
+import {
+  Agent,
+  ConversationSummary,
+  LIMITS,
+  Message,
+  VisitorConversation,
+} from './domain.js';
+
+const ClientId = z.string().min(1).max(LIMITS.clientIdMax).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+const Body = z
+  .string()
+  .max(LIMITS.messageBodyMax, `at most ${LIMITS.messageBodyMax} characters`)
+  .refine((s) => s.trim().length > 0, 'must not be empty');
+const Id = z.string().min(1).max(64);
+const AfterSeq = z.number().int().nonnegative();
+
+export const NAMESPACES = { visitor: '/visitor', agent: '/agent' } as const;
+
+// ---------- visitor namespace ----------
+
+/** Sent in the Socket.IO handshake (`io(url + '/visitor', { auth })`). */
+export const VisitorAuth = z.object({
+  siteKey: z.string().min(1).max(64),
+  /** A token from an earlier `session:resume` ack; absent on a visitor's first visit. */
+  visitorToken: z.string().max(512).optional(),
+});
+export type VisitorAuth = z.infer<typeof VisitorAuth>;
+
+export const visitorRequests = {
+  'session:resume': {
+    request: z.object({
+      /** The conversation the client last showed, if any, and the last seq it has of it. */
+      conversationId: Id.optional(),
+      afterSeq: AfterSeq.optional(),
+    }),
+    ack: ackOf({
+      visitorToken: z.string(),
+      visitorId: z.string(),
+      conversation: VisitorConversation.nullable(),
+      messages: z.array(Message),
+    }),
+  },
+  'message:send': {
+    request: z.object({ clientId: ClientId, body: Body }),
+    ack: ackOf({ message: Message }),
+  },
+  'typing:set': {
+    request: z.object({ typing: z.boolean() }),
+    ack: ackOf({}),
+  },
+} as const;
+
+export const visitorEvents = {
+  'message:new': Message,
+  'conversation:updated': VisitorConversation,
+  typing: z.object({ conversationId: z.string(), name: z.string(), typing: z.boolean() }),
+} as const;
+
+// ---------- agent namespace ----------
+
+/** Sent in the handshake; the console may instead rely on the session cookie. */
+export const AgentAuth = z.object({ token: z.string().max(512).optional() });
+
+export const agentRequests = {
+  'queue:list': {
+    request: z.object({}),
+    ack: ackOf({ conversations: z.array(ConversationSummary) }),
+  },
+  'conversation:open': {
+    request: z.object({ conversationId: Id, afterSeq: AfterSeq.optional() }),
+    ack: ackOf({ conversation: ConversationSummary, messages: z.array(Message) }),
+  },
+  'conversation:claim': {
+    request: z.object({ conversationId: Id }),
+    ack: ackOf({ conversation: ConversationSummary }),
+  },
+  'message:send': {
+    request: z.object({ conversationId: Id, clientId: ClientId, body: Body }),
+    ack: ackOf({ message: Message }),
+  },
+  'conversation:handBack': {
+    request: z.object({ conversationId: Id }),
+    ack: ackOf({ conversation: ConversationSummary }),
+  },
+  'conversation:resolve': {
+    request: z.object({ conversationId: Id }),
+    ack: ackOf({ conversation: ConversationSummary }),
+  },
+  'typing:set': {
+    request: z.object({ conversationId: Id, typing: z.boolean() }),
+    ack: ackOf({}),
+  },
+} as const;
+
+export const agentEvents = {
+  'conversation:updated': ConversationSummary,
+  'message:new': Message,
+  typing: z.object({ conversationId: z.string(), typing: z.boolean() }),
+} as const;
+
+// ---------- REST ----------
+
+export const LoginBody = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(256),
+});
+export const LoginResponse = ackOf({ agent: Agent, token: z.string() });
+export const MeResponse = ackOf({ agent: Agent });
+
+export const WidgetConfig = z.object({
+  siteKey: z.string(),
+  name: z.string(),
+  botName: z.string(),
+  greeting: z.string(),
+  color: z.string(),
+});
+export type WidgetConfig = z.infer<typeof WidgetConfig>;
+export const WidgetConfigResponse = ackOf({ config: WidgetConfig });
+
+// ---------- typed-events maps for Socket.IO generics ----------
+
+type RequestMap = Record<string, { request: z.ZodType; ack: z.ZodType }>;
+type EventMap = Record<string, z.ZodType>;
+
+export type RequestOf<M extends RequestMap, K extends keyof M> = z.infer<M[K]['request']>;
+export type AckOf<M extends RequestMap, K extends keyof M> = z.infer<M[K]['ack']>;
+
+/** Client -> server: `(payload, ack) => void` for every request. */
+export type ClientToServer<M extends RequestMap> = {
+  [K in keyof M]: (payload: z.infer<M[K]['request']>, ack: (res: z.infer<M[K]['ack']>) => void) => void;
+};
+/** Server -> client: `(payload) => void` for every event. */
+export type ServerToClient<M extends EventMap> = {
+  [K in keyof M]: (payload: z.infer<M[K]>) => void;
+};
+
+export type VisitorRequests = typeof visitorRequests;
+export type AgentRequests = typeof agentRequests;
+export type VisitorClientToServer = ClientToServer<VisitorRequests>;
+export type VisitorServerToClient = ServerToClient<typeof visitorEvents>;
+export type AgentClientToServer = ClientToServer<AgentRequests>;
+export type AgentServerToClient = ServerToClient<typeof agentEvents>;
