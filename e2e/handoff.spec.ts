@@ -1,0 +1,46 @@
+// [E2E1] The walking product: a visitor and an agent in two browser contexts, one handoff end to end.
+import { expect, test } from '@playwright/test';
+import { AgentConsole } from './pages/console.js';
+import { VisitorWidget } from './pages/widget.js';
+
+test('visitor asks for a person, agent takes over, both chat, agent resolves', async ({ browser }) => {
+  const visitorContext = await browser.newContext();
+  const agentContext = await browser.newContext();
+  const visitor = new VisitorWidget(await visitorContext.newPage());
+  const agent = new AgentConsole(await agentContext.newPage());
+
+  // The visitor chats with the bot first.
+  await visitor.goto();
+  await visitor.open();
+  await visitor.send('How long does shipping take?');
+  await expect(visitor.log.getByText(/automated/i).first()).toBeVisible();
+
+  // Then asks for a person and sees that they are queued, with a position.
+  await visitor.send('I want to talk to a real person please');
+  await visitor.expectInLog(/number 1|#1|position 1/i);
+
+  // The agent signs in and sees the conversation in the live queue.
+  await agent.signIn();
+  const card = agent.queueItem(/real person|visitor_request/i);
+  await expect(card).toBeVisible();
+  await card.click();
+  await agent.takeOver();
+
+  // The visitor sees the agent join by name.
+  await visitor.expectInLog(/Maria/);
+
+  // Agent replies; the visitor sees it.
+  await agent.reply('Hi, I am Maria. I can see your question about shipping.');
+  await visitor.expectInLog('I can see your question about shipping');
+
+  // Visitor replies; the agent sees it.
+  await visitor.send('Great, thanks Maria!');
+  await expect(agent.log).toContainText('Great, thanks Maria!');
+
+  // Agent resolves; the visitor sees it resolved.
+  await agent.resolve();
+  await visitor.expectInLog(/resolved/i);
+
+  await visitorContext.close();
+  await agentContext.close();
+});
