@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// `pnpm bench`: every benchmark in turn. Each prints a readable table and one JSON line.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const benches = [
+  { name: 'bot turn latency (signals + retrieval + policy, 1,000 articles)', file: 'server/scripts/bench-bot.ts', cmd: ['node', '--import', 'tsx', 'server/scripts/bench-bot.ts'] },
+  { name: 'widget size (gzipped)', file: 'widget/size.ts', cmd: ['pnpm', '--filter', '@baton/widget', 'size'] },
+];
+
+let failed = false;
+for (const b of benches) {
+  if (!existsSync(b.file)) continue;
+  console.log(`\n=== ${b.name}`);
+  const r = spawnSync(b.cmd[0], b.cmd.slice(1), { stdio: 'inherit' });
+  if (r.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
