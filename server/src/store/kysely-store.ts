@@ -1,0 +1,426 @@
+// One Store implementation for both dialects. The database decides every race that matters:
+// seq allocation (row lock on the conversation), claims (compare-and-set UPDATE), one open
+// conversation per visitor (partial unique index), idempotent retries (unique client id).
+import { BatonError, type Control, type HandoffPackage, type Message, type NoticeKind, type Trigger } from '@baton/shared';
+import { type Kysely, Migrator, type Selectable } from 'kysely';
+import { CodeMigrationProvider } from './migrations.js';
+import type { ConversationsTable, Database, MessagesTable } from './schema.js';
+import type {
+  AgentRecord,
+  ConversationEventRecord,
+  ConversationGuard,
+  ConversationPatch,
+  ConversationRecord,
+  NewMessage,
+  SessionRecord,
+  SiteRecord,
+  Store,
+  VisitorRecord,
+} from './types.js';
+
+const ms = (iso: string) => {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) throw new BatonError('bad_request', `Not an ISO time: ${iso}`);
+  return t;
+};
+const iso = (t: number) => new Date(Number(t)).toISOString();
+const isoOrNull = (t: number | null) => (t === null ? null : iso(t));
+
+/** True for a unique-constraint violation in either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string } | null;
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+function toConversation(row: Selectable<ConversationsTable>): ConversationRecord {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    control: row.control as Control,
+    agentId: row.agent_id,
+    agentName: row.agent_name,
+    trigger: row.trigger as Trigger | null,
+    reason: row.reason,
+    handoff: row.handoff ? (JSON.parse(row.handoff) as HandoffPackage) : null,
+    queuedAt: isoOrNull(row.queued_at),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    closedAt: isoOrNull(row.closed_at),
+    lastSeq: Number(row.last_seq),
+  };
+}
+
+function toMessage(row: Selectable<MessagesTable>): Message {
+  const author: Message['author'] = { kind: row.author_kind as Message['author']['kind'] };
+  if (row.author_id) author.id = row.author_id;
+  if (row.author_name) author.name = row.author_name;
+  const message: Message = {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: Number(row.seq),
+    clientId: row.client_id,
+    author,
+    body: row.body,
+    createdAt: iso(row.created_at),
+  };
+  if (row.notice) message.notice = row.notice as NoticeKind;
+  if (row.quick_replies) message.quickReplies = JSON.parse(row.quick_replies) as string[];
+  return message;
+}
+
+export class KyselyStore implements Store {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: 'sqlite' | 'postgres',
+    private readonly inTransaction = false,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: new CodeMigrationProvider(this.dialect) });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error || failed) {
+      throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.onClose();
+  }
+
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, true)));
+  }
+
+  // ---- sites ----
+
+  async upsertSite(site: Omit<SiteRecord, 'createdAt'> & { now: string }): Promise<SiteRecord> {
+    await this.db
+      .insertInto('sites')
+      .values({
+        id: site.id,
+        key: site.key,
+        name: site.name,
+        allowed_origins: JSON.stringify(site.allowedOrigins),
+        settings: JSON.stringify(site.settings),
+        created_at: ms(site.now),
+      })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          name: site.name,
+          allowed_origins: JSON.stringify(site.allowedOrigins),
+          settings: JSON.stringify(site.settings),
+        }),
+      )
+      .execute();
+    const stored = await this.getSiteByKey(site.key);
+    if (!stored) throw new Error(`site ${site.key} vanished after upsert`);
+    return stored;
+  }
+
+  private async siteWhere(column: 'id' | 'key', value: string): Promise<SiteRecord | null> {
+    const row = await this.db.selectFrom('sites').selectAll().where(column, '=', value).executeTakeFirst();
+    if (!row) return null;
+    return {
+      id: row.id,
+      key: row.key,
+      name: row.name,
+      allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+      settings: JSON.parse(row.settings) as Record<string, unknown>,
+      createdAt: iso(row.created_at),
+    };
+  }
+  getSite(id: string) {
+    return this.siteWhere('id', id);
+  }
+  getSiteByKey(key: string) {
+    return this.siteWhere('key', key);
+  }
+
+  // ---- agents and sessions ----
+
+  async ensureAgent(agent: Omit<AgentRecord, 'createdAt'> & { now: string }): Promise<AgentRecord> {
+    const email = agent.email.toLowerCase();
+    await this.db
+      .insertInto('agents')
+      .values({
+        id: agent.id,
+        site_id: agent.siteId,
+        email,
+        name: agent.name,
+        role: agent.role,
+        password_hash: agent.passwordHash,
+        active: agent.active ? 1 : 0,
+        created_at: ms(agent.now),
+      })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .execute();
+    const stored = await this.getAgentByEmail(email);
+    if (!stored) throw new Error(`agent ${email} vanished after insert`);
+    return stored;
+  }
+
+  private async agentWhere(column: 'id' | 'email', value: string): Promise<AgentRecord | null> {
+    const row = await this.db.selectFrom('agents').selectAll().where(column, '=', value).executeTakeFirst();
+    if (!row) return null;
+    return {
+      id: row.id,
+      siteId: row.site_id,
+      email: row.email,
+      name: row.name,
+      role: row.role as AgentRecord['role'],
+      passwordHash: row.password_hash,
+      active: Number(row.active) === 1,
+      createdAt: iso(row.created_at),
+    };
+  }
+  getAgent(id: string) {
+    return this.agentWhere('id', id);
+  }
+  getAgentByEmail(email: string) {
+    return this.agentWhere('email', email.toLowerCase());
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        token_hash: session.tokenHash,
+        agent_id: session.agentId,
+        created_at: ms(session.createdAt),
+        expires_at: ms(session.expiresAt),
+      })
+      .execute();
+  }
+
+  async getSession(tokenHash: string, now: string): Promise<SessionRecord | null> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .where('expires_at', '>', ms(now))
+      .executeTakeFirst();
+    if (!row) return null;
+    return { tokenHash: row.token_hash, agentId: row.agent_id, createdAt: iso(row.created_at), expiresAt: iso(row.expires_at) };
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  // ---- visitors ----
+
+  async touchVisitor(visitor: { id: string; siteId: string; now: string }): Promise<VisitorRecord> {
+    const now = ms(visitor.now);
+    await this.db
+      .insertInto('visitors')
+      .values({ id: visitor.id, site_id: visitor.siteId, created_at: now, last_seen_at: now })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen_at: now }))
+      .execute();
+    const row = await this.db.selectFrom('visitors').selectAll().where('id', '=', visitor.id).executeTakeFirstOrThrow();
+    return { id: row.id, siteId: row.site_id, createdAt: iso(row.created_at), lastSeenAt: iso(row.last_seen_at) };
+  }
+
+  // ---- conversations ----
+
+  private async openFor(visitorId: string): Promise<ConversationRecord | null> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('visitor_id', '=', visitorId)
+      .where('control', '<>', 'closed')
+      .executeTakeFirst();
+    return row ? toConversation(row) : null;
+  }
+
+  async openConversation(input: { id: string; siteId: string; visitorId: string; now: string }): Promise<ConversationRecord> {
+    const existing = await this.openFor(input.visitorId);
+    if (existing) return existing;
+    const now = ms(input.now);
+    try {
+      const row = await this.db
+        .insertInto('conversations')
+        .values({
+          id: input.id,
+          site_id: input.siteId,
+          visitor_id: input.visitorId,
+          control: 'bot',
+          created_at: now,
+          updated_at: now,
+          last_seq: 0,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toConversation(row);
+    } catch (error) {
+      // [ST3] someone opened one concurrently: theirs is the visitor's open conversation.
+      if (!isUniqueViolation(error) || this.inTransaction) throw error;
+      const winner = await this.openFor(input.visitorId);
+      if (!winner) throw error;
+      return winner;
+    }
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | null> {
+    const row = await this.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toConversation(row) : null;
+  }
+
+  async latestConversation(visitorId: string): Promise<ConversationRecord | null> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('visitor_id', '=', visitorId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toConversation(row) : null;
+  }
+
+  async updateConversation(id: string, guard: ConversationGuard, patch: ConversationPatch): Promise<ConversationRecord | null> {
+    const controls = Array.isArray(guard.control) ? guard.control : [guard.control];
+    const values: Partial<ConversationsTable> = { updated_at: ms(patch.updatedAt) };
+    if (patch.control !== undefined) values.control = patch.control;
+    if (patch.agentId !== undefined) values.agent_id = patch.agentId;
+    if (patch.agentName !== undefined) values.agent_name = patch.agentName;
+    if (patch.trigger !== undefined) values.trigger = patch.trigger;
+    if (patch.reason !== undefined) values.reason = patch.reason;
+    if (patch.handoff !== undefined) values.handoff = patch.handoff === null ? null : JSON.stringify(patch.handoff);
+    if (patch.queuedAt !== undefined) values.queued_at = patch.queuedAt === null ? null : ms(patch.queuedAt);
+    if (patch.closedAt !== undefined) values.closed_at = patch.closedAt === null ? null : ms(patch.closedAt);
+
+    let query = this.db.updateTable('conversations').set(values).where('id', '=', id).where('control', 'in', controls);
+    if (guard.agentId !== undefined) {
+      query = guard.agentId === null ? query.where('agent_id', 'is', null) : query.where('agent_id', '=', guard.agentId);
+    }
+    const row = await query.returningAll().executeTakeFirst();
+    return row ? toConversation(row) : null;
+  }
+
+  async listConversations(siteId: string, controls: Control[], limit = 200): Promise<ConversationRecord[]> {
+    if (controls.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('site_id', '=', siteId)
+      .where('control', 'in', controls)
+      .orderBy((eb) => eb.fn.coalesce('queued_at', 'created_at'), 'asc')
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map(toConversation);
+  }
+
+  async queuePosition(conversationId: string): Promise<number | null> {
+    const me = await this.db
+      .selectFrom('conversations')
+      .select(['site_id', 'control', 'queued_at'])
+      .where('id', '=', conversationId)
+      .executeTakeFirst();
+    if (!me || me.control !== 'queued' || me.queued_at === null) return null;
+    const queuedAt = Number(me.queued_at);
+    const ahead = await this.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('site_id', '=', me.site_id)
+      .where('control', '=', 'queued')
+      .where((eb) =>
+        eb.or([eb('queued_at', '<', queuedAt), eb.and([eb('queued_at', '=', queuedAt), eb('id', '<', conversationId)])]),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(ahead.n) + 1;
+  }
+
+  // ---- messages ----
+
+  private async messageByClientId(conversationId: string, clientId: string): Promise<Message | null> {
+    const row = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row ? toMessage(row) : null;
+  }
+
+  async appendMessage(message: NewMessage): Promise<{ message: Message; created: boolean }> {
+    try {
+      return await this.transaction(async (tx) => {
+        const self = tx as KyselyStore;
+        const existing = await self.messageByClientId(message.conversationId, message.clientId);
+        if (existing) return { message: existing, created: false };
+        // [ST1] the row lock taken by this UPDATE serializes concurrent appends: seq is gapless.
+        const bumped = await self.db
+          .updateTable('conversations')
+          .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: ms(message.now) }))
+          .where('id', '=', message.conversationId)
+          .returning('last_seq')
+          .executeTakeFirst();
+        if (!bumped) throw new BatonError('not_found', 'No such conversation.');
+        const row = await self.db
+          .insertInto('messages')
+          .values({
+            id: message.id,
+            conversation_id: message.conversationId,
+            seq: Number(bumped.last_seq),
+            client_id: message.clientId,
+            author_kind: message.author.kind,
+            author_id: message.author.id ?? null,
+            author_name: message.author.name ?? null,
+            body: message.body,
+            notice: message.notice ?? null,
+            quick_replies: message.quickReplies?.length ? JSON.stringify(message.quickReplies) : null,
+            created_at: ms(message.now),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { message: toMessage(row), created: true };
+      });
+    } catch (error) {
+      // [ST2] a concurrent retry with the same client id won: return what it stored.
+      if (!isUniqueViolation(error) || this.inTransaction) throw error;
+      const winner = await this.messageByClientId(message.conversationId, message.clientId);
+      if (!winner) throw error;
+      return { message: winner, created: false };
+    }
+  }
+
+  async listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map(toMessage);
+  }
+
+  // ---- event log ----
+
+  async recordEvent(event: Omit<ConversationEventRecord, 'id'>): Promise<void> {
+    await this.db
+      .insertInto('conversation_events')
+      .values({ conversation_id: event.conversationId, type: event.type, data: JSON.stringify(event.data), at: ms(event.at) })
+      .execute();
+  }
+
+  async listEvents(conversationId: string, type?: string): Promise<ConversationEventRecord[]> {
+    let query = this.db.selectFrom('conversation_events').selectAll().where('conversation_id', '=', conversationId);
+    if (type) query = query.where('type', '=', type);
+    const rows = await query.orderBy('id', 'asc').execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      conversationId: r.conversation_id,
+      type: r.type,
+      data: JSON.parse(r.data) as Record<string, unknown>,
+      at: iso(r.at),
+    }));
+  }
+}

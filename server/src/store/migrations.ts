@@ -1,0 +1,118 @@
+// Migrations as code, portable to SQLite and Postgres. Never edit a shipped migration: add one.
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+type Dialect = 'sqlite' | 'postgres';
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  // Epoch milliseconds need 64 bits in Postgres; SQLite's integer already is.
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  const serial = dialect === 'postgres' ? 'bigserial' : 'integer';
+  return {
+    '0001_foundation': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('sites')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('key', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('allowed_origins', 'text', (c) => c.notNull())
+          .addColumn('settings', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('agents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id'))
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('active', 'integer', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id'))
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('expires_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
+        await db.schema
+          .createTable('visitors')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id'))
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('last_seen_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('conversations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id'))
+          .addColumn('visitor_id', 'text', (c) => c.notNull().references('visitors.id'))
+          .addColumn('control', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text')
+          .addColumn('agent_name', 'text')
+          .addColumn('trigger', 'text')
+          .addColumn('reason', 'text')
+          .addColumn('handoff', 'text')
+          .addColumn('queued_at', ms)
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('updated_at', ms, (c) => c.notNull())
+          .addColumn('closed_at', ms)
+          .addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        // [ST3] at most one open conversation per visitor, decided by the database.
+        await db.schema
+          .createIndex('conversations_one_open_per_visitor')
+          .on('conversations')
+          .column('visitor_id')
+          .unique()
+          .where(sql.ref('control'), '<>', 'closed')
+          .execute();
+        await db.schema
+          .createIndex('conversations_site_control')
+          .on('conversations')
+          .columns(['site_id', 'control', 'queued_at'])
+          .execute();
+        await db.schema.createIndex('conversations_visitor').on('conversations').columns(['visitor_id', 'created_at']).execute();
+        await db.schema
+          .createTable('messages')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('client_id', 'text', (c) => c.notNull())
+          .addColumn('author_kind', 'text', (c) => c.notNull())
+          .addColumn('author_id', 'text')
+          .addColumn('author_name', 'text')
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('notice', 'text')
+          .addColumn('quick_replies', 'text')
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addUniqueConstraint('messages_conversation_seq', ['conversation_id', 'seq'])
+          .addUniqueConstraint('messages_conversation_client_id', ['conversation_id', 'client_id'])
+          .execute();
+        await db.schema
+          .createTable('conversation_events')
+          .addColumn('id', serial, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('conversation_events_conversation')
+          .on('conversation_events')
+          .columns(['conversation_id', 'id'])
+          .execute();
+      },
+    },
+  };
+}
+
+export class CodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.dialect);
+  }
+}

@@ -1,0 +1,85 @@
+// Kysely table types. Times are epoch milliseconds; JSON is stored as text in both dialects.
+import type { Generated } from 'kysely';
+
+export interface SitesTable {
+  id: string;
+  key: string;
+  name: string;
+  allowed_origins: string;
+  settings: string;
+  created_at: number;
+}
+
+export interface AgentsTable {
+  id: string;
+  site_id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  active: number;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  agent_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface VisitorsTable {
+  id: string;
+  site_id: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
+export interface ConversationsTable {
+  id: string;
+  site_id: string;
+  visitor_id: string;
+  control: string;
+  agent_id: string | null;
+  agent_name: string | null;
+  trigger: string | null;
+  reason: string | null;
+  handoff: string | null;
+  queued_at: number | null;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+  last_seq: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  client_id: string;
+  author_kind: string;
+  author_id: string | null;
+  author_name: string | null;
+  body: string;
+  notice: string | null;
+  quick_replies: string | null;
+  created_at: number;
+}
+
+export interface ConversationEventsTable {
+  id: Generated<number>;
+  conversation_id: string;
+  type: string;
+  data: string;
+  at: number;
+}
+
+export interface Database {
+  sites: SitesTable;
+  agents: AgentsTable;
+  sessions: SessionsTable;
+  visitors: VisitorsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  conversation_events: ConversationEventsTable;
+}
