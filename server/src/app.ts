@@ -1,0 +1,106 @@
+// createApp: the one composition root. main.ts and every test build the server through it,
+// with real dependencies.
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LIMITS, NAMESPACES } from '@baton/shared';
+import { Server } from 'socket.io';
+import type { BotProvider } from './bot/provider.js';
+import type { Logger } from './log.js';
+import { ConversationService, type Notifier } from './service/conversations.js';
+import type { SiteRecord, Store } from './store/types.js';
+import { type AgentNamespace, setupAgentNamespace } from './transport/agent-socket.js';
+import { createHttpApp } from './transport/http.js';
+import { Sessions } from './transport/sessions.js';
+import { setupVisitorNamespace, type VisitorNamespace } from './transport/visitor-socket.js';
+
+export const DEFAULT_STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../widget/dist');
+
+export interface AppDeps {
+  store: Store;
+  bots: (site: SiteRecord) => BotProvider;
+  secret: string;
+  logger: Logger;
+  clock?: () => Date;
+  newId?: (prefix: string) => string;
+  staticDir?: string;
+  secureCookies?: boolean;
+  botTimeoutMs?: number;
+}
+
+export interface App {
+  httpServer: HttpServer;
+  io: Server;
+  service: ConversationService;
+  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+}
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { nanoid } = await import('nanoid');
+  const clock = deps.clock ?? (() => new Date());
+  const newId = deps.newId ?? ((prefix: string) => `${prefix}_${nanoid(16)}`);
+  const sessions = new Sessions(deps.store, clock);
+  const http = createHttpApp({
+    store: deps.store,
+    sessions,
+    logger: deps.logger,
+    staticDir: deps.staticDir ?? DEFAULT_STATIC_DIR,
+    secureCookies: deps.secureCookies ?? false,
+  });
+  const httpServer = createServer(http);
+  const io = new Server(httpServer, {
+    maxHttpBufferSize: LIMITS.maxPayloadBytes,
+    // Visitors connect from customers' sites; each site's allowed origins are checked per namespace.
+    cors: { origin: true, credentials: false },
+    serveClient: false,
+  });
+  const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
+  const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
+
+  const notifier: Notifier = {
+    toVisitor: (visitorId: string, event: string, payload: unknown) => {
+      (visitors.to(`visitor:${visitorId}`).emit as (e: string, p: unknown) => void)(event, payload);
+    },
+    toWatchers: (conversationId: string, event: string, payload: unknown) => {
+      (agents.to(`conv:${conversationId}`).emit as (e: string, p: unknown) => void)(event, payload);
+    },
+    toSiteAgents: (siteId: string, event: string, payload: unknown) => {
+      (agents.to(`site:${siteId}`).emit as (e: string, p: unknown) => void)(event, payload);
+    },
+  } as Notifier;
+
+  const service = new ConversationService({
+    store: deps.store,
+    bots: deps.bots,
+    clock,
+    newId,
+    logger: deps.logger,
+    notifier,
+    ...(deps.botTimeoutMs ? { botTimeoutMs: deps.botTimeoutMs } : {}),
+  });
+  setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger });
+  setupAgentNamespace(agents, { sessions, service, logger: deps.logger });
+
+  return {
+    httpServer,
+    io,
+    service,
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolvePromise, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address() as AddressInfo;
+          const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+          resolvePromise({ port: address.port, url: `http://${shownHost}:${address.port}` });
+        });
+      });
+    },
+    async close() {
+      await new Promise<void>((r) => io.close(() => r()));
+      await service.idle();
+      if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+    },
+  };
+}

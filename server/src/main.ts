@@ -1,0 +1,73 @@
+// Starts Baton: config → store → demo seed → bots → createApp → listen. Stops gracefully.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.js';
+import { createBuiltinBot } from './bot/index.js';
+import type { BotProvider } from './bot/provider.js';
+import { ConfigError, loadConfig } from './config.js';
+import { DEMO, seedDemo } from './demo.js';
+import { createLogger } from './log.js';
+import { createStore } from './store/index.js';
+
+const SITES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../sites');
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const store = await createStore(config.databaseUrl, { dataDir: config.dataDir });
+  await store.migrate();
+  if (config.demo) {
+    const extraOrigins = config.publicUrl ? [new URL(config.publicUrl).origin] : [];
+    await seedDemo(store, { now: new Date().toISOString(), extraOrigins });
+  }
+
+  // One bot per site directory; sites without their own directory use the demo's.
+  const bots = new Map<string, BotProvider>();
+  const demoBot = await createBuiltinBot({ siteDir: resolve(SITES_DIR, 'demo') });
+  const app = await createApp({
+    store,
+    secret: config.secret,
+    logger,
+    bots: (site) => bots.get(site.key) ?? demoBot,
+    secureCookies: config.publicUrl?.startsWith('https://') ?? false,
+  });
+  const { url } = await app.listen(config.port, config.host);
+
+  const lines = [
+    `Baton is running at ${url}`,
+    `  visitor demo page: ${url}/`,
+    `  agent console:     ${url}/console`,
+    `  database:          ${store.dialect}${config.databaseUrl ? '' : ` (${config.dataDir}/baton.sqlite)`}`,
+  ];
+  if (config.demo) lines.push(`  demo agent:        ${DEMO.agentEmail} / ${DEMO.agentPassword}`);
+  console.log(lines.join('\n'));
+  logger.info({ url, dialect: store.dialect, demo: config.demo }, 'listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close().catch((err) => logger.error({ err }, 'close failed'));
+    await store.close().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

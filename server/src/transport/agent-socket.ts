@@ -1,0 +1,70 @@
+// The agent namespace: a session (cookie or handshake token) is required; agents join their
+// site's room and the rooms of conversations they open.
+import { type AgentClientToServer, AgentAuth, type AgentServerToClient, agentRequests } from '@baton/shared';
+import { parse as parseCookie } from 'cookie';
+import type { Namespace, Socket } from 'socket.io';
+import type { Logger } from '../log.js';
+import type { ConversationService } from '../service/conversations.js';
+import type { AgentRecord } from '../store/types.js';
+import { registerRequests } from './requests.js';
+import { SESSION_COOKIE, type Sessions } from './sessions.js';
+
+interface AgentData {
+  agent: AgentRecord;
+}
+export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentData>;
+
+function refuse(code: string, message: string) {
+  const error = new Error(message) as Error & { data: { code: string; message: string } };
+  error.data = { code, message };
+  return error;
+}
+
+export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessions; service: ConversationService; logger: Logger }) {
+  const { sessions, service, logger } = deps;
+
+  nsp.use(async (socket, next) => {
+    try {
+      const auth = AgentAuth.safeParse(socket.handshake.auth ?? {});
+      const cookieHeader = socket.handshake.headers.cookie;
+      const token = (auth.success ? auth.data.token : undefined) ?? (cookieHeader ? parseCookie(cookieHeader)[SESSION_COOKIE] : undefined);
+      const agent = token ? await sessions.agentFor(token) : null;
+      if (!agent) return next(refuse('unauthorized', 'Sign in to use the console.'));
+      socket.data = { agent };
+      next();
+    } catch (error) {
+      logger.error({ err: error }, 'agent handshake failed');
+      next(refuse('internal', 'The console is temporarily unavailable.'));
+    }
+  });
+
+  nsp.on('connection', (socket: Socket) => {
+    const { agent } = socket.data as AgentData;
+    void socket.join(`site:${agent.siteId}`);
+    registerRequests(
+      socket,
+      agentRequests,
+      {
+        'queue:list': async () => ({ conversations: await service.queue(agent) }),
+        'conversation:open': async (p) => {
+          const opened = await service.open(agent, p);
+          await socket.join(`conv:${p.conversationId}`);
+          return opened;
+        },
+        'conversation:claim': async (p) => {
+          const conversation = await service.claim(agent, p.conversationId);
+          await socket.join(`conv:${p.conversationId}`);
+          return { conversation };
+        },
+        'message:send': async (p) => ({ message: await service.agentSend(agent, p) }),
+        'conversation:handBack': async (p) => ({ conversation: await service.handBack(agent, p.conversationId) }),
+        'conversation:resolve': async (p) => ({ conversation: await service.resolve(agent, p.conversationId) }),
+        'typing:set': async (p) => {
+          await service.agentTyping(agent, p);
+          return {};
+        },
+      },
+      logger,
+    );
+  });
+}

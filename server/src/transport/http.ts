@@ -1,0 +1,143 @@
+// REST routes and static files. Every error answers in the shared `{ ok: false, error }` shape.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatonError, HTTP_STATUS, LoginBody, type WidgetConfig } from '@baton/shared';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
+import { parse as parseCookie } from 'cookie';
+import type { Logger } from '../log.js';
+import type { AgentRecord, Store } from '../store/types.js';
+import { errorAck } from './requests.js';
+import { SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from './sessions.js';
+
+const publicAgent = (a: AgentRecord) => ({ id: a.id, email: a.email, name: a.name, role: a.role, siteId: a.siteId });
+
+function send(res: Response, logger: Logger, error: unknown, event: string) {
+  const ack = errorAck(error, logger, event);
+  res.status(HTTP_STATUS[ack.error.code]).json(ack);
+}
+
+/** Wraps an async route so a thrown error becomes an error response, never an unhandled rejection. */
+const route =
+  (logger: Logger, name: string, fn: (req: Request, res: Response) => Promise<void>): RequestHandler =>
+  (req, res) => {
+    fn(req, res).catch((error) => send(res, logger, error, name));
+  };
+
+function sessionToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7);
+  return req.headers.cookie ? parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined;
+}
+
+export function createHttpApp(deps: { store: Store; sessions: Sessions; logger: Logger; staticDir: string; secureCookies: boolean }): Express {
+  const { store, sessions, logger, staticDir } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '16kb' }));
+
+  api.post(
+    '/agent/login',
+    route(logger, 'login', async (req, res) => {
+      const body = LoginBody.safeParse(req.body ?? {});
+      if (!body.success) throw new BatonError('bad_request', 'An email and a password are required.');
+      const { agent, token } = await sessions.login(body.data.email, body.data.password);
+      res.cookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.secureCookies,
+        maxAge: SESSION_TTL_MS,
+        path: '/',
+      });
+      res.json({ ok: true, agent: publicAgent(agent), token });
+    }),
+  );
+
+  api.post(
+    '/agent/logout',
+    route(logger, 'logout', async (req, res) => {
+      const token = sessionToken(req);
+      if (token) await sessions.logout(token);
+      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      res.json({ ok: true });
+    }),
+  );
+
+  api.get(
+    '/agent/me',
+    route(logger, 'me', async (req, res) => {
+      const token = sessionToken(req);
+      const agent = token ? await sessions.agentFor(token) : null;
+      if (!agent) throw new BatonError('unauthorized', 'Not signed in.');
+      res.json({ ok: true, agent: publicAgent(agent) });
+    }),
+  );
+
+  api.get(
+    '/sites/:key/widget-config',
+    route(logger, 'widget-config', async (req, res) => {
+      const site = await store.getSiteByKey(String(req.params.key));
+      if (!site) throw new BatonError('not_found', 'No such site.');
+      const s = site.settings;
+      const text = (v: unknown, fallback: string) => (typeof v === 'string' && v ? v : fallback);
+      const config: WidgetConfig = {
+        siteKey: site.key,
+        name: site.name,
+        botName: text(s.botName, 'Assistant'),
+        greeting: text(s.greeting, `Hi! I'm the ${site.name} assistant. Ask me anything — a person from our team can take over at any time.`),
+        color: text(s.color, '#4f46e5'),
+      };
+      res.set('Access-Control-Allow-Origin', '*');
+      res.json({ ok: true, config });
+    }),
+  );
+
+  api.use((_req, res) => {
+    res.status(404).json({ ok: false, error: { code: 'not_found', message: 'No such endpoint.' } });
+  });
+  const apiErrors: ErrorRequestHandler = (error, _req, res, _next) => {
+    const e = error as { type?: string; status?: number };
+    if (e.type === 'entity.too.large') {
+      res.status(413).json({ ok: false, error: { code: 'payload_too_large', message: 'The request body is too large.' } });
+    } else if (e.type === 'entity.parse.failed' || e.status === 400) {
+      res.status(400).json({ ok: false, error: { code: 'bad_request', message: 'The request body is not valid JSON.' } });
+    } else {
+      send(res, logger, error, 'api');
+    }
+  };
+  api.use(apiErrors);
+  app.use('/api', api);
+
+  // The widget, the console and the demo page, built by `pnpm build` into widget/dist.
+  if (existsSync(staticDir)) {
+    app.use(
+      express.static(staticDir, {
+        index: false,
+        setHeaders(res, path) {
+          // The loader and chat bundle are loaded by other sites' pages (module scripts need CORS).
+          if (path.endsWith('.js') || path.endsWith('.css')) res.setHeader('Access-Control-Allow-Origin', '*');
+          res.setHeader('X-Content-Type-Options', 'nosniff');
+          res.setHeader('Cache-Control', /-[A-Za-z0-9_-]{8,}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      }),
+    );
+    const consoleIndex = join(staticDir, 'console', 'index.html');
+    app.get(['/console', '/console/{*rest}'], (_req, res) => {
+      res.sendFile(consoleIndex);
+    });
+    app.get('/', (_req, res) => {
+      res.sendFile(join(staticDir, 'index.html'));
+    });
+  } else {
+    app.get(['/', '/console'], (_req, res) => {
+      res.status(503).type('text').send('The widget and console are not built yet. Run `pnpm build` (or `pnpm start`, which builds first).');
+    });
+  }
+  return app;
+}

@@ -1,0 +1,78 @@
+// The visitor namespace: who may connect (site key, allowed origin, genuine token) and the
+// requests a visitor can make. Rooms: `visitor:<id>` holds every tab of one visitor.
+import { type VisitorClientToServer, VisitorAuth, type VisitorServerToClient, visitorRequests } from '@baton/shared';
+import type { Namespace, Socket } from 'socket.io';
+import { originAllowed, signVisitorToken, verifyVisitorToken } from '../auth/tokens.js';
+import type { Logger } from '../log.js';
+import type { ConversationService } from '../service/conversations.js';
+import type { Store } from '../store/types.js';
+import { registerRequests } from './requests.js';
+
+interface VisitorData {
+  siteId: string;
+  visitorId: string;
+  token: string;
+}
+export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient, Record<string, never>, VisitorData>;
+
+function refuse(code: string, message: string) {
+  const error = new Error(message) as Error & { data: { code: string; message: string } };
+  error.data = { code, message };
+  return error;
+}
+
+export function setupVisitorNamespace(
+  nsp: VisitorNamespace,
+  deps: { store: Store; service: ConversationService; secret: string; newId: (p: string) => string; logger: Logger },
+) {
+  const { store, service, secret, logger } = deps;
+
+  nsp.use(async (socket, next) => {
+    try {
+      const auth = VisitorAuth.safeParse(socket.handshake.auth);
+      if (!auth.success) return next(refuse('bad_request', 'A site key is required.'));
+      const site = await store.getSiteByKey(auth.data.siteKey);
+      if (!site) return next(refuse('not_found', 'No such site.'));
+      const origin = socket.handshake.headers.origin;
+      if (origin && !originAllowed(origin, site.allowedOrigins)) {
+        return next(refuse('origin_not_allowed', 'Chat is not enabled for this page.'));
+      }
+      let visitorId: string;
+      if (auth.data.visitorToken) {
+        const verified = verifyVisitorToken(secret, site.id, auth.data.visitorToken);
+        if (!verified) return next(refuse('unauthorized', 'The visitor token is not valid.'));
+        visitorId = verified;
+      } else {
+        visitorId = deps.newId('v');
+      }
+      socket.data = { siteId: site.id, visitorId, token: signVisitorToken(secret, site.id, visitorId) };
+      next();
+    } catch (error) {
+      logger.error({ err: error }, 'visitor handshake failed');
+      next(refuse('internal', 'Chat is temporarily unavailable.'));
+    }
+  });
+
+  nsp.on('connection', (socket: Socket) => {
+    const data = socket.data as VisitorData;
+    void socket.join(`visitor:${data.visitorId}`);
+    const ctx = { siteId: data.siteId, visitorId: data.visitorId };
+    registerRequests(
+      socket,
+      visitorRequests,
+      {
+        'session:resume': async (p) => ({
+          visitorToken: data.token,
+          visitorId: data.visitorId,
+          ...(await service.resume(ctx, p)),
+        }),
+        'message:send': async (p) => ({ message: await service.visitorSend(ctx, p) }),
+        'typing:set': async (p) => {
+          await service.visitorTyping(ctx, p.typing);
+          return {};
+        },
+      },
+      logger,
+    );
+  });
+}
