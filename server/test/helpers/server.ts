@@ -1,0 +1,109 @@
+// A real Baton server for integration tests: createApp with a real store, the built-in bot, a
+// real HTTP listener on 127.0.0.1, and real socket.io clients.
+import { resolve } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { type App, createApp } from '../../src/app.js';
+import { createBuiltinBot } from '../../src/bot/index.js';
+import type { BotProvider } from '../../src/bot/provider.js';
+import { DEMO, seedDemo } from '../../src/demo.js';
+import { createLogger } from '../../src/log.js';
+import type { Store } from '../../src/store/types.js';
+import type { StoreFactory } from './db.js';
+
+export const SECRET = 'integration-test-secret-0123456789abcdef';
+
+export interface TestServer {
+  app: App;
+  store: Store;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(factory: StoreFactory, options: { bot?: BotProvider; botTimeoutMs?: number } = {}): Promise<TestServer> {
+  const { store, cleanup } = await factory.create();
+  await seedDemo(store, { now: new Date().toISOString() });
+  const bot = options.bot ?? (await createBuiltinBot({ siteDir: resolve(import.meta.dirname, '../../sites/demo') }));
+  const app = await createApp({
+    store,
+    bots: () => bot,
+    secret: SECRET,
+    logger: createLogger('silent'),
+    ...(options.botTimeoutMs ? { botTimeoutMs: options.botTimeoutMs } : {}),
+  });
+  const { url } = await app.listen(0, '127.0.0.1');
+  const sockets: Socket[] = [];
+  openSockets.set(url, sockets);
+  return {
+    app,
+    store,
+    url,
+    async close() {
+      for (const s of sockets) s.disconnect();
+      await app.close();
+      await cleanup();
+    },
+  };
+}
+
+const openSockets = new Map<string, Socket[]>();
+
+export interface Connected {
+  socket: Socket;
+  /** Every event received, in order, for assertions on what a participant saw. */
+  received: { event: string; payload: any }[];
+}
+
+export function connect(url: string, namespace: '/visitor' | '/agent', auth: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Connected> {
+  const socket = io(url + namespace, { auth, transports: ['websocket'], extraHeaders: headers, reconnection: false, forceNew: true });
+  openSockets.get(url)?.push(socket);
+  const received: Connected['received'] = [];
+  socket.onAny((event, payload) => received.push({ event, payload }));
+  return new Promise((resolvePromise, reject) => {
+    socket.once('connect', () => resolvePromise({ socket, received }));
+    socket.once('connect_error', (error: Error & { data?: unknown }) => {
+      socket.disconnect();
+      reject(error);
+    });
+  });
+}
+
+/** Emits a request and resolves with its ack. */
+export function request<T = any>(socket: Socket, event: string, payload: unknown, timeoutMs = 5000): Promise<T> {
+  return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
+}
+
+/** Resolves with the first event (already received or future) matching the predicate. */
+export async function waitFor(c: Connected, event: string, predicate: (payload: any) => boolean = () => true, timeoutMs = 5000): Promise<any> {
+  const started = Date.now();
+  let index = 0;
+  while (Date.now() - started < timeoutMs) {
+    for (; index < c.received.length; index++) {
+      const r = c.received[index]!;
+      if (r.event === event && predicate(r.payload)) return r.payload;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${event}; received: ${c.received.map((r) => r.event).join(', ')}`);
+}
+
+export async function visitor(url: string, visitorToken?: string) {
+  const c = await connect(url, '/visitor', { siteKey: DEMO.siteKey, ...(visitorToken ? { visitorToken } : {}) });
+  const resumed = await request(c.socket, 'session:resume', {});
+  return { ...c, token: resumed.visitorToken as string, visitorId: resumed.visitorId as string, resumed };
+}
+
+export async function login(url: string, email: string = DEMO.agentEmail, password: string = DEMO.agentPassword) {
+  const res = await fetch(`${url}/api/agent/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  return { status: res.status, body: (await res.json()) as any, cookie: res.headers.get('set-cookie') };
+}
+
+export async function agent(url: string, email?: string, password?: string) {
+  const { body } = await login(url, email, password);
+  if (!body.ok) throw new Error(`login failed: ${JSON.stringify(body)}`);
+  const c = await connect(url, '/agent', { token: body.token });
+  return { ...c, token: body.token as string };
+}

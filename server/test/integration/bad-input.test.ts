@@ -1,0 +1,151 @@
+// Authorization at the door and bad input: every refusal has a stable code, the server stays
+// up, and nothing is half-written.
+import { io } from 'socket.io-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { signVisitorToken } from '../../src/auth/tokens.js';
+import { storeFactories } from '../helpers/db.js';
+import { agent, connect, login, request, SECRET, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
+
+const refusalCode = (p: Promise<unknown>) => p.then(() => 'connected', (e: { data?: { code?: string } }) => e.data?.code ?? String(e));
+
+describe.each(storeFactories)('doors and bad input on $name', (factory) => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startServer(factory);
+  });
+  afterEach(async () => server.close());
+
+  it('visitor handshakes: unknown site, disallowed origin, tampered or foreign token are refused', async () => {
+    expect(await refusalCode(connect(server.url, '/visitor', {}))).toBe('bad_request');
+    expect(await refusalCode(connect(server.url, '/visitor', { siteKey: 'nope' }))).toBe('not_found');
+    expect(await refusalCode(connect(server.url, '/visitor', { siteKey: 'demo' }, { Origin: 'https://evil.example' }))).toBe('origin_not_allowed');
+    expect(await refusalCode(connect(server.url, '/visitor', { siteKey: 'demo' }, { Origin: 'http://localhost:5173' }))).toBe('connected');
+
+    const v = await visitor(server.url);
+    const tampered = v.token.replace(/\.[^.]+\./, '.v_someone_else.');
+    expect(await refusalCode(connect(server.url, '/visitor', { siteKey: 'demo', visitorToken: tampered }))).toBe('unauthorized');
+    const otherSite = signVisitorToken('wrong-secret-wrong-secret-wrong-secret', 'site_demo', v.visitorId);
+    expect(await refusalCode(connect(server.url, '/visitor', { siteKey: 'demo', visitorToken: otherSite }))).toBe('unauthorized');
+    const forged = signVisitorToken(SECRET, 'site_other', v.visitorId);
+    expect(await refusalCode(connect(server.url, '/visitor', { siteKey: 'demo', visitorToken: forged }))).toBe('unauthorized');
+  });
+
+  it("a visitor token opens only that visitor's conversation", async () => {
+    const alice = await visitor(server.url);
+    const sent = await request(alice.socket, 'message:send', { clientId: 'a1', body: 'my secret order A-99999' });
+    const bob = await visitor(server.url);
+    const peek = await request(bob.socket, 'session:resume', { conversationId: sent.message.conversationId, afterSeq: 0 });
+    expect(peek).toMatchObject({ ok: true, conversation: null, messages: [] });
+    await request(alice.socket, 'message:send', { clientId: 'a2', body: 'more secrets' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(bob.received.filter((r) => r.event === 'message:new')).toEqual([]);
+  });
+
+  it('agents need a valid session; the same answer for an unknown email and a wrong password', async () => {
+    expect(await refusalCode(connect(server.url, '/agent', {}))).toBe('unauthorized');
+    expect(await refusalCode(connect(server.url, '/agent', { token: 'made-up' }))).toBe('unauthorized');
+    const wrong = await login(server.url, 'agent@demo.test', 'nope');
+    const unknown = await login(server.url, 'nobody@demo.test', 'nope');
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    const good = await login(server.url);
+    expect(good.cookie).toMatch(/baton_session=.*HttpOnly.*SameSite=Lax/i);
+    const me = await fetch(`${server.url}/api/agent/me`, { headers: { cookie: good.cookie!.split(';')[0]! } });
+    expect(await me.json()).toMatchObject({ ok: true, agent: { email: 'agent@demo.test', name: 'Maria' } });
+    const viaCookie = await connect(server.url, '/agent', {}, { cookie: good.cookie!.split(';')[0]! });
+    expect(viaCookie.socket.connected).toBe(true);
+    await fetch(`${server.url}/api/agent/logout`, { method: 'POST', headers: { authorization: `Bearer ${good.body.token}` } });
+    expect(await refusalCode(connect(server.url, '/agent', { token: good.body.token }))).toBe('unauthorized');
+    // A visitor token is not an agent session.
+    const v = await visitor(server.url);
+    expect(await refusalCode(connect(server.url, '/agent', { token: v.token }))).toBe('unauthorized');
+  });
+
+  it('REST rejects malformed bodies with stable codes', async () => {
+    const post = (body: string, type = 'application/json') =>
+      fetch(`${server.url}/api/agent/login`, { method: 'POST', headers: { 'content-type': type }, body });
+    let res = await post('{not json');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    res = await post(JSON.stringify({ email: 42 }));
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    res = await post(JSON.stringify({ email: 'a@b.test', password: 'x'.repeat(20_000) }));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'payload_too_large' } });
+    res = await fetch(`${server.url}/api/nothing-here`);
+    expect(res.status).toBe(404);
+    res = await fetch(`${server.url}/api/sites/nope/widget-config`);
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    res = await fetch(`${server.url}/api/sites/demo/widget-config`);
+    expect(await res.json()).toMatchObject({ ok: true, config: { siteKey: 'demo', name: 'Demo Shop' } });
+  });
+
+  it('bad socket payloads get error acks, write nothing, and the server keeps serving', async () => {
+    const v = await visitor(server.url);
+    const cases: [string, unknown][] = [
+      ['message:send', null],
+      ['message:send', 'hello'],
+      ['message:send', { clientId: 'ok1' }],
+      ['message:send', { clientId: 'ok2', body: 42 }],
+      ['message:send', { clientId: 'ok3', body: '   ' }],
+      ['message:send', { clientId: 'bad id with spaces', body: 'hi' }],
+      ['message:send', { clientId: 'ok4', body: 'x'.repeat(4001) }],
+      ['message:send', { clientId: 'ok5', body: { nested: { deeper: [1, 2, 3] } } }],
+      ['session:resume', { afterSeq: -1 }],
+      ['session:resume', { afterSeq: 'a lot' }],
+      ['typing:set', { typing: 'yes' }],
+    ];
+    for (const [event, payload] of cases) {
+      const ack = await request(v.socket, event, payload);
+      expect(ack, `${event} ${JSON.stringify(payload).slice(0, 40)}`).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    // No ack callback and unknown events: ignored, no crash.
+    v.socket.emit('message:send', { clientId: 'noack', body: 'no callback' });
+    v.socket.emit('no:such:event', { a: 1 });
+    v.socket.emit('message:send');
+    // Nothing half-written by the refused requests.
+    expect(await server.store.latestConversation(v.visitorId)).toSatisfy((c: any) => c === null || c.lastSeq <= 2);
+
+    const a = await agent(server.url);
+    const agentCases: [string, unknown][] = [
+      ['conversation:claim', {}],
+      ['conversation:claim', { conversationId: 'x'.repeat(65) }],
+      ['message:send', { conversationId: 'c', clientId: 'k', body: '' }],
+      ['conversation:open', { conversationId: 'c', afterSeq: 1.5 }],
+    ];
+    for (const [event, payload] of agentCases) {
+      expect(await request(a.socket, event, payload)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    expect(await request(a.socket, 'conversation:claim', { conversationId: 'c_missing' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    // The server still answers the same socket and new ones.
+    expect(await request(v.socket, 'message:send', { clientId: 'fine', body: 'still there?' })).toMatchObject({ ok: true });
+    const other = await visitor(server.url);
+    expect(other.resumed.ok).toBe(true);
+  });
+
+  it('a payload over the size limit drops only that socket; others keep working', async () => {
+    const bystander = await visitor(server.url);
+    const big = io(`${server.url}/visitor`, { auth: { siteKey: 'demo' }, transports: ['websocket'], reconnection: false, forceNew: true });
+    await new Promise((r) => big.once('connect', r));
+    const closed = new Promise((r) => big.once('disconnect', r));
+    big.emit('message:send', { clientId: 'huge', body: 'x'.repeat(200_000) }, () => {});
+    await closed;
+    const ack = await request(bystander.socket, 'message:send', { clientId: 'b1', body: 'Do you accept PayPal?' });
+    expect(ack.ok).toBe(true);
+    await waitFor(bystander, 'message:new', (m) => m.author.kind === 'bot');
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it("an agent cannot open or claim another site's conversation", async () => {
+    await server.store.upsertSite({ id: 'site_other', key: 'other', name: 'Other', allowedOrigins: ['*'], settings: {}, now: new Date().toISOString() });
+    const outsider = await connect(server.url, '/visitor', { siteKey: 'other' });
+    const sent = await request(outsider.socket, 'message:send', { clientId: 'o1', body: 'human please' });
+    const a = await agent(server.url);
+    expect(await request(a.socket, 'conversation:open', { conversationId: sent.message.conversationId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await request(a.socket, 'conversation:claim', { conversationId: sent.message.conversationId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const queue = await request(a.socket, 'queue:list', {});
+    expect(queue.conversations.map((c: any) => c.id)).not.toContain(sent.message.conversationId);
+  });
+});
