@@ -2,15 +2,7 @@
 // Every type is inferred from a zod schema so the wire format and the types cannot drift.
 import { z } from 'zod';
 
-/** Limits that the server enforces and the clients respect. */
-export const LIMITS = {
-  messageBodyMax: 4000,
-  clientIdMax: 64,
-  nameMax: 120,
-  /** Socket.IO maxHttpBufferSize: a payload larger than this is dropped by the transport. */
-  maxPayloadBytes: 64 * 1024,
-  resumeBatchMax: 500,
-} as const;
+export { LIMITS } from './limits.js';
 
 /** Who owns a conversation right now. Exactly one at any time; only the owner speaks. */
 export const Control = z.enum(['bot', 'queued', 'agent', 'closed']);

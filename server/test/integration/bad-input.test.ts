@@ -128,7 +128,7 @@ describe.each(storeFactories)('doors and bad input on $name', (factory) => {
   it('a payload over the size limit drops only that socket; others keep working', async () => {
     const bystander = await visitor(server.url);
     const big = io(`${server.url}/visitor`, { auth: { siteKey: 'demo' }, transports: ['websocket'], reconnection: false, forceNew: true });
-    await new Promise((r) => big.once('connect', r));
+    await new Promise<void>((r) => big.once('connect', () => r()));
     const closed = new Promise((r) => big.once('disconnect', r));
     big.emit('message:send', { clientId: 'huge', body: 'x'.repeat(200_000) }, () => {});
     await closed;
