@@ -17,7 +17,8 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
 
   // Then asks for a person and sees that they are queued, with a position.
   await visitor.send('I want to talk to a real person please');
-  await visitor.expectInLog(/number 1|#1|position 1/i);
+  await visitor.expectInLog(/next in line/i);
+  await expect(visitor.page.getByRole('status')).toContainText(/next in line/i);
 
   // The agent signs in and sees the conversation in the live queue.
   await agent.signIn();

@@ -1,0 +1,103 @@
+// One conversation: handoff package, transcript, the agent's controls and composer.
+import type { ConversationSummary } from '@baton/shared';
+import { useState } from 'preact/hooks';
+import { renderMarkdown } from '../ui/markdown.js';
+import { MessageList } from '../ui/MessageList.js';
+import { useStore } from '../ui/use-store.js';
+import type { AgentSocket } from './connection.js';
+import { Handoff } from './Handoff.js';
+import { addMessages, consoleStore, upsertConversations } from './store.js';
+
+const labels = { bot: 'Assistant', you: 'You', visitor: 'Visitor', sending: 'Sending…', notSent: 'Not sent' };
+let counter = 0;
+const clientId = () => `a_${Date.now().toString(36)}_${(counter++).toString(36)}`;
+
+export function Conversation({ conversation, socket }: { conversation: ConversationSummary; socket: AgentSocket }) {
+  const agent = useStore(consoleStore, (s) => s.agent);
+  const messages = useStore(consoleStore, (s) => s.messages[conversation.id] ?? []);
+  const typing = useStore(consoleStore, (s) => s.visitorTyping[conversation.id] ?? false);
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const mine = conversation.control === 'agent' && conversation.agent?.id === agent?.id;
+
+  async function act(event: 'conversation:claim' | 'conversation:handBack' | 'conversation:resolve') {
+    setError(null);
+    const ack = await socket.emitWithAck(event, { conversationId: conversation.id });
+    if (ack.ok) upsertConversations([ack.conversation]);
+    else setError(ack.error.message);
+  }
+
+  async function send(e: Event) {
+    e.preventDefault();
+    const body = draft.trim();
+    if (!body) return;
+    setError(null);
+    const ack = await socket.emitWithAck('message:send', { conversationId: conversation.id, clientId: clientId(), body });
+    if (ack.ok) {
+      addMessages(conversation.id, [ack.message]);
+      setDraft('');
+      socket.emit('typing:set', { conversationId: conversation.id, typing: false }, () => {});
+    } else setError(ack.error.message);
+  }
+
+  const who = conversation.agent ? conversation.agent.name : null;
+  return (
+    <section class="conversation" aria-label="Conversation">
+      <header class="conv-head">
+        <div>
+          <h2>Visitor {conversation.visitorId.slice(-6)}</h2>
+          <p class="muted">
+            {conversation.control === 'queued' && 'Waiting in the queue'}
+            {conversation.control === 'bot' && 'With the bot'}
+            {conversation.control === 'agent' && (mine ? 'You are in this conversation' : `With ${who}`)}
+            {conversation.control === 'closed' && 'Resolved'}
+          </p>
+        </div>
+        <div class="actions">
+          {(conversation.control === 'queued' || conversation.control === 'bot') && (
+            <button type="button" class="primary" onClick={() => act('conversation:claim')}>
+              Take over
+            </button>
+          )}
+          {mine && (
+            <button type="button" onClick={() => act('conversation:handBack')}>
+              Hand back to bot
+            </button>
+          )}
+          {(mine || conversation.control === 'queued') && (
+            <button type="button" onClick={() => act('conversation:resolve')}>
+              Resolve
+            </button>
+          )}
+        </div>
+      </header>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {conversation.handoff && <Handoff handoff={conversation.handoff} />}
+      <MessageList messages={messages} viewer="agent" render={renderMarkdown} labels={labels} label="Transcript" />
+      <p class="typing" aria-live="polite">{typing ? 'Visitor is typing…' : ''}</p>
+      <form class="composer" onSubmit={send}>
+        <textarea
+          aria-label="Reply"
+          placeholder={mine ? 'Reply to the visitor (Markdown)…' : 'Take over to reply'}
+          disabled={!mine}
+          value={draft}
+          rows={3}
+          onInput={(e) => {
+            setDraft((e.target as HTMLTextAreaElement).value);
+            socket.emit('typing:set', { conversationId: conversation.id, typing: true }, () => {});
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e);
+          }}
+        />
+        <button type="submit" class="primary" disabled={!mine || !draft.trim()}>
+          Send
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+// The console's socket: the session cookie authenticates it (same origin).
+import type { AgentClientToServer, AgentServerToClient } from '@baton/shared';
+import { io, type Socket } from 'socket.io-client';
+import { addMessages, consoleStore, upsertConversations } from './store.js';
+
+export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
+
+export function connectAgent(onUnauthorized: () => void): AgentSocket {
+  const socket: AgentSocket = io('/agent', { withCredentials: true });
+  socket.on('connect', async () => {
+    consoleStore.setState({ connection: 'online' });
+    const ack = await socket.emitWithAck('queue:list', {});
+    if (ack.ok) upsertConversations(ack.conversations);
+    const selected = consoleStore.getState().selectedId;
+    if (selected) {
+      const have = consoleStore.getState().messages[selected] ?? [];
+      const opened = await socket.emitWithAck('conversation:open', { conversationId: selected, afterSeq: have.at(-1)?.seq ?? 0 });
+      if (opened.ok) addMessages(selected, opened.messages);
+    }
+  });
+  socket.on('disconnect', () => consoleStore.setState({ connection: 'reconnecting' }));
+  socket.on('connect_error', (e: Error & { data?: { code?: string } }) => {
+    if (e.data?.code === 'unauthorized') {
+      socket.disconnect();
+      onUnauthorized();
+    } else consoleStore.setState({ connection: 'reconnecting' });
+  });
+  socket.on('conversation:updated', (c) => upsertConversations([c]));
+  socket.on('message:new', (m) => addMessages(m.conversationId, [m]));
+  socket.on('typing', (t) => consoleStore.setState((s) => ({ visitorTyping: { ...s.visitorTyping, [t.conversationId]: t.typing } })));
+  return socket;
+}

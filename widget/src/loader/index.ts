@@ -1,0 +1,99 @@
+// widget.js — the only thing a site owner's page loads up front. It draws the launcher at once
+// (fixed position: no layout shift), keeps a queue of `Baton(...)` calls made before the chat is
+// ready, and loads the chat bundle on first open or when the page is idle.
+// No framework, no socket, no markdown here: this file must stay tiny.
+
+type Call = [string, unknown[]];
+interface ChatApi {
+  open(): void;
+  close(): void;
+  toggle(): void;
+  on(event: string, cb: (payload?: unknown) => void): void;
+  setLocale(locale: string): void;
+}
+interface BatonStub {
+  (command: string, ...args: unknown[]): void;
+  q?: ArrayLike<unknown>[];
+}
+type BatonWindow = Window & { Baton?: BatonStub; __batonLoaded?: boolean };
+
+/** The only commands a page may call; anything else is ignored. */
+const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale']);
+
+(() => {
+  const w = window as BatonWindow;
+  const script = document.currentScript as HTMLScriptElement | null;
+  if (!script || w.__batonLoaded) return;
+  w.__batonLoaded = true;
+
+  const src = new URL(script.src, location.href);
+  const serverUrl = src.origin;
+  const siteKey = script.dataset.site ?? '';
+  const locale = script.dataset.locale ?? document.documentElement.lang ?? null;
+  const de = (locale ?? '').toLowerCase().startsWith('de');
+
+  // Calls made through the page's own stub before this script ran.
+  const pending: Call[] = Array.from(w.Baton?.q ?? [], (args) => [String(args[0]), Array.prototype.slice.call(args, 1)] as Call);
+  let api: ChatApi | null = null;
+
+  const host = document.createElement('div');
+  host.setAttribute('data-baton', '');
+  host.style.cssText = 'all:initial;position:fixed;z-index:2147483000;right:0;bottom:0;width:0;height:0;';
+  const root = host.attachShadow({ mode: 'open' });
+  const style = document.createElement('style');
+  style.textContent =
+    ':host{all:initial}' +
+    '.bt-launcher{all:unset;box-sizing:border-box;position:fixed;right:20px;bottom:20px;width:60px;height:60px;border-radius:50%;' +
+    'background:#4f46e5;color:#fff;display:grid;place-items:center;cursor:pointer;box-shadow:0 6px 24px rgba(0,0,0,.25);z-index:2147483000}' +
+    '.bt-launcher:focus-visible{outline:3px solid #f59e0b;outline-offset:3px}' +
+    '.bt-launcher[hidden]{display:none}' +
+    '.bt-badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;' +
+    'background:#dc2626;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}' +
+    '.bt-badge[hidden]{display:none}';
+  const launcher = document.createElement('button');
+  launcher.type = 'button';
+  launcher.className = 'bt-launcher';
+  launcher.setAttribute('aria-label', de ? 'Chat öffnen' : 'Open chat');
+  launcher.innerHTML =
+    '<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
+  root.append(style, launcher);
+
+  let loading: Promise<ChatApi> | null = null;
+  const load = (): Promise<ChatApi> => {
+    loading ??= import(/* @vite-ignore */ `${serverUrl}/chat.js`).then((m: { mount: (o: unknown) => ChatApi }) => {
+      api = m.mount({ root, launcher, serverUrl, siteKey, locale });
+      for (const [command, args] of pending.splice(0)) run(command, args);
+      return api;
+    });
+    return loading;
+  };
+
+  function run(command: string, args: unknown[]) {
+    if (!COMMANDS.has(command)) return;
+    if (!api) {
+      pending.push([command, args]);
+      if (command === 'open' || command === 'toggle') void load();
+      return;
+    }
+    const fn = api[command as keyof ChatApi] as (...a: unknown[]) => void;
+    fn.apply(api, args);
+  }
+
+  launcher.addEventListener('click', () => {
+    if (api) api.open();
+    else void load().then((a) => a.open());
+  });
+
+  const stub: BatonStub = (command: string, ...args: unknown[]) => run(command, args);
+  w.Baton = stub;
+
+  const attach = () => {
+    document.body.append(host);
+    const idle = (window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
+    if (idle) idle(() => void load(), { timeout: 5000 });
+    else setTimeout(() => void load(), 2000);
+    if (pending.some(([c]) => c === 'open' || c === 'toggle')) void load();
+  };
+  if (document.body) attach();
+  else document.addEventListener('DOMContentLoaded', attach, { once: true });
+})();

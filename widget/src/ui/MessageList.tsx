@@ -1,0 +1,77 @@
+// The transcript, shared by the visitor widget and the agent console: bot, agent, visitor and
+// system entries look different; the bot is labelled as automated.
+import type { Message } from '@baton/shared';
+import { useEffect, useRef } from 'preact/hooks';
+
+export interface ListedMessage extends Message {
+  /** Shown before the server acknowledged it (outbox). */
+  pending?: boolean;
+  failed?: string;
+}
+
+export interface MessageListProps {
+  messages: ListedMessage[];
+  /** Whose point of view: the visitor's own messages, or the agent's. */
+  viewer: 'visitor' | 'agent';
+  /** Markdown → sanitized HTML, or null while the renderer loads (text is shown as is). */
+  render: ((markdown: string) => string) | null;
+  labels: { bot: string; you: string; visitor: string; sending: string; notSent: string };
+  onQuickReply?: (text: string) => void;
+  label: string;
+}
+
+function Body({ text, render }: { text: string; render: MessageListProps['render'] }) {
+  if (!render) return <div class="bt-body bt-plain">{text}</div>;
+  return <div class="bt-body" dangerouslySetInnerHTML={{ __html: render(text) }} />;
+}
+
+export function MessageList({ messages, viewer, render, labels, onQuickReply, label }: MessageListProps) {
+  const end = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'end' });
+  }, [messages.length]);
+  const last = messages.at(-1);
+  return (
+    <ol class="bt-log" role="log" aria-live="polite" aria-label={label}>
+      {messages.map((m) => {
+        if (m.author.kind === 'system') {
+          return (
+            <li key={m.id} class="bt-msg bt-system" data-notice={m.notice}>
+              <Body text={m.body} render={render} />
+            </li>
+          );
+        }
+        const own = m.author.kind === viewer;
+        const who =
+          m.author.kind === 'bot'
+            ? `${m.author.name ?? labels.bot} · automated`
+            : m.author.kind === 'agent'
+              ? (m.author.name ?? 'Agent')
+              : own
+                ? labels.you
+                : labels.visitor;
+        return (
+          <li key={m.id} class={`bt-msg bt-${m.author.kind}${own ? ' bt-own' : ''}${m.pending ? ' bt-pending' : ''}`}>
+            <div class="bt-author">
+              {m.author.kind === 'agent' && <span class="bt-avatar" aria-hidden="true">{(m.author.name ?? 'A').slice(0, 1)}</span>}
+              {who}
+            </div>
+            <Body text={m.body} render={render} />
+            {m.pending && !m.failed && <div class="bt-meta">{labels.sending}</div>}
+            {m.failed && <div class="bt-meta bt-error">{labels.notSent}: {m.failed}</div>}
+            {onQuickReply && m === last && m.quickReplies && m.quickReplies.length > 0 && (
+              <div class="bt-quick" role="group" aria-label="Suggested replies">
+                {m.quickReplies.map((q) => (
+                  <button type="button" class="bt-chip" onClick={() => onQuickReply(q)}>
+                    {q}
+                  </button>
+                ))}
+              </div>
+            )}
+          </li>
+        );
+      })}
+      <li ref={end} class="bt-end" aria-hidden="true" />
+    </ol>
+  );
+}

@@ -1,0 +1,117 @@
+// The chat panel a visitor sees: header with live status, the transcript, the composer.
+import type { VisitorConversation } from '@baton/shared';
+import { LIMITS } from '@baton/shared/limits';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { MessageList } from '../ui/MessageList.js';
+import { useStore } from '../ui/use-store.js';
+import type { Connection } from './connection.js';
+import type { Strings } from './i18n.js';
+import { visibleMessages } from './messages.js';
+import type { VisitorStore } from './store.js';
+
+export interface ChatProps {
+  store: VisitorStore;
+  connection: Connection;
+  strings: Strings;
+  render: ((markdown: string) => string) | null;
+  onClose: () => void;
+}
+
+function statusLine(c: VisitorConversation | null, t: Strings): string {
+  if (!c) return t.withBot;
+  switch (c.control) {
+    case 'queued':
+      return !c.queuePosition || c.queuePosition <= 1 ? t.queuedFirst : t.queued(c.queuePosition);
+    case 'agent':
+      return t.withAgent(c.agent?.name ?? 'our team');
+    case 'closed':
+      return t.resolved;
+    default:
+      return t.withBot;
+  }
+}
+
+export function Chat({ store, connection, strings: t, render, onClose }: ChatProps) {
+  const messages = useStore(store, (s) => s.messages);
+  const outbox = useStore(store, (s) => s.outbox);
+  const conversation = useStore(store, (s) => s.conversation);
+  const state = useStore(store, (s) => s.connection);
+  const typing = useStore(store, (s) => s.agentTyping);
+  const config = useStore(store, (s) => s.config);
+  const [draft, setDraft] = useState('');
+  const input = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    input.current?.focus();
+  }, []);
+
+  const submit = (text: string) => {
+    const body = text.trim();
+    if (!body) return;
+    connection.send(body);
+    connection.typing(false);
+    setDraft('');
+    input.current?.focus();
+  };
+
+  const greeting = config?.greeting;
+  const shown = visibleMessages(messages, outbox);
+  return (
+    <section class="bt-panel" role="dialog" aria-modal="false" aria-label={config?.name ?? 'Chat'} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <header class="bt-header">
+        <div>
+          <h2 class="bt-title">{config?.name ?? 'Chat'}</h2>
+          <p class="bt-status" role="status" aria-live="polite">
+            {state === 'unavailable' ? t.unavailable : state === 'online' ? statusLine(conversation, t) : state === 'connecting' ? t.connecting : t.reconnecting}
+          </p>
+        </div>
+        <button type="button" class="bt-close" aria-label={t.closeChat} onClick={onClose}>
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" /></svg>
+        </button>
+      </header>
+      {greeting && shown.length === 0 && <p class="bt-greeting">{greeting}</p>}
+      <MessageList
+        messages={shown}
+        viewer="visitor"
+        render={render}
+        label={t.transcript}
+        labels={{ bot: config?.botName ?? t.bot, you: t.you, visitor: t.visitor, sending: t.sending, notSent: t.notSent }}
+        onQuickReply={conversation?.control === 'closed' ? undefined : submit}
+      />
+      <p class="bt-typing" aria-live="polite">{typing ? t.typing(typing) : ''}</p>
+      {state === 'unavailable' ? null : (
+        <form
+          class="bt-composer"
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit(draft);
+          }}
+        >
+          <textarea
+            ref={input}
+            class="bt-input"
+            aria-label={t.message}
+            placeholder={t.placeholder}
+            rows={1}
+            maxLength={LIMITS.messageBodyMax}
+            value={draft}
+            onInput={(e) => {
+              const value = (e.target as HTMLTextAreaElement).value;
+              setDraft(value);
+              connection.typing(value.length > 0);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+                e.preventDefault();
+                submit(draft);
+              }
+            }}
+          />
+          <button type="submit" class="bt-send" disabled={!draft.trim()}>
+            {t.send}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}

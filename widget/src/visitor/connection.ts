@@ -1,0 +1,114 @@
+// The visitor's live connection: resume after every (re)connect, flush the outbox, apply
+// server events to the store. Socket.IO reconnects with backoff on its own.
+import type { Message, VisitorClientToServer, VisitorServerToClient } from '@baton/shared';
+import { io, type Socket } from 'socket.io-client';
+import { lastSeq, newClientId } from './messages.js';
+import { markFailed, queueOutgoing, receiveMessages, setConversation, type VisitorStore } from './store.js';
+
+type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
+const ACK_TIMEOUT_MS = 10_000;
+/** Refusals that will not change by retrying: shown to the visitor, not resent. */
+const FINAL_CODES = new Set(['bad_request', 'conversation_closed', 'payload_too_large']);
+
+export interface Connection {
+  send(body: string): void;
+  typing(on: boolean): void;
+  close(): void;
+}
+
+export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: Message) => void): Connection {
+  const socket: VisitorSocket = io(`${serverUrl}/visitor`, {
+    auth: (cb) => {
+      const { siteKey, token } = store.getState();
+      cb(token ? { siteKey, visitorToken: token } : { siteKey });
+    },
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 10_000,
+  });
+  let flushing = false;
+
+  async function flush() {
+    if (flushing || !socket.connected) return;
+    flushing = true;
+    try {
+      for (const item of store.getState().outbox) {
+        if (item.failed || !socket.connected) continue;
+        try {
+          const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { clientId: item.clientId, body: item.body });
+          if (ack.ok) receiveMessages(store, [ack.message]);
+          else if (FINAL_CODES.has(ack.error.code)) markFailed(store, item.clientId, ack.error.message);
+          else break; // rate limited or a server fault: keep it, try again on the next flush
+        } catch {
+          break; // no ack in time: the connection is likely gone; resent after reconnect
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  socket.on('connect', async () => {
+    const { conversation, messages } = store.getState();
+    const conversationId = conversation?.id;
+    try {
+      const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('session:resume', {
+        ...(conversationId ? { conversationId, afterSeq: lastSeq(messages, conversationId) } : {}),
+      });
+      if (!ack.ok) return;
+      store.setState({ token: ack.visitorToken, connection: 'online', unavailableReason: null });
+      setConversation(store, ack.conversation);
+      receiveMessages(store, ack.messages);
+      await flush();
+    } catch {
+      // the resume ack timed out: socket.io will reconnect and we resume again
+    }
+  });
+
+  socket.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
+    const code = error.data?.code;
+    if (code === 'unauthorized') {
+      // Our token is not valid any more: start as a new visitor rather than lock the chat.
+      store.setState({ token: null, conversation: null });
+      socket.connect();
+    } else if (code === 'origin_not_allowed' || code === 'not_found' || code === 'bad_request') {
+      store.setState({ connection: 'unavailable', unavailableReason: error.data?.message ?? null });
+    } else {
+      store.setState((s) => ({ connection: s.connection === 'unavailable' ? s.connection : 'reconnecting' }));
+    }
+  });
+  socket.on('disconnect', () => store.setState((s) => ({ connection: s.connection === 'unavailable' ? s.connection : 'reconnecting' })));
+
+  socket.on('message:new', (m) => {
+    const known = store.getState().messages.some((e) => e.id === m.id);
+    receiveMessages(store, [m]);
+    if (!known) onMessage(m);
+  });
+  socket.on('conversation:updated', (c) => setConversation(store, c));
+  socket.on('typing', (t) => store.setState({ agentTyping: t.typing ? t.name : null }));
+
+  // The browser knows about a lost network long before a ping times out.
+  const offline = () => socket.disconnect();
+  const online = () => socket.connect();
+  window.addEventListener('offline', offline);
+  window.addEventListener('online', online);
+
+  let lastTyping = 0;
+  return {
+    send(body: string) {
+      queueOutgoing(store, { clientId: newClientId(), body, createdAt: new Date().toISOString() });
+      void flush();
+    },
+    typing(on: boolean) {
+      // Throttled: at most one "typing" every 2 s; "stopped" always goes out.
+      const now = Date.now();
+      if (on && now - lastTyping < 2000) return;
+      lastTyping = on ? now : 0;
+      if (socket.connected) socket.emit('typing:set', { typing: on }, () => {});
+    },
+    close() {
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', online);
+      socket.disconnect();
+    },
+  };
+}

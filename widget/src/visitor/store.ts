@@ -1,0 +1,105 @@
+// The visitor widget's state: one zustand/vanilla store. Actions are plain functions; the
+// connection calls them. Persisted per site (an explicit allowlist): token, conversation, outbox.
+import type { Message, VisitorConversation, WidgetConfig } from '@baton/shared';
+import { createStore } from 'zustand/vanilla';
+import { mergeMessages, type OutboxItem, settleOutbox } from './messages.js';
+
+export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'unavailable';
+
+export interface VisitorState {
+  siteKey: string;
+  open: boolean;
+  connection: ConnectionState;
+  unavailableReason: string | null;
+  config: WidgetConfig | null;
+  token: string | null;
+  conversation: VisitorConversation | null;
+  messages: Message[];
+  outbox: OutboxItem[];
+  agentTyping: string | null;
+  unread: number;
+}
+
+interface Persisted {
+  token: string | null;
+  conversationId: string | null;
+  outbox: OutboxItem[];
+}
+
+const storageKey = (siteKey: string) => `baton:${siteKey}`;
+
+function load(siteKey: string): Persisted {
+  try {
+    const raw = localStorage.getItem(storageKey(siteKey));
+    if (raw) {
+      const p = JSON.parse(raw) as Partial<Persisted>;
+      return { token: p.token ?? null, conversationId: p.conversationId ?? null, outbox: Array.isArray(p.outbox) ? p.outbox : [] };
+    }
+  } catch {
+    // storage blocked (private mode, sandboxed iframe): the chat still works for this page view
+  }
+  return { token: null, conversationId: null, outbox: [] };
+}
+
+export function createVisitorStore(siteKey: string) {
+  const persisted = load(siteKey);
+  const store = createStore<VisitorState>(() => ({
+    siteKey,
+    open: false,
+    connection: 'connecting',
+    unavailableReason: null,
+    config: null,
+    token: persisted.token,
+    conversation: persisted.conversationId
+      ? { id: persisted.conversationId, control: 'bot', agent: null, queuePosition: null, lastSeq: 0 }
+      : null,
+    messages: [],
+    outbox: persisted.outbox,
+    agentTyping: null,
+    unread: 0,
+  }));
+  store.subscribe((s, prev) => {
+    if (s.token === prev.token && s.conversation?.id === prev.conversation?.id && s.outbox === prev.outbox) return;
+    const data: Persisted = { token: s.token, conversationId: s.conversation?.id ?? null, outbox: s.outbox };
+    try {
+      localStorage.setItem(storageKey(siteKey), JSON.stringify(data));
+    } catch {
+      // see load()
+    }
+  });
+  return store;
+}
+
+export type VisitorStore = ReturnType<typeof createVisitorStore>;
+
+// ---- actions ----
+
+export function receiveMessages(store: VisitorStore, incoming: Message[]) {
+  store.setState((s) => {
+    const fresh = incoming.filter((m) => !s.messages.some((e) => e.id === m.id));
+    const unreadNow = s.open ? 0 : s.unread + fresh.filter((m) => m.author.kind === 'agent').length;
+    const fromAgent = fresh.some((m) => m.author.kind === 'agent');
+    return {
+      messages: mergeMessages(s.messages, incoming),
+      outbox: settleOutbox(s.outbox, incoming),
+      unread: unreadNow,
+      agentTyping: fromAgent ? null : s.agentTyping,
+    };
+  });
+}
+
+export function queueOutgoing(store: VisitorStore, item: OutboxItem) {
+  store.setState((s) => ({ outbox: [...s.outbox, item] }));
+}
+
+export function markFailed(store: VisitorStore, clientId: string, reason: string) {
+  store.setState((s) => ({ outbox: s.outbox.map((o) => (o.clientId === clientId ? { ...o, failed: reason } : o)) }));
+}
+
+export function setConversation(store: VisitorStore, conversation: VisitorConversation | null) {
+  store.setState({ conversation });
+}
+
+export function setOpen(store: VisitorStore, open: boolean) {
+  store.setState((s) => ({ open, unread: open ? 0 : s.unread }));
+}
