@@ -1,0 +1,36 @@
+// Configuration is validated at start: one clear line per bad value.
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('config', () => {
+  it('defaults to embedded SQLite in demo mode and persists a generated secret', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-config-'));
+    const first = loadConfig({ BATON_DATA_DIR: dir });
+    expect(first).toMatchObject({ port: 3000, databaseUrl: undefined, demo: true, secretGenerated: true });
+    expect(existsSync(join(dir, 'secret'))).toBe(true);
+    expect(statSync(join(dir, 'secret')).mode & 0o777).toBe(0o600);
+    expect(loadConfig({ BATON_DATA_DIR: dir }).secret).toBe(first.secret);
+    expect(readFileSync(join(dir, 'secret'), 'utf8')).toBe(first.secret);
+  });
+
+  it('takes explicit values and turns demo off with a database URL', () => {
+    const c = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@h/db', BATON_SECRET: 'x'.repeat(32), HOST: '127.0.0.1' });
+    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u@h/db', demo: false, secretGenerated: false });
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db', BATON_SECRET: 'x'.repeat(32), BATON_DEMO: '1' }).demo).toBe(true);
+  });
+
+  it('names every bad value', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', BATON_SECRET: 'short', BATON_DEMO: 'maybe', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'DATABASE_URL', 'BATON_SECRET', 'BATON_DEMO', 'LOG_LEVEL']) expect(problems).toContain(name);
+  });
+});
