@@ -3,6 +3,9 @@ import { expect, test } from '@playwright/test';
 import { AgentConsole } from './pages/console.js';
 import { VisitorWidget } from './pages/widget.js';
 
+// UPDATE_SCREENSHOTS=1 refreshes the README's pictures; otherwise they go to test-results/.
+const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `docs/screenshots/${name}.png` : `test-results/screenshots/${name}.png`);
+
 test('visitor asks for a person, agent takes over, both chat, agent resolves', async ({ browser }) => {
   const visitorContext = await browser.newContext();
   const agentContext = await browser.newContext();
@@ -18,14 +21,14 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
   // Then asks for a person and sees that they are queued, with a position.
   await visitor.send('I want to talk to a real person please');
   await visitor.expectInLog(/next in line/i);
-  await visitor.page.screenshot({ path: 'docs/screenshots/widget-queued.png' });
+  await visitor.page.screenshot({ path: shot('widget-queued') });
   await expect(visitor.page.getByRole('status')).toContainText(/next in line/i);
 
   // The agent signs in and sees the conversation in the live queue.
   await agent.signIn();
   const card = agent.queueItem(/real person|visitor_request/i);
   await expect(card).toBeVisible();
-  await agent.page.screenshot({ path: 'docs/screenshots/console-queue.png' });
+  await agent.page.screenshot({ path: shot('console-queue') });
   await card.click();
   await agent.takeOver();
 
@@ -35,8 +38,8 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
   // Agent replies; the visitor sees it.
   await agent.reply('Hi, I am Maria. I can see your question about shipping.');
   await visitor.expectInLog('I can see your question about shipping');
-  await agent.page.screenshot({ path: 'docs/screenshots/console-conversation.png' });
-  await visitor.page.screenshot({ path: 'docs/screenshots/widget-agent-joined.png' });
+  await agent.page.screenshot({ path: shot('console-conversation') });
+  await visitor.page.screenshot({ path: shot('widget-agent-joined') });
 
   // Visitor replies; the agent sees it.
   await visitor.send('Great, thanks Maria!');
