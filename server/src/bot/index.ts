@@ -1,8 +1,8 @@
 export type { BotDecision, BotProvider, BotTurnInput } from './provider.js';
-import { createBuiltinBotSync } from './builtin.js';
+import { loadEngine } from './engine.js';
 import type { BotProvider } from './provider.js';
 
-/** The built-in bot for a site directory (playbook and `kb/` Markdown articles). */
+/** The built-in escalation engine for a site directory (playbook.yaml and kb/*.md). */
 export async function createBuiltinBot(options: { siteDir: string }): Promise<BotProvider> {
-  return createBuiltinBotSync(options.siteDir);
+  return loadEngine(options.siteDir);
 }

@@ -22,6 +22,10 @@ interface DecisionBase {
   evidence: string[];
   /** The intent the bot believes the visitor has, when known. */
   intent?: string;
+  /** Actions run this turn and how they ended (order lookup, verification, ...). */
+  attempted?: { action: string; outcome: string }[];
+  /** Risk flags raised this turn (refund, legal, ...). */
+  riskFlags?: string[];
 }
 
 export type BotDecision =

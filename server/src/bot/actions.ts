@@ -1,0 +1,53 @@
+// Playbook actions: look something up with the details the visitor gave. `builtin:orders` reads
+// the site's orders.json (the demo needs no external service); http(s) URLs are called with a
+// timeout. Every failure becomes an outcome the policy can explain, never an exception.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActionOutcome } from '../core/policy/evaluate.js';
+import type { PlaybookAction } from './playbook.js';
+
+type Row = Record<string, unknown>;
+
+const fill = (template: string, values: Record<string, unknown>) =>
+  template.replace(/\{(\w+)\}/g, (_, k: string) => (values[k] === undefined ? `{${k}}` : String(values[k])));
+
+async function lookup(action: PlaybookAction, details: Record<string, string>, siteDir: string): Promise<{ found: Row | null }> {
+  if (action.url === 'builtin:orders') {
+    const file = join(siteDir, 'orders.json');
+    const orders = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Row>) : {};
+    const row = orders[details.orderNumber ?? ''];
+    if (row && typeof row.error === 'string') throw new Error(row.error);
+    return { found: row ?? null };
+  }
+  const url = fill(action.url, Object.fromEntries(Object.entries(details).map(([k, v]) => [k, encodeURIComponent(v)])));
+  if (!/^https?:\/\//.test(url)) throw new Error(`unsupported action URL ${action.url}`);
+  const res = await fetch(url, {
+    method: action.method,
+    signal: AbortSignal.timeout(action.timeoutMs),
+    headers: { accept: 'application/json', ...(action.method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+    ...(action.method === 'POST' ? { body: JSON.stringify(details) } : {}),
+  });
+  if (res.status === 404) return { found: null };
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const body = (await res.json()) as unknown;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('the answer was not a JSON object');
+  return { found: body as Row };
+}
+
+export async function runAction(name: string, action: PlaybookAction, details: Record<string, string>, siteDir: string): Promise<ActionOutcome> {
+  try {
+    const { found } = await lookup(action, details, siteDir);
+    if (!found) return { name, status: 'not_found', reply: fill(action.notFound, details) };
+    for (const field of action.verify) {
+      const given = details[field];
+      const actual = found[field];
+      if (given !== undefined && typeof actual === 'string' && actual.toLowerCase() !== given.toLowerCase()) {
+        return { name, status: 'verification_failed', field };
+      }
+    }
+    return { name, status: 'ok', reply: fill(action.reply, { ...details, ...found }) };
+  } catch (error) {
+    const e = error as Error;
+    return { name, status: 'error', error: e.name === 'TimeoutError' ? `timed out after ${action.timeoutMs} ms` : e.message };
+  }
+}

@@ -1,0 +1,98 @@
+// The built-in escalation engine: signals → intent + retrieval → policy → (action → policy).
+// Everything the policy decides is explained by the rule id and evidence it returns.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import MiniSearch from 'minisearch';
+import { evaluate, type PolicyInput } from '../core/policy/evaluate.js';
+import { runAction } from './actions.js';
+import { KnowledgeBase, loadArticles } from './knowledge.js';
+import { loadPlaybook, type Playbook } from './playbook.js';
+import type { BotDecision, BotProvider, BotTurnInput } from './provider.js';
+import { computeSignals, type Signals } from './signals.js';
+
+export class IntentIndex {
+  private readonly index = new MiniSearch<{ id: number; intent: string; text: string }>({
+    fields: ['text'],
+    storeFields: ['intent'],
+    searchOptions: { fuzzy: 0.15, prefix: true },
+  });
+
+  constructor(playbook: Playbook) {
+    let id = 0;
+    for (const [intent, def] of Object.entries(playbook.intents)) {
+      for (const text of def.examples) this.index.add({ id: id++, intent, text });
+    }
+  }
+
+  best(text: string): { name: string; score: number } | null {
+    const hit = this.index.search(text)[0];
+    return hit ? { name: hit.intent as string, score: hit.score } : null;
+  }
+}
+
+/** The details the playbook knows, from what the visitor said: latest value wins; several values are a conflict. */
+export function collectDetails(playbook: Playbook, signals: Signals, visitorText: string): { details: Record<string, string>; conflicts: string[] } {
+  const details: Record<string, string> = {};
+  const conflicts: string[] = [];
+  for (const [name, def] of Object.entries(playbook.details)) {
+    let values: string[] = [];
+    if (def.entity) values = signals.allEntities[def.entity] ?? [];
+    else if (def.pattern) {
+      const re = new RegExp(def.pattern, 'gi');
+      values = [...visitorText.matchAll(re)].map((m) => m[1] ?? m[0]);
+    }
+    if (values.length > 0) details[name] = values.at(-1)!;
+    // Two identities in one conversation: which one is the customer's?
+    if (name === 'email' && new Set(values).size > 1) conflicts.push(name);
+  }
+  return { details, conflicts };
+}
+
+export class EngineBot implements BotProvider {
+  readonly name = 'engine';
+  private readonly intents: IntentIndex;
+
+  constructor(
+    readonly playbook: Playbook,
+    readonly kb: KnowledgeBase,
+    private readonly siteDir: string,
+  ) {
+    this.intents = new IntentIndex(playbook);
+  }
+
+  /** Everything but the action: the part `pnpm bench` measures. */
+  prepare(input: BotTurnInput): PolicyInput {
+    const signals = computeSignals(input.history, this.playbook);
+    const visitorText = input.history.filter((m) => m.author.kind === 'visitor').map((m) => m.body).join('\n');
+    const { details, conflicts } = collectDetails(this.playbook, signals, visitorText);
+    const hit = this.kb.search(signals.text, 1)[0];
+    return {
+      playbook: this.playbook,
+      signals,
+      history: input.history,
+      intent: this.intents.best(signals.text),
+      retrieval: hit ? { id: hit.article.id, title: hit.article.title, body: hit.article.body, score: hit.score } : null,
+      previousDecisions: input.previousDecisions,
+      details,
+      conflicts,
+      action: null,
+    };
+  }
+
+  async turn(input: BotTurnInput): Promise<BotDecision> {
+    const prepared = this.prepare(input);
+    const first = evaluate(prepared);
+    if (first.mode !== 'act') return first;
+    const action = this.playbook.actions[first.action]!;
+    const outcome = await runAction(first.action, action, prepared.details, this.siteDir);
+    const second = evaluate({ ...prepared, action: outcome });
+    if (second.mode === 'act') throw new Error('policy asked to act twice');
+    return second;
+  }
+}
+
+export function loadEngine(siteDir: string): EngineBot {
+  const file = join(siteDir, 'playbook.yaml');
+  if (!existsSync(file)) throw new Error(`No playbook at ${file}`);
+  return new EngineBot(loadPlaybook(file), new KnowledgeBase(loadArticles(join(siteDir, 'kb'))), siteDir);
+}

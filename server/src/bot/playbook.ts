@@ -1,0 +1,146 @@
+// A site's playbook (seed step 1: rules before tooling), a YAML file beside its knowledge base,
+// validated with zod at load. A bad file fails with file, path and reason; a reload that fails
+// keeps the last good playbook.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const Phrase = z.string().min(2);
+const Trigger = z.enum(['accuracy_risk', 'emotional_urgency', 'workflow_failure', 'high_value_intent', 'visitor_request']);
+const CopyVariant = z.object({ chat: z.string().min(1), voice: z.string().min(1) });
+
+const Detail = z.object({
+  /** How to ask for it when it is the one missing piece. */
+  ask: z.string().min(1),
+  /** A regular expression that finds it in the visitor's words (first capture group, or the match). */
+  pattern: z.string().min(1).optional(),
+  /** Entity kinds the signals extract: email, phone, orderNumber, amount, date. */
+  entity: z.enum(['email', 'phone', 'orderNumber', 'amount', 'date']).optional(),
+  /** Options to offer as quick replies when asking. */
+  options: z.array(z.string()).optional(),
+});
+
+const Action = z.object({
+  /** `builtin:orders` (the demo's order data) or an http(s) URL template with {detail} placeholders. */
+  url: z.string().min(1),
+  method: z.enum(['GET', 'POST']).default('GET'),
+  timeoutMs: z.number().int().positive().max(30_000).default(3000),
+  /** Verification: these result fields must equal the visitor's details of the same name. */
+  verify: z.array(z.string()).default([]),
+  /** Reply template filled from the result: {field}. */
+  reply: z.string().min(1),
+  /** Reply when the lookup finds nothing. */
+  notFound: z.string().min(1),
+});
+
+const Intent = z.object({
+  examples: z.array(Phrase).min(1),
+  /** Details the bot needs before it can resolve this intent. */
+  needs: z.array(z.string()).default([]),
+  action: z.string().optional(),
+  highValue: z.boolean().default(false),
+  team: z.string().default('support'),
+  riskFlags: z.array(z.string()).default([]),
+});
+
+const Topic = z.object({
+  /** Phrases that identify the topic (case-insensitive substrings) */
+  phrases: z.array(Phrase).min(1),
+  riskFlags: z.array(z.string()).min(1),
+  /** Whether the topic alone hands over to a person, and with which trigger. */
+  escalate: z.boolean().default(true),
+  trigger: Trigger.default('accuracy_risk'),
+  urgent: z.boolean().default(false),
+  reason: z.string().min(1),
+});
+
+export const PlaybookSchema = z
+  .object({
+    version: z.literal(1),
+    site: z.string().min(1),
+    botName: z.string().default('Assistant'),
+    thresholds: z
+      .object({
+        /** BM25 score (MiniSearch) from which a knowledge-base answer counts as grounded. */
+        retrieval: z.number().positive().default(8),
+        /** Intent match score from which an intent counts as recognised. */
+        intent: z.number().positive().default(6),
+        /** Average sentiment of the last visitor turns below which the visitor is frustrated (-1..1). */
+        frustration: z.number().min(-1).max(0).default(-0.3),
+        /** Token overlap (Jaccard) from which a visitor turn repeats an earlier one. */
+        repetition: z.number().min(0.3).max(1).default(0.75),
+      })
+      .default({ retrieval: 8, intent: 6, frustration: -0.3, repetition: 0.75 }),
+    /** Clarifying questions allowed per missing detail before a still-unclear turn escalates. */
+    clarifyBudget: z.number().int().min(0).max(3).default(1),
+    details: z.record(z.string(), Detail),
+    /** Which details agents may see as they are; all others are masked in the handoff package. */
+    permittedDetails: z.array(z.string()).default([]),
+    intents: z.record(z.string(), Intent),
+    actions: z.record(z.string(), Action).default({}),
+    topics: z.record(z.string(), Topic).default({}),
+    /** Phrases that mean "let me talk to a person". */
+    personRequests: z.array(Phrase).min(1),
+    copy: z.object({
+      escalate: CopyVariant,
+      escalateByTrigger: z.partialRecord(Trigger, CopyVariant).default({}),
+      clarifyTopic: CopyVariant,
+      topicOptions: z.array(z.string()).default([]),
+      actionFailed: CopyVariant,
+    }),
+  })
+  .superRefine((p, ctx) => {
+    for (const [name, intent] of Object.entries(p.intents)) {
+      for (const need of intent.needs) {
+        if (!p.details[need]) ctx.addIssue({ code: 'custom', path: ['intents', name, 'needs'], message: `unknown detail "${need}"` });
+      }
+      if (intent.action && !p.actions[intent.action]) {
+        ctx.addIssue({ code: 'custom', path: ['intents', name, 'action'], message: `unknown action "${intent.action}"` });
+      }
+    }
+    for (const [name, d] of Object.entries(p.details)) {
+      if (!d.pattern && !d.entity) ctx.addIssue({ code: 'custom', path: ['details', name], message: 'needs a pattern or an entity' });
+      if (d.pattern) {
+        try {
+          new RegExp(d.pattern, 'i');
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', path: ['details', name, 'pattern'], message: `invalid regular expression: ${(e as Error).message}` });
+        }
+      }
+    }
+  });
+
+export type Playbook = z.infer<typeof PlaybookSchema>;
+export type PlaybookIntent = z.infer<typeof Intent>;
+export type PlaybookAction = z.infer<typeof Action>;
+
+export class PlaybookError extends Error {
+  constructor(
+    readonly file: string,
+    readonly issues: { path: string; reason: string }[],
+  ) {
+    super(`Invalid playbook ${file}:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.reason}`).join('\n')}`);
+    this.name = 'PlaybookError';
+  }
+}
+
+export function parsePlaybook(file: string, text: string): Playbook {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new PlaybookError(file, [{ path: '', reason: `not valid YAML: ${(e as Error).message.split('\n')[0]}` }]);
+  }
+  const parsed = PlaybookSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new PlaybookError(
+      file,
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), reason: i.message })),
+    );
+  }
+  return parsed.data;
+}
+
+export function loadPlaybook(file: string): Playbook {
+  return parsePlaybook(file, readFileSync(file, 'utf8'));
+}

@@ -1,0 +1,160 @@
+// Signals on every visitor turn: sentiment and frustration over the last turns (wink-nlp, whose
+// English model ships in the package), explicit asks for a person, cancel threats, sensitive
+// topics, repetition on either side, and entities (email, phone, order number, amount, date).
+import type { Message } from '@baton/shared';
+import winkNLP from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import type { Playbook } from './playbook.js';
+
+const nlp = winkNLP(model);
+const its = nlp.its;
+
+export interface Entities {
+  email?: string[];
+  phone?: string[];
+  orderNumber?: string[];
+  amount?: string[];
+  date?: string[];
+}
+
+export interface TopicHit {
+  name: string;
+  phrase: string;
+}
+
+export interface Signals {
+  text: string;
+  /** wink-nlp sentiment of this turn, -1..1 (negation-aware: "not angry" is not negative). */
+  sentiment: number;
+  /** Average sentiment of the last (up to) three visitor turns. */
+  recentSentiment: number;
+  /** Shouting, piled-up exclamation marks. */
+  shouting: boolean;
+  personRequest: string | null;
+  cancelThreat: string | null;
+  topics: TopicHit[];
+  /** An earlier visitor turn this one repeats, with the overlap. */
+  visitorRepeat: { earlier: string; overlap: number } | null;
+  /** The bot said the same thing twice in a row. */
+  botRepeat: boolean;
+  /** Entities found in this turn. */
+  entities: Entities;
+  /** Entities found over the whole conversation, latest value last. */
+  allEntities: Entities;
+}
+
+const ORDER = /\b[A-Z]{1,2}-?\d{4,8}\b/g;
+const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+const PHONE = /(?:\+\d{1,3}[\s-]?)?(?:\(?\d{2,5}\)?[\s-]?)\d{3,4}[\s-]?\d{3,5}\b/g;
+const AMOUNT = /(?:[€$£]\s?\d+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?\s?(?:€|eur|euro|euros|usd|dollars?|gbp))/gi;
+const CANCEL_THREAT = /\b(i(?:'ll| will| am going to|'m going to)\s+cancel|cancel (?:everything|all my orders)|never (?:shop|order|buy) (?:here|from you) again|switch(?:ing)? to (?:another|a different) (?:shop|store)|close my account if)\b/i;
+
+export function extractEntities(text: string): Entities {
+  const out: Entities = {};
+  const orders = text.toUpperCase().match(ORDER)?.map((o) => (o.includes('-') ? o : `${o.replace(/(\D+)(\d+)/, '$1-$2')}`));
+  if (orders?.length) out.orderNumber = [...new Set(orders)];
+  const emails = text.match(EMAIL);
+  if (emails) out.email = [...new Set(emails.map((e) => e.toLowerCase()))];
+  const withoutEmailsAndOrders = text.replace(EMAIL, ' ').replace(/\b[A-Z]{1,2}-?\d{4,8}\b/gi, ' ');
+  const phones = withoutEmailsAndOrders.match(PHONE)?.filter((p) => p.replace(/\D/g, '').length >= 7);
+  if (phones?.length) out.phone = [...new Set(phones.map((p) => p.trim()))];
+  const amounts = text.match(AMOUNT);
+  if (amounts) out.amount = [...new Set(amounts.map((a) => a.trim()))];
+  const dates = nlp
+    .readDoc(text)
+    .entities()
+    .out(its.detail) as unknown as { value: string; type: string }[];
+  const dateValues = dates.filter((e) => e.type === 'DATE').map((e) => e.value);
+  if (dateValues.length) out.date = [...new Set(dateValues)];
+  return out;
+}
+
+function tokens(text: string): Set<string> {
+  return new Set(
+    text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s-]/gu, ' ')
+      .split(/\s+/)
+      .filter((t) => t.length > 1),
+  );
+}
+
+export function overlap(a: string, b: string): number {
+  const ta = tokens(a);
+  const tb = tokens(b);
+  if (ta.size === 0 || tb.size === 0) return 0;
+  let shared = 0;
+  for (const t of ta) if (tb.has(t)) shared++;
+  return shared / (ta.size + tb.size - shared);
+}
+
+const includesPhrase = (haystack: string, phrase: string) => {
+  const escaped = phrase.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\p{L}])${escaped}($|[^\\p{L}])`, 'u').test(haystack);
+};
+
+/** Negated asks ("I don't need a human") are not asks. */
+const NEGATED_ASK = /\b(don't|do not|no need (?:for|to)|not (?:asking|looking) for|without)\b[^.?!]{0,30}$/i;
+
+export function sentimentOf(text: string): number {
+  return nlp.readDoc(text).out(its.sentiment) as unknown as number;
+}
+
+export function computeSignals(history: Message[], playbook: Playbook): Signals {
+  const visitorTurns = history.filter((m) => m.author.kind === 'visitor');
+  const text = visitorTurns.at(-1)?.body ?? '';
+  const lower = text.toLowerCase();
+  const sentiment = sentimentOf(text);
+  const recent = visitorTurns.slice(-3).map((m) => sentimentOf(m.body));
+  const recentSentiment = recent.reduce((a, b) => a + b, 0) / Math.max(1, recent.length);
+
+  let personRequest: string | null = null;
+  for (const phrase of playbook.personRequests) {
+    const at = lower.indexOf(phrase.toLowerCase());
+    if (at >= 0 && includesPhrase(lower, phrase) && !NEGATED_ASK.test(lower.slice(0, at))) {
+      personRequest = phrase;
+      break;
+    }
+  }
+
+  const topics: TopicHit[] = [];
+  for (const [name, topic] of Object.entries(playbook.topics)) {
+    const phrase = topic.phrases.find((p) => includesPhrase(lower, p));
+    if (phrase) topics.push({ name, phrase });
+  }
+
+  let visitorRepeat: Signals['visitorRepeat'] = null;
+  if (tokens(text).size >= 3) {
+    for (const earlier of visitorTurns.slice(0, -1)) {
+      const o = overlap(text, earlier.body);
+      if (o >= playbook.thresholds.repetition) {
+        visitorRepeat = { earlier: earlier.body, overlap: o };
+        break;
+      }
+    }
+  }
+  const botTurns = history.filter((m) => m.author.kind === 'bot');
+  const botRepeat = botTurns.length >= 2 && botTurns.at(-1)!.body === botTurns.at(-2)!.body;
+
+  const allEntities: Entities = {};
+  for (const m of visitorTurns) {
+    for (const [k, v] of Object.entries(extractEntities(m.body)) as [keyof Entities, string[]][]) {
+      allEntities[k] = [...new Set([...(allEntities[k] ?? []), ...v])];
+    }
+  }
+
+  const letters = text.replace(/[^A-Za-z]/g, '');
+  return {
+    text,
+    sentiment,
+    recentSentiment,
+    shouting: (letters.length >= 12 && letters === letters.toUpperCase()) || /!{3,}/.test(text),
+    personRequest,
+    cancelThreat: CANCEL_THREAT.exec(text)?.[0] ?? null,
+    topics,
+    visitorRepeat,
+    botRepeat,
+    entities: extractEntities(text),
+    allEntities,
+  };
+}

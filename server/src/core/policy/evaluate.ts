@@ -1,0 +1,238 @@
+// The escalation policy (seed steps 1, 2 and 5), pure: signals + retrieval + playbook + what
+// happened before → RESOLVE, CLARIFY (once), ESCALATE with a trigger — or ACT (run an action,
+// then evaluate again with its outcome). Rule ids are in SPEC.md; each decision names its rule
+// and the evidence it saw.
+import type { HandoffStatus, Message, Trigger } from '@baton/shared';
+import type { BotDecision } from '../../bot/provider.js';
+import type { Playbook } from '../../bot/playbook.js';
+import type { Signals } from '../../bot/signals.js';
+import { buildHandoff } from './handoff.js';
+
+export interface RetrievalHit {
+  id: string;
+  title: string;
+  body: string;
+  score: number;
+}
+
+export type ActionOutcome =
+  | { name: string; status: 'ok'; reply: string }
+  | { name: string; status: 'not_found'; reply: string }
+  | { name: string; status: 'error'; error: string }
+  | { name: string; status: 'verification_failed'; field: string };
+
+export interface PolicyInput {
+  playbook: Playbook;
+  signals: Signals;
+  history: Message[];
+  intent: { name: string; score: number } | null;
+  retrieval: RetrievalHit | null;
+  previousDecisions: BotDecision[];
+  /** Details collected over the conversation (latest value per name). */
+  details: Record<string, string>;
+  /** Details for which the visitor gave different values. */
+  conflicts: string[];
+  action: ActionOutcome | null;
+  channel?: 'chat' | 'voice';
+}
+
+export type PolicyResult = BotDecision | { mode: 'act'; action: string; intent: string };
+
+const quote = (s: string) => `"${s.length > 140 ? `${s.slice(0, 139)}…` : s}"`;
+
+export function evaluate(input: PolicyInput): PolicyResult {
+  const { playbook, signals, previousDecisions } = input;
+  const last = previousDecisions.at(-1);
+  // An answer to our clarifying question keeps the intent we asked about.
+  const intentName =
+    input.intent && input.intent.score >= playbook.thresholds.intent
+      ? input.intent.name
+      : last?.mode === 'clarify' && last.intent && last.intent !== 'unknown'
+        ? last.intent
+        : null;
+  const intent = intentName ? playbook.intents[intentName] : undefined;
+  const topicFlags = signals.topics.flatMap((t) => playbook.topics[t.name]?.riskFlags ?? []);
+  const riskFlags = [...new Set([...(intent?.riskFlags ?? []), ...topicFlags])];
+  const urgent = signals.topics.some((t) => playbook.topics[t.name]?.urgent);
+  const intentLabel = intentName ?? 'unknown';
+
+  const escalate = (trigger: Trigger, rule: string, reason: string, evidence: string[], status?: HandoffStatus, extra: { attempted?: { action: string; outcome: string }[]; flags?: string[] } = {}): BotDecision => {
+    const flags = [...new Set([...riskFlags, ...(extra.flags ?? [])])];
+    const copy = playbook.copy.escalateByTrigger[trigger] ?? playbook.copy.escalate;
+    const attempted = [...attemptsSoFar(previousDecisions), ...(extra.attempted ?? [])];
+    const computedStatus: HandoffStatus = status ?? (urgent || trigger === 'emotional_urgency' ? 'urgent' : trigger === 'high_value_intent' ? 'resolved' : 'blocked');
+    return {
+      mode: 'escalate',
+      trigger,
+      reason,
+      rule,
+      evidence,
+      intent: intentLabel,
+      riskFlags: flags,
+      ...(extra.attempted ? { attempted: extra.attempted } : {}),
+      reply: input.channel === 'voice' ? copy.voice : copy.chat,
+      handoff: buildHandoff({
+        intent: intentLabel,
+        status: computedStatus,
+        trigger,
+        reason,
+        evidence,
+        riskFlags: flags,
+        details: input.details,
+        permitted: playbook.permittedDetails,
+        attempted,
+        history: input.history,
+      }),
+    };
+  };
+
+  // [ESC1] An explicit ask for a person is honoured at once.
+  if (signals.personRequest) {
+    return escalate('visitor_request', 'ESC1.visitor_request', 'The visitor asked for a person.', [quote(signals.text), `matched "${signals.personRequest}"`]);
+  }
+
+  // [ESC2] Emotional urgency: vulnerable situations, urgent interruptions, threats to cancel, frustration.
+  const urgentTopic = signals.topics.find((t) => playbook.topics[t.name]?.escalate !== false && playbook.topics[t.name]?.trigger === 'emotional_urgency');
+  if (urgentTopic) {
+    const topic = playbook.topics[urgentTopic.name]!;
+    return escalate('emotional_urgency', `ESC2.topic.${urgentTopic.name}`, topic.reason, [quote(signals.text), `topic ${urgentTopic.name}: "${urgentTopic.phrase}"`], 'urgent');
+  }
+  if (signals.cancelThreat) {
+    return escalate('emotional_urgency', 'ESC2.cancel_threat', 'The visitor is threatening to cancel.', [quote(signals.text), `threat: "${signals.cancelThreat}"`], 'urgent', { flags: ['cancellation'] });
+  }
+  const frustrated =
+    signals.sentiment < 0 &&
+    (signals.recentSentiment <= playbook.thresholds.frustration || signals.sentiment <= playbook.thresholds.frustration * 1.6 || signals.shouting);
+  if (frustrated) {
+    return escalate('emotional_urgency', 'ESC2.frustration', 'The visitor is frustrated.', [
+      quote(signals.text),
+      `sentiment ${signals.sentiment.toFixed(2)}, last turns ${signals.recentSentiment.toFixed(2)} (threshold ${playbook.thresholds.frustration})${signals.shouting ? ', shouting' : ''}`,
+    ], 'urgent', { flags: ['complaint'] });
+  }
+
+  // [ESC4] Sensitive topics the playbook hands to people (refund disputes, pricing exceptions, legal, security).
+  const sensitive = signals.topics.find((t) => playbook.topics[t.name]?.escalate !== false);
+  if (sensitive) {
+    const topic = playbook.topics[sensitive.name]!;
+    return escalate(topic.trigger, `ESC4.topic.${sensitive.name}`, topic.reason, [quote(signals.text), `topic ${sensitive.name}: "${sensitive.phrase}"`], topic.urgent ? 'urgent' : 'blocked');
+  }
+
+  // [ESC5] High-value intent: a person is the best next step, not a failure.
+  if (intent?.highValue && intentName) {
+    return escalate('high_value_intent', `ESC5.high_value.${intentName}`, `High-value intent (${intentName.replace(/_/g, ' ')}) for the ${intent.team} team.`, [
+      quote(signals.text),
+      `intent ${intentName} (score ${input.intent?.score.toFixed(1) ?? 'carried over'})`,
+    ]);
+  }
+
+  // [ESC6] Conflicting customer data: answering would be guessing.
+  if (input.conflicts.length > 0) {
+    return escalate('accuracy_risk', 'ESC6.conflicting_data', `The visitor gave conflicting ${input.conflicts.join(', ')}.`, input.conflicts.map((c) => `several values for ${c}`));
+  }
+
+  // [ESC7] Loops: the visitor repeats themselves, or the bot would repeat itself.
+  if (signals.visitorRepeat && previousDecisions.length > 0) {
+    return escalate('workflow_failure', 'ESC7.visitor_repeats', 'The visitor is repeating themselves: the bot is not helping.', [
+      quote(signals.text),
+      `repeats ${quote(signals.visitorRepeat.earlier)} (overlap ${signals.visitorRepeat.overlap.toFixed(2)})`,
+    ]);
+  }
+  if (signals.botRepeat) {
+    return escalate('workflow_failure', 'ESC7.bot_repeats', 'The bot gave the same answer twice.', [quote(signals.text)]);
+  }
+
+  const clarifiesFor = (missing: string) => previousDecisions.filter((d) => d.mode === 'clarify' && d.missing === missing).length;
+
+  // Intents that need details: ask for the one missing piece, once; then act.
+  if (intent && intentName && intent.needs.length > 0) {
+    const missing = intent.needs.filter((n) => !input.details[n]);
+    if (missing.length > 0) {
+      const need = missing[0]!;
+      // [ESC3] The clarify budget is spent: a second unclear turn hands over.
+      if (clarifiesFor(need) >= playbook.clarifyBudget) {
+        return escalate('workflow_failure', 'ESC3.clarify_budget', `Still missing ${need} after asking ${clarifiesFor(need)} time(s).`, [quote(signals.text), `asked for ${need} before`]);
+      }
+      const detail = playbook.details[need]!;
+      // [CLR1] Exactly one missing detail stands between the visitor and an answer: ask for it.
+      return {
+        mode: 'clarify',
+        missing: need,
+        rule: `CLR1.missing.${need}`,
+        evidence: [`intent ${intentName} needs ${need}`],
+        intent: intentName,
+        reply: detail.ask,
+        ...(detail.options?.length ? { quickReplies: detail.options } : {}),
+        ...(riskFlags.length ? { riskFlags } : {}),
+      };
+    }
+    if (intent.action) {
+      const outcome = input.action;
+      if (!outcome) return { mode: 'act', action: intent.action, intent: intentName };
+      if (outcome.status === 'ok') {
+        // [RES2] An action completed.
+        return { mode: 'resolve', rule: `RES2.action.${outcome.name}`, evidence: [`${outcome.name}: ok`], intent: intentName, reply: outcome.reply, attempted: [{ action: outcome.name, outcome: 'ok' }] };
+      }
+      if (outcome.status === 'not_found') {
+        const need = intent.needs[0] ?? 'details';
+        if (clarifiesFor(need) >= playbook.clarifyBudget) {
+          return escalate('workflow_failure', 'ESC3.clarify_budget', `${outcome.name} found nothing for the details given, twice.`, [quote(signals.text)], 'blocked', { attempted: [{ action: outcome.name, outcome: 'not found' }] });
+        }
+        return { mode: 'clarify', missing: need, rule: `CLR1.not_found.${outcome.name}`, evidence: [`${outcome.name}: not found`], intent: intentName, reply: outcome.reply, attempted: [{ action: outcome.name, outcome: 'not found' }] };
+      }
+      if (outcome.status === 'verification_failed') {
+        // [ESC9] Verification failed: a person must check identity.
+        return escalate('workflow_failure', 'ESC9.verification_failed', `Verification failed: the ${outcome.field} does not match the order.`, [`${outcome.field} mismatch`], 'blocked', {
+          attempted: [{ action: outcome.name, outcome: `verification failed (${outcome.field})` }],
+          flags: ['security'],
+        });
+      }
+      // [ESC8] The action errored.
+      return escalate('workflow_failure', 'ESC8.action_error', `${outcome.name} failed: ${outcome.error}`, [outcome.error], 'blocked', { attempted: [{ action: outcome.name, outcome: `error: ${outcome.error}` }] });
+    }
+  }
+
+  // [RES1] A grounded answer from the knowledge base, citing the article.
+  const hit = input.retrieval;
+  if (hit && hit.score >= playbook.thresholds.retrieval) {
+    return {
+      mode: 'resolve',
+      rule: 'RES1.grounded',
+      evidence: [`${hit.title} (score ${hit.score.toFixed(1)} ≥ ${playbook.thresholds.retrieval})`],
+      intent: intentLabel !== 'unknown' ? intentLabel : hit.id,
+      reply: `${hit.body}\n\n_Source: ${hit.title}_`,
+      sources: [{ title: hit.title }],
+      ...(riskFlags.length ? { riskFlags } : {}),
+    };
+  }
+
+  const best = hit ? `best article ${hit.title} scored ${hit.score.toFixed(1)} < ${playbook.thresholds.retrieval}` : 'no article matched';
+  // [ESC10] A clear question without a grounded answer: answering would be guessing.
+  if (intentName) {
+    return escalate('accuracy_risk', 'ESC10.no_grounded_answer', 'No grounded answer for a recognised question.', [quote(signals.text), best]);
+  }
+  // [ESC3] Unclear again after a clarifying question.
+  if (last?.mode === 'clarify') {
+    return escalate('workflow_failure', 'ESC3.clarify_budget', 'Still unclear after one clarifying question.', [quote(signals.text), best]);
+  }
+  // [CLR2] Unclear what it is about: one useful question, with the options we know.
+  return {
+    mode: 'clarify',
+    missing: 'topic',
+    rule: 'CLR2.topic',
+    evidence: [best],
+    intent: 'unknown',
+    reply: input.channel === 'voice' ? playbook.copy.clarifyTopic.voice : playbook.copy.clarifyTopic.chat,
+    quickReplies: playbook.copy.topicOptions,
+  };
+}
+
+/** What the bot already tried, from its earlier decisions, for the handoff package. */
+export function attemptsSoFar(decisions: BotDecision[]): { action: string; outcome: string }[] {
+  const out: { action: string; outcome: string }[] = [];
+  for (const d of decisions) {
+    if (d.attempted) out.push(...d.attempted);
+    else if (d.mode === 'resolve') out.push({ action: 'answered from knowledge base', outcome: d.evidence[0] ?? d.rule });
+    else if (d.mode === 'clarify') out.push({ action: `asked for ${d.missing}`, outcome: 'asked once' });
+  }
+  return out;
+}
