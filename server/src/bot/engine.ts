@@ -9,12 +9,14 @@ import { KnowledgeBase, loadArticles } from './knowledge.js';
 import { loadPlaybook, type Playbook } from './playbook.js';
 import type { BotDecision, BotProvider, BotTurnInput } from './provider.js';
 import { computeSignals, type Signals } from './signals.js';
+import { searchTuning } from './text.js';
 
 export class IntentIndex {
   private readonly index = new MiniSearch<{ id: number; intent: string; text: string }>({
     fields: ['text'],
     storeFields: ['intent'],
-    searchOptions: { fuzzy: 0.15, prefix: true },
+    processTerm: searchTuning.processTerm,
+    searchOptions: { fuzzy: searchTuning.fuzzy, prefix: searchTuning.prefix },
   });
 
   constructor(playbook: Playbook) {

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import MiniSearch from 'minisearch';
 import { parse as parseYaml } from 'yaml';
+import { searchTuning } from './text.js';
 
 export interface Article {
   id: string;
@@ -38,7 +39,8 @@ export class KnowledgeBase {
     this.index = new MiniSearch<Article>({
       fields: ['title', 'keywords', 'body'],
       storeFields: [],
-      searchOptions: { boost: { keywords: 3, title: 2 }, fuzzy: 0.15, prefix: true, combineWith: 'OR' },
+      processTerm: searchTuning.processTerm,
+      searchOptions: { boost: { keywords: 3, title: 2 }, fuzzy: searchTuning.fuzzy, prefix: searchTuning.prefix, combineWith: 'OR' },
     });
     this.index.addAll(articles);
   }

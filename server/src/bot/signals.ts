@@ -30,6 +30,10 @@ export interface Signals {
   recentSentiment: number;
   /** Shouting, piled-up exclamation marks. */
   shouting: boolean;
+  /** A word of anger or exasperation ("ridiculous", "fed up"); only counts with negative sentiment. */
+  angerMarker: string | null;
+  /** How many visitor turns the recent sentiment averages over. */
+  recentTurns: number;
   personRequest: string | null;
   cancelThreat: string | null;
   topics: TopicHit[];
@@ -47,6 +51,7 @@ const ORDER = /\b[A-Z]{1,2}-?\d{4,8}\b/g;
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const PHONE = /(?:\+\d{1,3}[\s-]?)?(?:\(?\d{2,5}\)?[\s-]?)\d{3,4}[\s-]?\d{3,5}\b/g;
 const AMOUNT = /(?:[€$£]\s?\d+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?\s?(?:€|eur|euro|euros|usd|dollars?|gbp))/gi;
+const ANGER = /\b(ridiculous|terrible|awful|horrible|useless|worst|unacceptable|furious|angry|annoyed|fed up|disgusted|pathetic|a joke|scam|incompetent|outraged|sick of|frustrat\w*|nobody answers|no one answers|waste of time|fuming)\b/i;
 const CANCEL_THREAT = /\b(i(?:'ll| will| am going to|'m going to)\s+cancel|cancel (?:everything|all my orders)|never (?:shop|order|buy) (?:here|from you) again|switch(?:ing)? to (?:another|a different) (?:shop|store)|close my account if)\b/i;
 
 export function extractEntities(text: string): Entities {
@@ -149,6 +154,8 @@ export function computeSignals(history: Message[], playbook: Playbook): Signals 
     sentiment,
     recentSentiment,
     shouting: (letters.length >= 12 && letters === letters.toUpperCase()) || /!{3,}/.test(text),
+    angerMarker: ANGER.exec(text)?.[0] ?? null,
+    recentTurns: recent.length,
     personRequest,
     cancelThreat: CANCEL_THREAT.exec(text)?.[0] ?? null,
     topics,

@@ -44,12 +44,11 @@ export function evaluate(input: PolicyInput): PolicyResult {
   const { playbook, signals, previousDecisions } = input;
   const last = previousDecisions.at(-1);
   // An answer to our clarifying question keeps the intent we asked about.
-  const intentName =
-    input.intent && input.intent.score >= playbook.thresholds.intent
-      ? input.intent.name
-      : last?.mode === 'clarify' && last.intent && last.intent !== 'unknown'
-        ? last.intent
-        : null;
+  const carried = last?.mode === 'clarify' && last.intent && last.intent !== 'unknown' ? last.intent : null;
+  const answeredClarify = carried && last?.mode === 'clarify' && input.details[last.missing] !== undefined && signals.entities[playbook.details[last.missing]?.entity ?? 'email'] !== undefined;
+  const recognised = input.intent && input.intent.score >= playbook.thresholds.intent ? input.intent.name : null;
+  // An answer to our clarifying question keeps the intent we asked about.
+  const intentName = answeredClarify ? carried : (recognised ?? carried ?? impliedByDetail(playbook, signals, previousDecisions));
   const intent = intentName ? playbook.intents[intentName] : undefined;
   const topicFlags = signals.topics.flatMap((t) => playbook.topics[t.name]?.riskFlags ?? []);
   const riskFlags = [...new Set([...(intent?.riskFlags ?? []), ...topicFlags])];
@@ -100,22 +99,24 @@ export function evaluate(input: PolicyInput): PolicyResult {
   if (signals.cancelThreat) {
     return escalate('emotional_urgency', 'ESC2.cancel_threat', 'The visitor is threatening to cancel.', [quote(signals.text), `threat: "${signals.cancelThreat}"`], 'urgent', { flags: ['cancellation'] });
   }
-  const frustrated =
-    signals.sentiment < 0 &&
-    (signals.recentSentiment <= playbook.thresholds.frustration || signals.sentiment <= playbook.thresholds.frustration * 1.6 || signals.shouting);
-  if (frustrated) {
-    return escalate('emotional_urgency', 'ESC2.frustration', 'The visitor is frustrated.', [
-      quote(signals.text),
-      `sentiment ${signals.sentiment.toFixed(2)}, last turns ${signals.recentSentiment.toFixed(2)} (threshold ${playbook.thresholds.frustration})${signals.shouting ? ', shouting' : ''}`,
-    ], 'urgent', { flags: ['complaint'] });
-  }
-
   // [ESC4] Sensitive topics the playbook hands to people (refund disputes, pricing exceptions, legal, security).
   const sensitive = signals.topics.find((t) => playbook.topics[t.name]?.escalate !== false);
   if (sensitive) {
     const topic = playbook.topics[sensitive.name]!;
     return escalate(topic.trigger, `ESC4.topic.${sensitive.name}`, topic.reason, [quote(signals.text), `topic ${sensitive.name}: "${sensitive.phrase}"`], topic.urgent ? 'urgent' : 'blocked');
   }
+
+  // [ESC2] Frustration voiced now: negative and angry words or shouting.
+  const angry =
+    (signals.sentiment < 0 && (signals.angerMarker !== null || signals.shouting)) || (signals.shouting && signals.sentiment <= 0 && signals.text.length >= 12);
+  // Frustration building over turns: the average of the last turns is below the playbook's threshold.
+  const souring = signals.sentiment < 0 && signals.recentTurns >= 2 && signals.recentSentiment <= playbook.thresholds.frustration;
+  const frustration = (): BotDecision =>
+    escalate('emotional_urgency', 'ESC2.frustration', 'The visitor is frustrated.', [
+      quote(signals.text),
+      `sentiment ${signals.sentiment.toFixed(2)}, last ${signals.recentTurns} turn(s) ${signals.recentSentiment.toFixed(2)} (threshold ${playbook.thresholds.frustration})${signals.angerMarker ? `, "${signals.angerMarker}"` : ''}${signals.shouting ? ', shouting' : ''}`,
+    ], 'urgent', { flags: ['complaint'] });
+  if (angry) return frustration();
 
   // [ESC5] High-value intent: a person is the best next step, not a failure.
   if (intent?.highValue && intentName) {
@@ -140,6 +141,7 @@ export function evaluate(input: PolicyInput): PolicyResult {
   if (signals.botRepeat) {
     return escalate('workflow_failure', 'ESC7.bot_repeats', 'The bot gave the same answer twice.', [quote(signals.text)]);
   }
+  if (souring) return frustration();
 
   const clarifiesFor = (missing: string) => previousDecisions.filter((d) => d.mode === 'clarify' && d.missing === missing).length;
 
@@ -224,6 +226,17 @@ export function evaluate(input: PolicyInput): PolicyResult {
     reply: input.channel === 'voice' ? playbook.copy.clarifyTopic.voice : playbook.copy.clarifyTopic.chat,
     quickReplies: playbook.copy.topicOptions,
   };
+}
+
+/** A bare detail ("A-10422") means the intent that needs it: the one we were on, else the first. */
+function impliedByDetail(playbook: Playbook, signals: Signals, previous: BotDecision[]): string | null {
+  const given = Object.entries(playbook.details)
+    .filter(([, d]) => d.entity && signals.entities[d.entity]?.length)
+    .map(([name]) => name);
+  if (given.length === 0) return null;
+  const needing = Object.entries(playbook.intents).filter(([, i]) => i.needs.some((n) => given.includes(n)));
+  const recent = [...previous].reverse().find((d) => d.intent && needing.some(([name]) => name === d.intent))?.intent;
+  return recent ?? needing[0]?.[0] ?? null;
 }
 
 /** What the bot already tried, from its earlier decisions, for the handoff package. */
