@@ -2,8 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
-import { createBuiltinBot } from './bot/index.js';
-import type { BotProvider } from './bot/provider.js';
+import { SiteBots } from './bot/registry.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DEMO, seedDemo } from './demo.js';
 import { createLogger } from './log.js';
@@ -30,14 +29,14 @@ async function main() {
     await seedDemo(store, { now: new Date().toISOString(), extraOrigins });
   }
 
-  // One bot per site directory; sites without their own directory use the demo's.
-  const bots = new Map<string, BotProvider>();
-  const demoBot = await createBuiltinBot({ siteDir: resolve(SITES_DIR, 'demo') });
+  // One engine per site directory (sites/<key>/); sites without one use the demo's.
+  const bots = new SiteBots(process.env.BATON_SITES_DIR ?? SITES_DIR);
+  bots.get('demo'); // fail at start, not on the first visitor, if the playbook is broken
   const app = await createApp({
     store,
     secret: config.secret,
     logger,
-    bots: (site) => bots.get(site.key) ?? demoBot,
+    bots: (site) => bots.get(site.key),
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,
   });
   const { url } = await app.listen(config.port, config.host);
@@ -63,6 +62,13 @@ async function main() {
     await store.close().catch(() => {});
     process.exit(0);
   };
+  // SIGHUP re-reads playbooks and knowledge bases; a bad file keeps the last good one.
+  process.on('SIGHUP', () => {
+    for (const r of bots.reloadAll()) {
+      if (r.ok) logger.info({ site: r.siteKey }, 'playbook reloaded');
+      else logger.error({ site: r.siteKey, error: r.error }, 'playbook reload failed; keeping the last good one');
+    }
+  });
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }

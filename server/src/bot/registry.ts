@@ -1,0 +1,41 @@
+// One engine per site directory (sites/<site key>/playbook.yaml + kb/). Reloading re-reads the
+// files; a bad playbook is reported and the last good one stays in service.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type EngineBot, loadEngine } from './engine.js';
+import type { BotProvider } from './provider.js';
+
+export class SiteBots {
+  private readonly bots = new Map<string, EngineBot>();
+
+  constructor(
+    private readonly sitesDir: string,
+    /** Sites without a directory of their own use this one's engine. */
+    private readonly fallbackKey = 'demo',
+  ) {}
+
+  /** The engine for a site key, loading it on first use. Throws if neither it nor the fallback loads. */
+  get(siteKey: string): BotProvider {
+    const key = existsSync(join(this.sitesDir, siteKey, 'playbook.yaml')) ? siteKey : this.fallbackKey;
+    let bot = this.bots.get(key);
+    if (!bot) {
+      bot = loadEngine(join(this.sitesDir, key));
+      this.bots.set(key, bot);
+    }
+    return bot;
+  }
+
+  /** Re-reads a site's playbook and knowledge base; on error the last good engine keeps serving. */
+  reload(siteKey: string): { ok: true } | { ok: false; error: string } {
+    try {
+      this.bots.set(siteKey, loadEngine(join(this.sitesDir, siteKey)));
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: (error as Error).message };
+    }
+  }
+
+  reloadAll(): { siteKey: string; ok: boolean; error?: string }[] {
+    return [...this.bots.keys()].map((siteKey) => ({ siteKey, ...this.reload(siteKey) }));
+  }
+}

@@ -1,0 +1,131 @@
+// The built-in engine with its real playbook, knowledge base, signals and actions.
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Message } from '@baton/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAction } from '../../src/bot/actions.js';
+import { loadEngine } from '../../src/bot/engine.js';
+import { loadPlaybook, parsePlaybook, PlaybookError } from '../../src/bot/playbook.js';
+import type { BotDecision } from '../../src/bot/provider.js';
+import { SiteBots } from '../../src/bot/registry.js';
+import { extractEntities } from '../../src/bot/signals.js';
+
+const demoDir = resolve(import.meta.dirname, '../../sites/demo');
+const at = new Date('2026-11-24T10:00:00Z');
+
+async function converse(turns: string[], siteDir = demoDir) {
+  const bot = loadEngine(siteDir);
+  const history: Message[] = [];
+  const decisions: BotDecision[] = [];
+  let seq = 0;
+  for (const text of turns) {
+    history.push({ id: `m${++seq}`, conversationId: 'c', seq, clientId: `k${seq}`, author: { kind: 'visitor' }, body: text, createdAt: at.toISOString() });
+    const d = await bot.turn({ site: { id: 's', key: 'demo', name: 'Demo' }, conversationId: 'c', history: [...history], previousDecisions: [...decisions], now: at });
+    decisions.push(d);
+    history.push({ id: `m${++seq}`, conversationId: 'c', seq, clientId: `k${seq}`, author: { kind: 'bot' }, body: d.reply, createdAt: at.toISOString() });
+  }
+  return decisions;
+}
+
+describe('built-in engine', () => {
+  it('asks for the order number once, then looks the order up and answers', async () => {
+    const [first, second] = await converse(['Where is my order?', 'A-10422']);
+    expect(first).toMatchObject({ mode: 'clarify', missing: 'orderNumber' });
+    expect(second).toMatchObject({ mode: 'resolve', rule: 'RES2.action.order_lookup' });
+    expect(second!.reply).toContain('in transit');
+  });
+
+  it('a failing order system hands over with what was attempted', async () => {
+    const [d] = await converse(['Where is my order A-50000?']);
+    expect(d).toMatchObject({ mode: 'escalate', trigger: 'workflow_failure', rule: 'ESC8.action_error' });
+    if (d?.mode === 'escalate') {
+      expect(d.handoff.attempted).toContainEqual({ action: 'order_lookup', outcome: 'error: The order system did not answer.' });
+      expect(d.handoff.customerDetails.orderNumber).toBe('A-50000');
+    }
+  });
+
+  it('a mismatching email fails verification and never reveals the order', async () => {
+    const [d] = await converse(['Where is order A-10422? My email is mark@example.com']);
+    expect(d).toMatchObject({ mode: 'escalate', rule: 'ESC9.verification_failed' });
+    expect(d!.reply).not.toContain('in transit');
+    if (d?.mode === 'escalate') expect(d.handoff.customerDetails.email).toBe('m***@example.com');
+  });
+
+  it('finds entities: email, phone, order numbers, amounts, dates', () => {
+    const e = extractEntities('Order a-10422 for €49.90 on 12 March; call +49 170 1234567 or mail Jane@Example.com');
+    expect(e.orderNumber).toEqual(['A-10422']);
+    expect(e.email).toEqual(['jane@example.com']);
+    expect(e.phone?.[0]).toContain('1234567');
+    expect(e.amount).toEqual(['€49.90']);
+    expect(e.date).toContain('12 March');
+  });
+});
+
+describe('playbook files', () => {
+  it('[PB1] a bad playbook fails with the file, the path and the reason', () => {
+    const good = readFileSync(join(demoDir, 'playbook.yaml'), 'utf8');
+    const failure = (text: string) => {
+      try {
+        parsePlaybook('sites/demo/playbook.yaml', text);
+      } catch (e) {
+        expect(e).toBeInstanceOf(PlaybookError);
+        return (e as Error).message;
+      }
+      throw new Error('accepted a broken playbook');
+    };
+    const badType = failure(good.replace('clarifyBudget: 1', 'clarifyBudget: lots'));
+    expect(badType).toContain('sites/demo/playbook.yaml');
+    expect(badType).toMatch(/clarifyBudget: .*expected number/);
+    expect(failure(good.replace('needs: [orderNumber]', 'needs: [orderNumbr]'))).toMatch(/intents\.order_status\.needs: unknown detail "orderNumbr"/);
+    expect(failure(good.replace('action: order_lookup', 'action: order_lookupp'))).toMatch(/unknown action "order_lookupp"/);
+    expect(() => parsePlaybook('x.yaml', 'version: [1')).toThrow(/x\.yaml[\s\S]*not valid YAML/);
+    expect(loadPlaybook(join(demoDir, 'playbook.yaml')).site).toBe('Demo Shop');
+  });
+
+  it('[PB2] reloading a broken playbook keeps the last good one in service', async () => {
+    const sites = mkdtempSync(join(tmpdir(), 'baton-sites-'));
+    cpSync(demoDir, join(sites, 'shop'), { recursive: true });
+    const registry = new SiteBots(sites, 'shop');
+    const before = registry.get('shop');
+    writeFileSync(join(sites, 'shop', 'playbook.yaml'), 'version: 2\n');
+    const result = registry.reload('shop');
+    expect(result.ok).toBe(false);
+    expect(registry.get('shop')).toBe(before);
+    const text = readFileSync(join(demoDir, 'playbook.yaml'), 'utf8').replace('Demo Shop', 'Other Shop');
+    writeFileSync(join(sites, 'shop', 'playbook.yaml'), text);
+    expect(registry.reload('shop')).toEqual({ ok: true });
+    expect(registry.get('shop')).not.toBe(before);
+  });
+});
+
+describe('HTTP actions against a real local server', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const url = req.url ?? '';
+      if (url.startsWith('/orders/A-1')) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'shipped', detail: 'Soon.', email: 'a@x.test' }));
+      if (url.startsWith('/orders/A-404')) return res.writeHead(404).end();
+      if (url.startsWith('/orders/A-500')) return res.writeHead(500).end('boom');
+      if (url.startsWith('/orders/A-slow')) return setTimeout(() => res.writeHead(200).end('{}'), 1000);
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const action = (over = {}) => ({ url: `${base}/orders/{orderNumber}`, method: 'GET' as const, timeoutMs: 300, verify: ['email'], reply: '{orderNumber} is {status}', notFound: 'No {orderNumber}', ...over });
+
+  it('fills the reply from the result, reports not found, errors, timeouts and non-JSON answers', async () => {
+    expect(await runAction('lookup', action(), { orderNumber: 'A-1' }, demoDir)).toEqual({ name: 'lookup', status: 'ok', reply: 'A-1 is shipped' });
+    expect(await runAction('lookup', action(), { orderNumber: 'A-404' }, demoDir)).toEqual({ name: 'lookup', status: 'not_found', reply: 'No A-404' });
+    expect(await runAction('lookup', action(), { orderNumber: 'A-500' }, demoDir)).toEqual({ name: 'lookup', status: 'error', error: 'HTTP 500' });
+    expect(await runAction('lookup', action(), { orderNumber: 'A-slow' }, demoDir)).toEqual({ name: 'lookup', status: 'error', error: 'timed out after 300 ms' });
+    expect((await runAction('lookup', action(), { orderNumber: 'html' }, demoDir)).status).toBe('error');
+    expect(await runAction('lookup', action(), { orderNumber: 'A-1', email: 'b@x.test' }, demoDir)).toEqual({ name: 'lookup', status: 'verification_failed', field: 'email' });
+  });
+});
