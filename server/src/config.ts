@@ -21,6 +21,10 @@ const EnvSchema = z.object({
   BATON_DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url().optional(),
+  BATON_LLM_BASE_URL: z.string().url().optional(),
+  BATON_LLM_API_KEY: z.string().optional(),
+  BATON_LLM_MODEL: z.string().min(1).optional(),
+  BATON_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
 });
 
 export interface Config {
@@ -34,6 +38,7 @@ export interface Config {
   dataDir: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   publicUrl: string | undefined;
+  llm: { baseUrl: string; apiKey?: string; model: string; timeoutMs?: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  if (e.BATON_LLM_BASE_URL && !e.BATON_LLM_MODEL) {
+    throw new ConfigError(['BATON_LLM_MODEL: required when BATON_LLM_BASE_URL is set']);
+  }
   const dataDir = resolve(e.BATON_DATA_DIR);
   return {
     port: e.PORT,
@@ -73,5 +81,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL,
+    llm:
+      e.BATON_LLM_BASE_URL && e.BATON_LLM_MODEL
+        ? {
+            baseUrl: e.BATON_LLM_BASE_URL,
+            model: e.BATON_LLM_MODEL,
+            ...(e.BATON_LLM_API_KEY ? { apiKey: e.BATON_LLM_API_KEY } : {}),
+            ...(e.BATON_LLM_TIMEOUT_MS ? { timeoutMs: e.BATON_LLM_TIMEOUT_MS } : {}),
+          }
+        : undefined,
   };
 }

@@ -30,7 +30,7 @@ async function main() {
   }
 
   // One engine per site directory (sites/<key>/); sites without one use the demo's.
-  const bots = new SiteBots(process.env.BATON_SITES_DIR ?? SITES_DIR);
+  const bots = new SiteBots(process.env.BATON_SITES_DIR ?? SITES_DIR, 'demo', config.llm);
   bots.get('demo'); // fail at start, not on the first visitor, if the playbook is broken
   const app = await createApp({
     store,
@@ -47,6 +47,7 @@ async function main() {
     `  agent console:     ${url}/console`,
     `  database:          ${store.dialect}${config.databaseUrl ? '' : ` (${config.dataDir}/baton.sqlite)`}`,
   ];
+  lines.push(`  bot:               ${config.llm ? `language model ${config.llm.model} behind the playbook's rules` : 'built-in engine (playbook + knowledge base)'}`);
   if (config.demo) lines.push(`  demo agent:        ${DEMO.agentEmail} / ${DEMO.agentPassword}`);
   console.log(lines.join('\n'));
   logger.info({ url, dialect: store.dialect, demo: config.demo }, 'listening');

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EngineBot, loadEngine } from './engine.js';
+import { type LlmConfig, LlmBot } from './llm/provider.js';
 import type { BotProvider } from './provider.js';
 
 export class SiteBots {
@@ -12,6 +13,8 @@ export class SiteBots {
     private readonly sitesDir: string,
     /** Sites without a directory of their own use this one's engine. */
     private readonly fallbackKey = 'demo',
+    /** With a language model configured, it writes the answers the rules allow. */
+    private readonly llm?: LlmConfig,
   ) {}
 
   /** The engine for a site key, loading it on first use. Throws if neither it nor the fallback loads. */
@@ -22,7 +25,7 @@ export class SiteBots {
       bot = loadEngine(join(this.sitesDir, key));
       this.bots.set(key, bot);
     }
-    return bot;
+    return this.llm ? new LlmBot(this.llm, bot) : bot;
   }
 
   /** Re-reads a site's playbook and knowledge base; on error the last good engine keeps serving. */

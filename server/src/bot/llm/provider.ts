@@ -1,0 +1,140 @@
+// An OpenAI-compatible chat-completions provider (OpenAI, Ollama, vLLM, llama.cpp server) behind
+// the policy's guardrails. The hard rules run first and their escalations stand; the model only
+// writes answers the rules would let the bot give, grounded in retrieved articles; its output is
+// checked again before the visitor sees it. Errors and timeouts hand over (workflow_failure).
+import { z } from 'zod';
+import { buildHandoff } from '../../core/policy/handoff.js';
+import { attemptsSoFar, evaluate, type PolicyInput } from '../../core/policy/evaluate.js';
+import type { EngineBot } from '../engine.js';
+import type { BotDecision, BotProvider, BotTurnInput } from '../provider.js';
+
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey?: string;
+  model: string;
+  timeoutMs?: number;
+}
+
+const ModelAnswer = z.object({
+  mode: z.enum(['resolve', 'clarify', 'escalate']),
+  reply: z.string().min(1).max(2000),
+  reason: z.string().max(300).optional(),
+  quickReplies: z.array(z.string().max(60)).max(6).optional(),
+});
+
+/** Promises only a person may make. A model that makes one has talked past the policy. */
+const COMMITMENTS = /\b(refund you|give you a (?:\d+\s?%|discount|refund|voucher)|waive|make an exception|as an exception|compensat\w*|free of charge|credit (?:your|the) account|guarantee (?:that|you))\b/i;
+
+export function buildPrompt(prepared: PolicyInput, siteName: string) {
+  const article = prepared.retrieval;
+  const system = [
+    `You are the website chat assistant of ${siteName}. Answer only from the knowledge below; never invent policies, prices, exceptions or promises.`,
+    'If the knowledge does not answer the question, or the visitor needs a decision only a person can make, choose "escalate".',
+    'If one missing piece of information would let you answer, choose "clarify" and ask for exactly that.',
+    'Reply with one JSON object: {"mode":"resolve"|"clarify"|"escalate","reply":"markdown for the visitor","reason":"why, for escalate","quickReplies":["optional options"]}.',
+    '',
+    'Knowledge:',
+    article ? `## ${article.title}\n${article.body}` : '(no article matched this question)',
+  ].join('\n');
+  const messages = prepared.history
+    .filter((m) => m.author.kind === 'visitor' || m.author.kind === 'bot')
+    .slice(-12)
+    .map((m) => ({ role: m.author.kind === 'visitor' ? 'user' : 'assistant', content: m.body }));
+  return [{ role: 'system', content: system }, ...messages];
+}
+
+export class LlmBot implements BotProvider {
+  readonly name = 'llm';
+
+  constructor(
+    private readonly config: LlmConfig,
+    private readonly engine: EngineBot,
+  ) {}
+
+  private async complete(prepared: PolicyInput, siteName: string): Promise<z.infer<typeof ModelAnswer>> {
+    const res = await fetch(`${this.config.baseUrl.replace(/\/$/, '')}/chat/completions`, {
+      method: 'POST',
+      signal: AbortSignal.timeout(this.config.timeoutMs ?? 8000),
+      headers: { 'content-type': 'application/json', ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}) },
+      body: JSON.stringify({
+        model: this.config.model,
+        temperature: 0.2,
+        response_format: { type: 'json_object' },
+        messages: buildPrompt(prepared, siteName),
+      }),
+    });
+    if (!res.ok) throw new Error(`model endpoint answered HTTP ${res.status}`);
+    const body = (await res.json()) as { choices?: { message?: { content?: string } }[] };
+    const content = body.choices?.[0]?.message?.content;
+    if (typeof content !== 'string') throw new Error('model reply had no message content');
+    let json: unknown;
+    try {
+      json = JSON.parse(content.replace(/^```(?:json)?\s*|\s*```$/g, ''));
+    } catch {
+      throw new Error('model reply was not JSON');
+    }
+    const parsed = ModelAnswer.safeParse(json);
+    if (!parsed.success) throw new Error(`model reply did not match the decision schema (${parsed.error.issues[0]?.message})`);
+    return parsed.data;
+  }
+
+  private handOver(prepared: PolicyInput, trigger: 'workflow_failure' | 'accuracy_risk', rule: string, reason: string, evidence: string[]): BotDecision {
+    const { playbook } = prepared;
+    const copy = playbook.copy.escalateByTrigger[trigger] ?? playbook.copy.escalate;
+    const intent = prepared.intent?.name ?? 'unknown';
+    return {
+      mode: 'escalate',
+      trigger,
+      reason,
+      rule,
+      evidence,
+      intent,
+      reply: copy.chat,
+      handoff: buildHandoff({
+        intent,
+        status: 'blocked',
+        trigger,
+        reason,
+        evidence,
+        riskFlags: [],
+        details: prepared.details,
+        permitted: playbook.permittedDetails,
+        attempted: [...attemptsSoFar(prepared.previousDecisions), { action: 'language model answer', outcome: reason }],
+        history: prepared.history,
+      }),
+    };
+  }
+
+  async turn(input: BotTurnInput): Promise<BotDecision> {
+    const prepared = this.engine.prepare(input);
+    const rules = evaluate(prepared);
+    // Hard rules first: escalations, actions and questions for a missing detail stand as they are.
+    if (rules.mode === 'escalate' || rules.mode === 'act' || (rules.mode === 'clarify' && rules.missing !== 'topic')) {
+      return rules.mode === 'act' ? this.engine.turn(input) : rules;
+    }
+    let answer: z.infer<typeof ModelAnswer>;
+    try {
+      answer = await this.complete(prepared, input.site.name);
+    } catch (error) {
+      const message = (error as Error).name === 'TimeoutError' ? 'the language model timed out' : (error as Error).message;
+      return this.handOver(prepared, 'workflow_failure', 'LLM.failure', `The assistant could not answer: ${message}.`, [message]);
+    }
+    // After: no promises only a person may make, no confidence without grounding.
+    const promise = COMMITMENTS.exec(answer.reply);
+    if (promise) {
+      return this.handOver(prepared, 'accuracy_risk', 'LLM.guard.commitment', 'The model offered something only a person may approve.', [`model wrote "${promise[0]}"`]);
+    }
+    if (answer.mode === 'escalate') {
+      return this.handOver(prepared, 'accuracy_risk', 'LLM.escalate', answer.reason ?? 'The model could not answer from the knowledge base.', [answer.reason ?? 'model chose to escalate']);
+    }
+    if (answer.mode === 'resolve' && rules.mode !== 'resolve') {
+      // The rules found no grounded article: the model may not answer anyway. Keep the rules' question.
+      return { ...rules, evidence: [...rules.evidence, 'model answered without grounding; answer withheld'] };
+    }
+    if (answer.mode === 'clarify') {
+      if (rules.mode === 'clarify') return rules; // one topic question, the playbook's own
+      return { mode: 'clarify', missing: 'topic', rule: 'LLM.clarify', evidence: rules.evidence, intent: rules.intent ?? 'unknown', reply: answer.reply, ...(answer.quickReplies?.length ? { quickReplies: answer.quickReplies } : {}) };
+    }
+    return { mode: 'resolve', rule: 'LLM.resolve', evidence: rules.evidence, intent: rules.intent ?? 'unknown', reply: answer.reply, ...(rules.mode === 'resolve' && rules.sources ? { sources: rules.sources } : {}) };
+  }
+}

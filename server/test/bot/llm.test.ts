@@ -1,0 +1,101 @@
+// The LLM provider against a small local server that speaks the chat-completions protocol.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Message } from '@baton/shared';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadEngine } from '../../src/bot/engine.js';
+import { LlmBot } from '../../src/bot/llm/provider.js';
+import type { BotDecision } from '../../src/bot/provider.js';
+
+type Reply = { status?: number; content?: string; delayMs?: number; raw?: string };
+let next: Reply = {};
+let requests: { auth?: string; body: any }[] = [];
+let server: Server;
+let baseUrl: string;
+
+const readBody = (req: IncomingMessage) => new Promise<string>((r) => { let s = ''; req.on('data', (c) => (s += c)); req.on('end', () => r(s)); });
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    const body = JSON.parse(await readBody(req));
+    requests.push({ auth: req.headers.authorization, body });
+    const reply = next;
+    setTimeout(() => {
+      if (req.url !== '/v1/chat/completions') return res.writeHead(404).end();
+      if (reply.status && reply.status !== 200) return res.writeHead(reply.status).end('{"error":"overloaded"}');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        reply.raw ?? JSON.stringify({ id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: reply.content ?? '' }, finish_reason: 'stop' }] }),
+      );
+    }, reply.delayMs ?? 0);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+beforeEach(() => {
+  requests = [];
+});
+
+const engine = loadEngine(resolve(import.meta.dirname, '../../sites/demo'));
+const bot = () => new LlmBot({ baseUrl, apiKey: 'sk-test', model: 'test-model', timeoutMs: 300 }, engine);
+const at = new Date('2026-11-24T10:00:00Z');
+async function ask(text: string): Promise<BotDecision> {
+  const history: Message[] = [{ id: 'm1', conversationId: 'c', seq: 1, clientId: 'k1', author: { kind: 'visitor' }, body: text, createdAt: at.toISOString() }];
+  return bot().turn({ site: { id: 's', key: 'demo', name: 'Demo Shop' }, conversationId: 'c', history, previousDecisions: [], now: at });
+}
+const json = (o: unknown) => ({ content: JSON.stringify(o) });
+
+describe('LLM provider behind guardrails', () => {
+  it('answers a grounded question with the model, sending the retrieved article and the model name', async () => {
+    next = json({ mode: 'resolve', reply: 'Shipping to Austria takes **2–4 working days**.' });
+    const d = await ask('How long does shipping to Austria take?');
+    expect(d).toMatchObject({ mode: 'resolve', rule: 'LLM.resolve', reply: 'Shipping to Austria takes **2–4 working days**.' });
+    expect(requests[0]?.auth).toBe('Bearer sk-test');
+    expect(requests[0]?.body.model).toBe('test-model');
+    expect(requests[0]?.body.messages[0].content).toContain('Shipping times and costs');
+  });
+
+  it('cannot talk past a trigger: the rules escalate without asking the model', async () => {
+    next = json({ mode: 'resolve', reply: 'Sure, I can help!' });
+    const d = await ask('I want to talk to a human');
+    expect(d).toMatchObject({ mode: 'escalate', trigger: 'visitor_request' });
+    expect(requests).toHaveLength(0);
+  });
+
+  it('a promise only a person may make becomes an accuracy_risk handoff', async () => {
+    next = json({ mode: 'resolve', reply: "No problem, I'll make an exception and refund you the shipping." });
+    const d = await ask('How much does shipping to Austria cost?');
+    expect(d).toMatchObject({ mode: 'escalate', trigger: 'accuracy_risk', rule: 'LLM.guard.commitment' });
+    expect(d.reply).not.toContain('refund you');
+  });
+
+  it('no fake confidence: an ungrounded question is not answered even if the model tries', async () => {
+    next = json({ mode: 'resolve', reply: 'Our CEO is Jane.' });
+    const d = await ask('I have a question');
+    expect(d.mode).toBe('clarify');
+    expect(d.reply).not.toContain('CEO');
+  });
+
+  it.each([
+    ['a malformed reply', { content: 'Sure! Shipping takes 2 days.' }, /not JSON/],
+    ['a reply of the wrong shape', json({ answer: 'hi' }), /schema/],
+    ['a failing endpoint', { status: 500 }, /HTTP 500/],
+    ['a slow endpoint', { delayMs: 1000, ...json({ mode: 'resolve', reply: 'late' }) }, /timed out/],
+    ['a body without choices', { raw: '{"error":"x"}' }, /no message content/],
+  ])('%s hands over gracefully as workflow_failure', async (_name, reply, reason) => {
+    next = reply;
+    const d = await ask('How long does shipping to Austria take?');
+    expect(d).toMatchObject({ mode: 'escalate', trigger: 'workflow_failure', rule: 'LLM.failure' });
+    if (d.mode === 'escalate') {
+      expect(d.reason).toMatch(reason);
+      expect(d.handoff.attempted.at(-1)?.action).toBe('language model answer');
+    }
+  });
+
+  it('the model may choose to escalate, recorded as accuracy_risk with its reason', async () => {
+    next = json({ mode: 'escalate', reply: 'x', reason: 'The article does not cover customs for Norway.' });
+    const d = await ask('How long does shipping to Austria take?');
+    expect(d).toMatchObject({ mode: 'escalate', trigger: 'accuracy_risk', reason: 'The article does not cover customs for Norway.' });
+  });
+});
