@@ -30,6 +30,10 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
   await expect(card).toBeVisible();
   await agent.page.screenshot({ path: shot('console-queue') });
   await card.click();
+  // The package and the bot's decisions are on screen before the agent says a word.
+  await expect(agent.page.getByRole('region', { name: 'Handoff package' })).toContainText('Visitor asked for a person');
+  await expect(agent.page.getByText(/Bot escalated \(visitor_request\) · ESC1\.visitor_request/)).toBeVisible();
+  await expect(agent.page.getByText(/Bot answered · RES1\.grounded · Shipping times and costs/)).toBeVisible();
   await agent.takeOver();
 
   // The visitor sees the agent join by name.

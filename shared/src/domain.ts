@@ -73,6 +73,8 @@ export const HandoffPackage = z.object({
   customerDetails: z.record(z.string(), z.string()),
   attempted: z.array(AttemptedAction),
   summary: z.string(),
+  /** The policy rule that fired (see server/src/core/policy/SPEC.md). */
+  rule: z.string().optional(),
 });
 export type HandoffPackage = z.infer<typeof HandoffPackage>;
 
@@ -114,3 +116,17 @@ export const Agent = z.object({
   siteId: z.string(),
 });
 export type Agent = z.infer<typeof Agent>;
+
+/** A bot decision as agents see it: which rule fired on which visitor message, on what evidence. */
+export const DecisionNote = z.object({
+  conversationId: z.string(),
+  /** The visitor message the decision answered. */
+  inReplyTo: z.string(),
+  mode: z.enum(['resolve', 'clarify', 'escalate']),
+  rule: z.string(),
+  evidence: z.array(z.string()),
+  trigger: Trigger.optional(),
+  reason: z.string().optional(),
+  at: z.string(),
+});
+export type DecisionNote = z.infer<typeof DecisionNote>;

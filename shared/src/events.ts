@@ -6,6 +6,7 @@ import { ackOf } from './errors.js';
 import {
   Agent,
   ConversationSummary,
+  DecisionNote,
   LIMITS,
   Message,
   VisitorConversation,
@@ -73,7 +74,7 @@ export const agentRequests = {
   },
   'conversation:open': {
     request: z.object({ conversationId: Id, afterSeq: AfterSeq.optional() }),
-    ack: ackOf({ conversation: ConversationSummary, messages: z.array(Message) }),
+    ack: ackOf({ conversation: ConversationSummary, messages: z.array(Message), decisions: z.array(DecisionNote) }),
   },
   'conversation:claim': {
     request: z.object({ conversationId: Id }),
@@ -99,6 +100,7 @@ export const agentRequests = {
 
 export const agentEvents = {
   'conversation:updated': ConversationSummary,
+  'conversation:decision': DecisionNote,
   'message:new': Message,
   typing: z.object({ conversationId: z.string(), typing: z.boolean() }),
 } as const;

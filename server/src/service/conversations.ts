@@ -6,6 +6,7 @@ import {
   type Author,
   BatonError,
   type ConversationSummary,
+  type DecisionNote,
   LIMITS,
   type Message,
   type VisitorConversation,
@@ -25,6 +26,7 @@ export interface Notifier {
   /** Agent sockets that opened this conversation. */
   toWatchers(conversationId: string, event: 'message:new', payload: Message): void;
   toWatchers(conversationId: string, event: 'typing', payload: { conversationId: string; typing: boolean }): void;
+  toWatchers(conversationId: string, event: 'conversation:decision', payload: DecisionNote): void;
   /** Every agent of a site. */
   toSiteAgents(siteId: string, event: 'conversation:updated', payload: ConversationSummary): void;
 }
@@ -167,6 +169,7 @@ export class ConversationService {
       data: { decision, inReplyTo: last.id },
       at: now,
     });
+    this.deps.notifier.toWatchers(conversationId, 'conversation:decision', decisionNote(conversationId, last.id, decision, now));
     // The conversation may have been claimed while the bot thought: then the bot stays silent.
     const current = await store.getConversation(conversationId);
     if (!current || !mayAuthorSpeak(stateOf(current), { kind: 'bot' })) return;
@@ -237,7 +240,10 @@ export class ConversationService {
   async open(agent: AgentRecord, input: { conversationId: string; afterSeq?: number }) {
     const conversation = await this.agentConversation(agent, input.conversationId);
     const messages = await this.deps.store.listMessages(conversation.id, input.afterSeq ?? 0, LIMITS.resumeBatchMax);
-    return { conversation: await agentView(this.deps.store, conversation), messages };
+    const decisions = (await this.deps.store.listEvents(conversation.id, 'decision')).map((e) =>
+      decisionNote(conversation.id, String(e.data.inReplyTo), e.data.decision as BotDecision, e.at),
+    );
+    return { conversation: await agentView(this.deps.store, conversation), messages, decisions };
   }
 
   async claim(agent: AgentRecord, conversationId: string): Promise<ConversationSummary> {
@@ -394,6 +400,18 @@ export class ConversationService {
     const conversation = await store.getConversation(message.conversationId);
     if (conversation) notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation));
   }
+}
+
+function decisionNote(conversationId: string, inReplyTo: string, d: BotDecision, at: string): DecisionNote {
+  return {
+    conversationId,
+    inReplyTo,
+    mode: d.mode,
+    rule: d.rule,
+    evidence: d.evidence,
+    ...(d.mode === 'escalate' ? { trigger: d.trigger, reason: d.reason } : {}),
+    at,
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -56,11 +56,20 @@ describe('LLM provider behind guardrails', () => {
     expect(requests[0]?.body.messages[0].content).toContain('Shipping times and costs');
   });
 
-  it('cannot talk past a trigger: the rules escalate without asking the model', async () => {
-    next = json({ mode: 'resolve', reply: 'Sure, I can help!' });
+  it('cannot talk past a trigger: the rules escalate; the model only writes the summary', async () => {
+    next = { content: 'The customer asked for a person right away.' };
     const d = await ask('I want to talk to a human');
     expect(d).toMatchObject({ mode: 'escalate', trigger: 'visitor_request' });
-    expect(requests).toHaveLength(0);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.body.messages[0].content).toMatch(/Summarize/);
+    if (d.mode === 'escalate') expect(d.handoff.summary).toBe('The customer asked for a person right away.');
+  });
+
+  it('keeps the extractive summary when the model cannot summarize', async () => {
+    next = { status: 503 };
+    const d = await ask('I want to talk to a human');
+    if (d.mode !== 'escalate') throw new Error('expected an escalation');
+    expect(d.handoff.summary).toContain('I want to talk to a human');
   });
 
   it('a promise only a person may make becomes an accuracy_risk handoff', async () => {

@@ -39,6 +39,13 @@ describe.each(storeFactories)('handoff over sockets on $name', (factory) => {
     await request(v.socket, 'message:send', { clientId: 'v3', body: 'My order is A-10422' });
     const opened = await request(a.socket, 'conversation:open', { conversationId });
     expect(opened.messages.map((m: any) => m.body)).toContain('My order is A-10422');
+    // Every bot decision is explained: which rule, on what evidence, for which visitor message.
+    expect(opened.decisions.map((d: any) => [d.mode, d.rule])).toEqual([
+      ['resolve', 'RES1.grounded'],
+      ['escalate', 'ESC1.visitor_request'],
+    ]);
+    expect(opened.decisions[1]).toMatchObject({ trigger: 'visitor_request', inReplyTo: expect.any(String) });
+    expect(opened.decisions[0].evidence[0]).toContain('Shipping times and costs');
     expect(opened.messages.at(-1).author.kind).toBe('visitor');
 
     // Claim: the visitor is told who joined.
@@ -62,6 +69,8 @@ describe.each(storeFactories)('handoff over sockets on $name', (factory) => {
     await waitFor(v, 'message:new', (m) => m.notice === 'handed_back');
     await request(v.socket, 'message:send', { clientId: 'v5', body: 'How do I return an item?' });
     await waitFor(v, 'message:new', (m) => m.author.kind === 'bot' && /30 days/.test(m.body));
+    // The agent still watching sees the bot's decision live.
+    await waitFor(a, 'conversation:decision', (d) => d.conversationId === conversationId && d.rule === 'RES1.grounded');
 
     // The agent takes over again and resolves; the visitor sees it.
     expect(await request(a.socket, 'conversation:claim', { conversationId })).toMatchObject({ ok: true });

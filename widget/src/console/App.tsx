@@ -6,7 +6,7 @@ import { type AgentSocket, connectAgent } from './connection.js';
 import { Conversation } from './Conversation.js';
 import { triggerLabel } from './Handoff.js';
 import { SignIn } from './SignIn.js';
-import { addMessages, consoleStore, queueOrder } from './store.js';
+import { addDecisions, addMessages, consoleStore, queueOrder } from './store.js';
 
 function waited(since: string | null, now: number): string {
   if (!since) return '';
@@ -72,7 +72,10 @@ export function App() {
     consoleStore.setState({ selectedId: id });
     if (!socket) return;
     const ack = await socket.emitWithAck('conversation:open', { conversationId: id });
-    if (ack.ok) addMessages(id, ack.messages);
+    if (ack.ok) {
+      addMessages(id, ack.messages);
+      addDecisions(ack.decisions);
+    }
   }
 
   async function signOut() {

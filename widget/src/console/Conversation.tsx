@@ -6,7 +6,7 @@ import { MessageList } from '../ui/MessageList.js';
 import { useStore } from '../ui/use-store.js';
 import type { AgentSocket } from './connection.js';
 import { Handoff } from './Handoff.js';
-import { addMessages, consoleStore, upsertConversations } from './store.js';
+import { addMessages, consoleStore, describeDecision, upsertConversations } from './store.js';
 
 const labels = { bot: 'Assistant', you: 'You', visitor: 'Visitor', sending: 'Sending…', notSent: 'Not sent' };
 let counter = 0;
@@ -16,6 +16,8 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
   const agent = useStore(consoleStore, (s) => s.agent);
   const messages = useStore(consoleStore, (s) => s.messages[conversation.id] ?? []);
   const typing = useStore(consoleStore, (s) => s.visitorTyping[conversation.id] ?? false);
+  const decisions = useStore(consoleStore, (s) => s.decisions[conversation.id]);
+  const notes = decisions ? Object.fromEntries(Object.entries(decisions).map(([id, d]) => [id, describeDecision(d)])) : undefined;
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const mine = conversation.control === 'agent' && conversation.agent?.id === agent?.id;
@@ -77,7 +79,7 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
         </p>
       )}
       {conversation.handoff && <Handoff handoff={conversation.handoff} />}
-      <MessageList messages={messages} viewer="agent" render={renderMarkdown} labels={labels} label="Transcript" />
+      <MessageList messages={messages} viewer="agent" render={renderMarkdown} labels={labels} label="Transcript" notes={notes} />
       <p class="typing" aria-live="polite">{typing ? 'Visitor is typing…' : ''}</p>
       <form class="composer" onSubmit={send}>
         <textarea

@@ -27,6 +27,7 @@ export function Handoff({ handoff }: { handoff: HandoffPackage }) {
         <dt>Why the bot stopped</dt>
         <dd>
           {handoff.reason}
+          {handoff.rule && <span class="rule"> (rule {handoff.rule})</span>}
           {handoff.evidence.length > 0 && <ul class="evidence">{handoff.evidence.map((e) => <li>{e}</li>)}</ul>}
         </dd>
         {handoff.riskFlags.length > 0 && (

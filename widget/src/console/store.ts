@@ -1,5 +1,5 @@
 // The agent console's state: one zustand/vanilla store, actions as functions.
-import type { Agent, ConversationSummary, Message } from '@baton/shared';
+import type { Agent, ConversationSummary, DecisionNote, Message } from '@baton/shared';
 import { createStore } from 'zustand/vanilla';
 
 export interface ConsoleState {
@@ -9,6 +9,8 @@ export interface ConsoleState {
   conversations: Record<string, ConversationSummary>;
   selectedId: string | null;
   messages: Record<string, Message[]>;
+  /** Bot decisions per conversation, keyed by the visitor message they answered. */
+  decisions: Record<string, Record<string, DecisionNote>>;
   visitorTyping: Record<string, boolean>;
   notice: string | null;
 }
@@ -20,6 +22,7 @@ export const consoleStore = createStore<ConsoleState>(() => ({
   conversations: {},
   selectedId: null,
   messages: {},
+  decisions: {},
   visitorTyping: {},
   notice: null,
 }));
@@ -55,4 +58,17 @@ export function queueOrder(list: ConversationSummary[]): ConversationSummary[] {
     }
     return b.updatedAt.localeCompare(a.updatedAt);
   });
+}
+
+export function addDecisions(notes: DecisionNote[]) {
+  consoleStore.setState((s) => {
+    const next = { ...s.decisions };
+    for (const n of notes) next[n.conversationId] = { ...next[n.conversationId], [n.inReplyTo]: n };
+    return { decisions: next };
+  });
+}
+
+export function describeDecision(n: DecisionNote): string {
+  const head = n.mode === 'escalate' ? `Bot escalated (${n.trigger})` : n.mode === 'clarify' ? 'Bot asked to clarify' : 'Bot answered';
+  return `${head} · ${n.rule}${n.evidence.length ? ` · ${n.evidence.join(' · ')}` : ''}`;
 }

@@ -18,6 +18,8 @@ export interface MessageListProps {
   labels: { bot: string; you: string; visitor: string; sending: string; notSent: string };
   onQuickReply?: (text: string) => void;
   label: string;
+  /** Notes shown under a message (the console shows the bot's decision under the visitor turn it answered). */
+  notes?: Record<string, string>;
 }
 
 function Body({ text, render }: { text: string; render: MessageListProps['render'] }) {
@@ -25,7 +27,7 @@ function Body({ text, render }: { text: string; render: MessageListProps['render
   return <div class="bt-body" dangerouslySetInnerHTML={{ __html: render(text) }} />;
 }
 
-export function MessageList({ messages, viewer, render, labels, onQuickReply, label }: MessageListProps) {
+export function MessageList({ messages, viewer, render, labels, onQuickReply, label, notes }: MessageListProps) {
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: 'end' });
@@ -59,6 +61,7 @@ export function MessageList({ messages, viewer, render, labels, onQuickReply, la
             <Body text={m.body} render={render} />
             {m.pending && !m.failed && <div class="bt-meta">{labels.sending}</div>}
             {m.failed && <div class="bt-meta bt-error">{labels.notSent}: {m.failed}</div>}
+            {notes?.[m.id] && <div class="bt-decision">{notes[m.id]}</div>}
             {onQuickReply && m === last && m.quickReplies && m.quickReplies.length > 0 && (
               <div class="bt-quick" role="group" aria-label="Suggested replies">
                 {m.quickReplies.map((q) => (

@@ -105,8 +105,38 @@ export class LlmBot implements BotProvider {
     };
   }
 
+  /** With a model configured, the package's summary is written by it; the extractive one stays on any failure. */
+  private async withSummary(decision: BotDecision, prepared: PolicyInput): Promise<BotDecision> {
+    if (decision.mode !== 'escalate') return decision;
+    try {
+      const res = await fetch(`${this.config.baseUrl.replace(/\/$/, '')}/chat/completions`, {
+        method: 'POST',
+        signal: AbortSignal.timeout(Math.min(this.config.timeoutMs ?? 8000, 3000)),
+        headers: { 'content-type': 'application/json', ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}) },
+        body: JSON.stringify({
+          model: this.config.model,
+          temperature: 0,
+          messages: [
+            { role: 'system', content: 'Summarize this support chat for the human agent taking over, in one or two sentences: what the customer needs and what happened. Facts only, no advice.' },
+            { role: 'user', content: prepared.history.map((m) => `${m.author.kind}: ${m.body}`).join('\n').slice(-4000) },
+          ],
+        }),
+      });
+      const body = (await res.json()) as { choices?: { message?: { content?: string } }[] };
+      const summary = body.choices?.[0]?.message?.content?.trim();
+      if (!res.ok || !summary || summary.length > 400 || summary.startsWith('{')) return decision;
+      return { ...decision, handoff: { ...decision.handoff, summary } };
+    } catch {
+      return decision;
+    }
+  }
+
   async turn(input: BotTurnInput): Promise<BotDecision> {
     const prepared = this.engine.prepare(input);
+    return this.withSummary(await this.decide(input, prepared), prepared);
+  }
+
+  private async decide(input: BotTurnInput, prepared: PolicyInput): Promise<BotDecision> {
     const rules = evaluate(prepared);
     // Hard rules first: escalations, actions and questions for a missing detail stand as they are.
     if (rules.mode === 'escalate' || rules.mode === 'act' || (rules.mode === 'clarify' && rules.missing !== 'topic')) {

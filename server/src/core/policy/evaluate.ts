@@ -81,6 +81,7 @@ export function evaluate(input: PolicyInput): PolicyResult {
         permitted: playbook.permittedDetails,
         attempted,
         history: input.history,
+        rule,
       }),
     };
   };

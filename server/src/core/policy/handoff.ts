@@ -43,6 +43,7 @@ export interface HandoffInput {
   permitted: string[];
   attempted: { action: string; outcome: string }[];
   history: Message[];
+  rule?: string;
 }
 
 export function buildHandoff(input: HandoffInput): HandoffPackage {
@@ -57,5 +58,6 @@ export function buildHandoff(input: HandoffInput): HandoffPackage {
     customerDetails,
     attempted: input.attempted,
     summary: summarize(input.history, input.intent, customerDetails),
+    ...(input.rule ? { rule: input.rule } : {}),
   };
 }
