@@ -6,7 +6,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from '../log.js';
 import type { ConversationService } from '../service/conversations.js';
 import type { AgentRecord } from '../store/types.js';
-import { registerRequests } from './requests.js';
+import { refuse, registerRequests } from './requests.js';
 import { SESSION_COOKIE, type Sessions } from './sessions.js';
 
 interface AgentData {
@@ -14,11 +14,6 @@ interface AgentData {
 }
 export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentData>;
 
-function refuse(code: string, message: string) {
-  const error = new Error(message) as Error & { data: { code: string; message: string } };
-  error.data = { code, message };
-  return error;
-}
 
 export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessions; service: ConversationService; logger: Logger }) {
   const { sessions, service, logger } = deps;

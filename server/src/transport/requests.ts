@@ -41,3 +41,10 @@ export function registerRequests<M extends RequestMap>(socket: Socket, map: M, h
     });
   }
 }
+
+/** A handshake refusal: the client receives `connect_error` with `err.data = { code, message }`. */
+export function refuse(code: string, message: string) {
+  const error = new Error(message) as Error & { data: { code: string; message: string } };
+  error.data = { code, message };
+  return error;
+}

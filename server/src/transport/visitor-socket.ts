@@ -6,7 +6,7 @@ import { originAllowed, signVisitorToken, verifyVisitorToken } from '../auth/tok
 import type { Logger } from '../log.js';
 import type { ConversationService } from '../service/conversations.js';
 import type { Store } from '../store/types.js';
-import { registerRequests } from './requests.js';
+import { refuse, registerRequests } from './requests.js';
 
 interface VisitorData {
   siteId: string;
@@ -15,11 +15,6 @@ interface VisitorData {
 }
 export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient, Record<string, never>, VisitorData>;
 
-function refuse(code: string, message: string) {
-  const error = new Error(message) as Error & { data: { code: string; message: string } };
-  error.data = { code, message };
-  return error;
-}
 
 export function setupVisitorNamespace(
   nsp: VisitorNamespace,

@@ -3,8 +3,7 @@
 // writes answers the rules would let the bot give, grounded in retrieved articles; its output is
 // checked again before the visitor sees it. Errors and timeouts hand over (workflow_failure).
 import { z } from 'zod';
-import { buildHandoff } from '../../core/policy/handoff.js';
-import { attemptsSoFar, evaluate, type PolicyInput } from '../../core/policy/evaluate.js';
+import { escalation, evaluate, type PolicyInput } from '../../core/policy/evaluate.js';
 import type { EngineBot } from '../engine.js';
 import type { BotDecision, BotProvider, BotTurnInput } from '../provider.js';
 
@@ -51,22 +50,28 @@ export class LlmBot implements BotProvider {
     private readonly engine: EngineBot,
   ) {}
 
-  private async complete(prepared: PolicyInput, siteName: string): Promise<z.infer<typeof ModelAnswer>> {
+  /** One chat-completions call; resolves with the first choice's text. */
+  private async chat(messages: { role: string; content: string }[], options: { timeoutMs: number; json: boolean; temperature: number }): Promise<string> {
     const res = await fetch(`${this.config.baseUrl.replace(/\/$/, '')}/chat/completions`, {
       method: 'POST',
-      signal: AbortSignal.timeout(this.config.timeoutMs ?? 8000),
+      signal: AbortSignal.timeout(options.timeoutMs),
       headers: { 'content-type': 'application/json', ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}) },
       body: JSON.stringify({
         model: this.config.model,
-        temperature: 0.2,
-        response_format: { type: 'json_object' },
-        messages: buildPrompt(prepared, siteName),
+        temperature: options.temperature,
+        ...(options.json ? { response_format: { type: 'json_object' } } : {}),
+        messages,
       }),
     });
     if (!res.ok) throw new Error(`model endpoint answered HTTP ${res.status}`);
     const body = (await res.json()) as { choices?: { message?: { content?: string } }[] };
     const content = body.choices?.[0]?.message?.content;
     if (typeof content !== 'string') throw new Error('model reply had no message content');
+    return content;
+  }
+
+  private async complete(prepared: PolicyInput, siteName: string): Promise<z.infer<typeof ModelAnswer>> {
+    const content = await this.chat(buildPrompt(prepared, siteName), { timeoutMs: this.config.timeoutMs ?? 8000, json: true, temperature: 0.2 });
     let json: unknown;
     try {
       json = JSON.parse(content.replace(/^```(?:json)?\s*|\s*```$/g, ''));
@@ -79,52 +84,32 @@ export class LlmBot implements BotProvider {
   }
 
   private handOver(prepared: PolicyInput, trigger: 'workflow_failure' | 'accuracy_risk', rule: string, reason: string, evidence: string[]): BotDecision {
-    const { playbook } = prepared;
-    const copy = playbook.copy.escalateByTrigger[trigger] ?? playbook.copy.escalate;
-    const intent = prepared.intent?.name ?? 'unknown';
-    return {
-      mode: 'escalate',
+    return escalation(prepared, {
       trigger,
-      reason,
       rule,
+      reason,
       evidence,
-      intent,
-      reply: copy.chat,
-      handoff: buildHandoff({
-        intent,
-        status: 'blocked',
-        trigger,
-        reason,
-        evidence,
-        riskFlags: [],
-        details: prepared.details,
-        permitted: playbook.permittedDetails,
-        attempted: [...attemptsSoFar(prepared.previousDecisions), { action: 'language model answer', outcome: reason }],
-        history: prepared.history,
-      }),
-    };
+      intent: prepared.intent?.name ?? 'unknown',
+      riskFlags: [],
+      status: 'blocked',
+      attempted: [{ action: 'language model answer', outcome: reason }],
+    });
   }
 
   /** With a model configured, the package's summary is written by it; the extractive one stays on any failure. */
   private async withSummary(decision: BotDecision, prepared: PolicyInput): Promise<BotDecision> {
     if (decision.mode !== 'escalate') return decision;
     try {
-      const res = await fetch(`${this.config.baseUrl.replace(/\/$/, '')}/chat/completions`, {
-        method: 'POST',
-        signal: AbortSignal.timeout(Math.min(this.config.timeoutMs ?? 8000, 3000)),
-        headers: { 'content-type': 'application/json', ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}) },
-        body: JSON.stringify({
-          model: this.config.model,
-          temperature: 0,
-          messages: [
+      const summary = (
+        await this.chat(
+          [
             { role: 'system', content: 'Summarize this support chat for the human agent taking over, in one or two sentences: what the customer needs and what happened. Facts only, no advice.' },
             { role: 'user', content: prepared.history.map((m) => `${m.author.kind}: ${m.body}`).join('\n').slice(-4000) },
           ],
-        }),
-      });
-      const body = (await res.json()) as { choices?: { message?: { content?: string } }[] };
-      const summary = body.choices?.[0]?.message?.content?.trim();
-      if (!res.ok || !summary || summary.length > 400 || summary.startsWith('{')) return decision;
+          { timeoutMs: Math.min(this.config.timeoutMs ?? 8000, 3000), json: false, temperature: 0 },
+        )
+      ).trim();
+      if (!summary || summary.length > 400 || summary.startsWith('{')) return decision;
       return { ...decision, handoff: { ...decision.handoff, summary } };
     } catch {
       return decision;

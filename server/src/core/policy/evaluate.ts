@@ -55,36 +55,17 @@ export function evaluate(input: PolicyInput): PolicyResult {
   const urgent = signals.topics.some((t) => playbook.topics[t.name]?.urgent);
   const intentLabel = intentName ?? 'unknown';
 
-  const escalate = (trigger: Trigger, rule: string, reason: string, evidence: string[], status?: HandoffStatus, extra: { attempted?: { action: string; outcome: string }[]; flags?: string[] } = {}): BotDecision => {
-    const flags = [...new Set([...riskFlags, ...(extra.flags ?? [])])];
-    const copy = playbook.copy.escalateByTrigger[trigger] ?? playbook.copy.escalate;
-    const attempted = [...attemptsSoFar(previousDecisions), ...(extra.attempted ?? [])];
-    const computedStatus: HandoffStatus = status ?? (urgent || trigger === 'emotional_urgency' ? 'urgent' : trigger === 'high_value_intent' ? 'resolved' : 'blocked');
-    return {
-      mode: 'escalate',
+  const escalate = (trigger: Trigger, rule: string, reason: string, evidence: string[], status?: HandoffStatus, extra: { attempted?: { action: string; outcome: string }[]; flags?: string[] } = {}): BotDecision =>
+    escalation(input, {
       trigger,
-      reason,
       rule,
+      reason,
       evidence,
       intent: intentLabel,
-      riskFlags: flags,
+      riskFlags: [...new Set([...riskFlags, ...(extra.flags ?? [])])],
+      status: status ?? (urgent || trigger === 'emotional_urgency' ? 'urgent' : trigger === 'high_value_intent' ? 'resolved' : 'blocked'),
       ...(extra.attempted ? { attempted: extra.attempted } : {}),
-      reply: input.channel === 'voice' ? copy.voice : copy.chat,
-      handoff: buildHandoff({
-        intent: intentLabel,
-        status: computedStatus,
-        trigger,
-        reason,
-        evidence,
-        riskFlags: flags,
-        details: input.details,
-        permitted: playbook.permittedDetails,
-        attempted,
-        history: input.history,
-        rule,
-      }),
-    };
-  };
+    });
 
   // [ESC1] An explicit ask for a person is honoured at once.
   if (signals.personRequest) {
@@ -226,6 +207,48 @@ export function evaluate(input: PolicyInput): PolicyResult {
     intent: 'unknown',
     reply: input.channel === 'voice' ? playbook.copy.clarifyTopic.voice : playbook.copy.clarifyTopic.chat,
     quickReplies: playbook.copy.topicOptions,
+  };
+}
+
+export interface EscalationArgs {
+  trigger: Trigger;
+  rule: string;
+  reason: string;
+  evidence: string[];
+  intent: string;
+  riskFlags: string[];
+  status: HandoffStatus;
+  /** Attempts made this turn; earlier ones come from the previous decisions. */
+  attempted?: { action: string; outcome: string }[];
+}
+
+/** An escalation decision: the site's handoff copy for the trigger and channel, and the package. */
+export function escalation(input: PolicyInput, args: EscalationArgs): BotDecision {
+  const { playbook } = input;
+  const copy = playbook.copy.escalateByTrigger[args.trigger] ?? playbook.copy.escalate;
+  return {
+    mode: 'escalate',
+    trigger: args.trigger,
+    reason: args.reason,
+    rule: args.rule,
+    evidence: args.evidence,
+    intent: args.intent,
+    riskFlags: args.riskFlags,
+    ...(args.attempted ? { attempted: args.attempted } : {}),
+    reply: input.channel === 'voice' ? copy.voice : copy.chat,
+    handoff: buildHandoff({
+      intent: args.intent,
+      status: args.status,
+      trigger: args.trigger,
+      reason: args.reason,
+      evidence: args.evidence,
+      riskFlags: args.riskFlags,
+      details: input.details,
+      permitted: playbook.permittedDetails,
+      attempted: [...attemptsSoFar(input.previousDecisions), ...(args.attempted ?? [])],
+      history: input.history,
+      rule: args.rule,
+    }),
   };
 }
 
