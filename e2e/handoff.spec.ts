@@ -19,14 +19,15 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
   await expect(visitor.log.getByText(/automated/i).first()).toBeVisible();
 
   // Then asks for a person and sees that they are queued, with a position.
-  await visitor.send('I want to talk to a real person please');
+  const marker = `handoff-${Date.now()}`;
+  await visitor.send(`I want to talk to a real person please (${marker})`);
   await visitor.expectInLog(/next in line/i);
   await visitor.page.screenshot({ path: shot('widget-queued') });
   await expect(visitor.page.getByRole('status')).toContainText(/next in line/i);
 
   // The agent signs in and sees the conversation in the live queue.
   await agent.signIn();
-  const card = agent.queueItem(/real person|visitor_request/i);
+  const card = agent.queueItem(marker);
   await expect(card).toBeVisible();
   await agent.page.screenshot({ path: shot('console-queue') });
   await card.click();

@@ -3,6 +3,8 @@
 // ready, and loads the chat bundle on first open or when the page is idle.
 // No framework, no socket, no markdown here: this file must stay tiny.
 
+import { adoptCss } from '../ui/adopt-css.js';
+
 type Call = [string, unknown[]];
 interface ChatApi {
   open(): void;
@@ -16,6 +18,7 @@ interface BatonStub {
   q?: ArrayLike<unknown>[];
 }
 type BatonWindow = Window & { Baton?: BatonStub; __batonLoaded?: boolean };
+
 
 /** The only commands a page may call; anything else is ignored. */
 const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale']);
@@ -40,8 +43,7 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale']);
   host.setAttribute('data-baton', '');
   host.style.cssText = 'all:initial;position:fixed;z-index:2147483000;right:0;bottom:0;width:0;height:0;';
   const root = host.attachShadow({ mode: 'open' });
-  const style = document.createElement('style');
-  style.textContent =
+  const css =
     ':host{all:initial}' +
     '.bt-launcher{all:unset;box-sizing:border-box;position:fixed;right:20px;bottom:20px;width:60px;height:60px;border-radius:50%;' +
     'background:#4f46e5;color:#fff;display:grid;place-items:center;cursor:pointer;box-shadow:0 6px 24px rgba(0,0,0,.25);z-index:2147483000}' +
@@ -50,13 +52,14 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale']);
     '.bt-badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;' +
     'background:#dc2626;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}' +
     '.bt-badge[hidden]{display:none}';
+  adoptCss(root, css);
   const launcher = document.createElement('button');
   launcher.type = 'button';
   launcher.className = 'bt-launcher';
   launcher.setAttribute('aria-label', de ? 'Chat öffnen' : 'Open chat');
   launcher.innerHTML =
     '<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
-  root.append(style, launcher);
+  root.append(launcher);
 
   let loading: Promise<ChatApi> | null = null;
   const load = (): Promise<ChatApi> => {

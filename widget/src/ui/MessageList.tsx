@@ -34,7 +34,9 @@ export function MessageList({ messages, viewer, render, labels, onQuickReply, la
   }, [messages.length]);
   const last = messages.at(-1);
   return (
-    <ol class="bt-log" role="log" aria-live="polite" aria-label={label}>
+    // The log is the scrolling region (focusable, so keyboard users can scroll it); the list inside keeps list semantics.
+    <div class="bt-log" role="log" aria-live="polite" aria-label={label} tabIndex={0}>
+      <ol class="bt-list">
       {messages.map((m) => {
         if (m.author.kind === 'system') {
           return (
@@ -74,7 +76,8 @@ export function MessageList({ messages, viewer, render, labels, onQuickReply, la
           </li>
         );
       })}
-      <li ref={end} class="bt-end" aria-hidden="true" />
-    </ol>
+        <li ref={end} class="bt-end" aria-hidden="true" />
+      </ol>
+    </div>
   );
 }

@@ -2,11 +2,13 @@
 // mount() draws the panel in the loader's Shadow DOM root and returns the live API.
 import type { Message, WidgetConfig } from '@baton/shared';
 import { render } from 'preact';
+import { adoptCss } from '../ui/adopt-css.js';
 import { Chat } from './Chat.js';
 import { connect } from './connection.js';
 import { pickLocale, type Strings } from './i18n.js';
 import { createVisitorStore, setOpen } from './store.js';
 import { chatCss } from './styles.js';
+
 
 export interface MountOptions {
   root: ShadowRoot;
@@ -41,11 +43,10 @@ export function mount(options: MountOptions): BatonApi {
   let strings: Strings = pickLocale(options.locale);
   let renderMarkdown: ((md: string) => string) | null = null;
 
-  const style = document.createElement('style');
-  style.textContent = chatCss;
+  adoptCss(root, chatCss);
   const container = document.createElement('div');
   container.className = 'bt-root';
-  root.append(style, container);
+  root.append(container);
 
   const connection = connect(store, serverUrl, (m: Message) => emit('message', m));
 

@@ -13,7 +13,9 @@ export const chatCss = `
 .bt-close { all: unset; cursor: pointer; border-radius: 8px; padding: 6px; color: #fff; display: inline-flex; }
 .bt-close:focus-visible, .bt-send:focus-visible, .bt-chip:focus-visible, .bt-input:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
 .bt-greeting { margin: 12px 16px 0; padding: 10px 12px; background: var(--bt-soft); border-radius: 12px; color: var(--bt-muted); }
-.bt-log { list-style: none; margin: 0; padding: 12px 16px; flex: 1; overflow-y: auto; display: flex; flex-direction: column; gap: 10px; }
+.bt-log { margin: 0; padding: 12px 16px; flex: 1; overflow-y: auto; }
+.bt-list { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 10px; }
+.bt-log:focus-visible { outline: 3px solid #f59e0b; outline-offset: -3px; }
 .bt-msg { max-width: 85%; overflow-wrap: anywhere; }
 .bt-msg .bt-body { padding: 8px 12px; border-radius: 14px; background: var(--bt-soft); }
 .bt-msg .bt-body p { margin: 0 0 6px; } .bt-msg .bt-body p:last-child { margin: 0; }
