@@ -14,9 +14,11 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
 
   // The visitor chats with the bot first.
   await visitor.goto();
+  await visitor.page.screenshot({ path: shot('widget-closed') });
   await visitor.open();
   await visitor.send('How long does shipping take?');
   await expect(visitor.log.getByText(/automated/i).first()).toBeVisible();
+  await visitor.page.screenshot({ path: shot('widget-bot') });
 
   // Then asks for a person and sees that they are queued, with a position.
   const marker = `handoff-${Date.now()}`;
@@ -50,9 +52,17 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
   await visitor.send('Great, thanks Maria!');
   await expect(agent.log).toContainText('Great, thanks Maria!');
 
-  // Agent resolves; the visitor sees it resolved.
+  // Agent resolves; the visitor sees it resolved and rates it, once; the agent sees the rating.
   await agent.resolve();
   await visitor.expectInLog(/resolved/i);
+  const rating = visitor.page.getByRole('group', { name: 'Rate this conversation' });
+  await expect(rating).toBeVisible();
+  await visitor.page.getByRole('textbox', { name: 'Add a comment (optional)' }).fill('Quick and friendly');
+  await visitor.page.screenshot({ path: shot('widget-resolved-rating') });
+  await rating.getByRole('button', { name: '5 out of 5' }).click();
+  await expect(visitor.page.getByText('Thank you for your feedback!')).toBeVisible();
+  await expect(rating).toHaveCount(0);
+  await expect(agent.page.getByText('Visitor rated 5/5: “Quick and friendly”')).toBeVisible();
 
   await visitorContext.close();
   await agentContext.close();

@@ -181,6 +181,17 @@ describe.each(storeFactories)('Store contract on $name', (factory) => {
     expect((await store.listEvents(c.id)).map((e) => e.type)).toEqual(['decision', 'transition', 'decision']);
   });
 
+  it('[ST13] a rating is stored once, by the visitor, after the conversation was resolved', async () => {
+    const c = await conversation('v_rater');
+    expect(await store.rateConversation({ id: c.id, visitorId: 'v_rater', rating: 5, comment: null, now: at(1) })).toBeNull();
+    await store.updateConversation(c.id, { control: 'bot' }, { control: 'closed', closedAt: at(2), updatedAt: at(2) });
+    expect(await store.rateConversation({ id: c.id, visitorId: 'someone_else', rating: 1, comment: null, now: at(3) })).toBeNull();
+    const rated = await store.rateConversation({ id: c.id, visitorId: 'v_rater', rating: 4, comment: 'Quick help', now: at(3) });
+    expect(rated?.csat).toEqual({ rating: 4, comment: 'Quick help', ratedAt: at(3) });
+    expect(await store.rateConversation({ id: c.id, visitorId: 'v_rater', rating: 1, comment: null, now: at(4) })).toBeNull();
+    expect((await store.getConversation(c.id))?.csat?.rating).toBe(4);
+  });
+
   it('[ST11] a failed transaction leaves nothing half-written', async () => {
     const c = await conversation();
     await expect(

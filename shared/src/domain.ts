@@ -89,8 +89,17 @@ export const VisitorConversation = z.object({
   /** 1-based position in the queue while control is `queued`. */
   queuePosition: z.number().int().positive().nullable(),
   lastSeq: z.number().int().nonnegative(),
+  /** Whether the visitor already rated this (resolved) conversation: the prompt shows once. */
+  rated: z.boolean().optional(),
 });
 export type VisitorConversation = z.infer<typeof VisitorConversation>;
+
+export const Csat = z.object({
+  rating: z.number().int().min(1).max(5),
+  comment: z.string().nullable(),
+  ratedAt: z.string(),
+});
+export type Csat = z.infer<typeof Csat>;
 
 /** What an agent sees of a conversation in the queue and in lists. */
 export const ConversationSummary = z.object({
@@ -105,6 +114,8 @@ export const ConversationSummary = z.object({
   updatedAt: z.string(),
   lastSeq: z.number().int().nonnegative(),
   lastMessage: z.string().nullable(),
+  /** The visitor's rating after the conversation was resolved. */
+  csat: Csat.nullable().optional(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 

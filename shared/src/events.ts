@@ -54,6 +54,14 @@ export const visitorRequests = {
     request: z.object({ typing: z.boolean() }),
     ack: ackOf({}),
   },
+  'conversation:rate': {
+    request: z.object({
+      conversationId: Id,
+      rating: z.number().int().min(1, 'from 1 to 5').max(5, 'from 1 to 5'),
+      comment: z.string().max(1000, 'at most 1000 characters').optional(),
+    }),
+    ack: ackOf({}),
+  },
 } as const;
 
 export const visitorEvents = {

@@ -109,6 +109,23 @@ export class ConversationService {
     return message;
   }
 
+  /** CSAT: a rating from 1 to 5 and an optional comment, once, after the conversation was resolved. */
+  async rate(ctx: VisitorContext, input: { conversationId: string; rating: number; comment?: string }) {
+    const { store } = this.deps;
+    const now = this.now();
+    const comment = input.comment?.trim() || null;
+    const rated = await store.rateConversation({ id: input.conversationId, visitorId: ctx.visitorId, rating: input.rating, comment, now });
+    if (!rated) {
+      const c = await store.getConversation(input.conversationId);
+      if (!c || c.visitorId !== ctx.visitorId) throw new BatonError('not_found', 'No such conversation.');
+      if (c.csat) throw new BatonError('already_rated', 'You already rated this conversation. Thank you!');
+      throw new BatonError('bad_request', 'Only a resolved conversation can be rated.');
+    }
+    await store.recordEvent({ conversationId: rated.id, type: 'csat', data: { rating: input.rating, hasComment: comment !== null }, at: now });
+    this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', await visitorView(store, rated));
+    this.deps.notifier.toSiteAgents(rated.siteId, 'conversation:updated', await agentView(store, rated));
+  }
+
   visitorTyping(ctx: VisitorContext, typing: boolean) {
     return this.deps.store.latestConversation(ctx.visitorId).then((c) => {
       if (c && c.control !== 'closed') this.deps.notifier.toWatchers(c.id, 'typing', { conversationId: c.id, typing });

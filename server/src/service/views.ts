@@ -9,6 +9,7 @@ export async function visitorView(store: Store, c: ConversationRecord): Promise<
     agent: c.control === 'agent' && c.agentName ? { name: c.agentName } : null,
     queuePosition: c.control === 'queued' ? await store.queuePosition(c.id) : null,
     lastSeq: c.lastSeq,
+    rated: c.csat !== null,
   };
 }
 
@@ -26,5 +27,6 @@ export async function agentView(store: Store, c: ConversationRecord): Promise<Co
     updatedAt: c.updatedAt,
     lastSeq: c.lastSeq,
     lastMessage: last[0]?.body.slice(0, 200) ?? null,
+    csat: c.csat,
   };
 }

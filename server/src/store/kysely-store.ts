@@ -48,6 +48,7 @@ function toConversation(row: Selectable<ConversationsTable>): ConversationRecord
     updatedAt: iso(row.updated_at),
     closedAt: isoOrNull(row.closed_at),
     lastSeq: Number(row.last_seq),
+    csat: row.csat_rating === null ? null : { rating: Number(row.csat_rating), comment: row.csat_comment, ratedAt: iso(row.rated_at ?? row.updated_at) },
   };
 }
 
@@ -314,6 +315,20 @@ export class KyselyStore implements Store {
       .limit(limit)
       .execute();
     return rows.map(toConversation);
+  }
+
+  async rateConversation(input: { id: string; visitorId: string; rating: number; comment: string | null; now: string }): Promise<ConversationRecord | null> {
+    // [ST13] once, by the conversation's visitor, after it was resolved: the WHERE clause decides.
+    const row = await this.db
+      .updateTable('conversations')
+      .set({ csat_rating: input.rating, csat_comment: input.comment, rated_at: ms(input.now) })
+      .where('id', '=', input.id)
+      .where('visitor_id', '=', input.visitorId)
+      .where('control', '=', 'closed')
+      .where('csat_rating', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toConversation(row) : null;
   }
 
   async queuePosition(conversationId: string): Promise<number | null> {

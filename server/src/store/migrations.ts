@@ -107,6 +107,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_csat': {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('conversations').addColumn('csat_rating', 'integer').execute();
+        await db.schema.alterTable('conversations').addColumn('csat_comment', 'text').execute();
+        await db.schema.alterTable('conversations').addColumn('rated_at', ms).execute();
+      },
+    },
   };
 }
 

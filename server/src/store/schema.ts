@@ -50,6 +50,9 @@ export interface ConversationsTable {
   updated_at: number;
   closed_at: number | null;
   last_seq: number;
+  csat_rating: number | null;
+  csat_comment: string | null;
+  rated_at: number | null;
 }
 
 export interface MessagesTable {

@@ -59,6 +59,7 @@ export interface ConversationRecord {
   updatedAt: Iso;
   closedAt: Iso | null;
   lastSeq: number;
+  csat: { rating: number; comment: string | null; ratedAt: Iso } | null;
 }
 
 export interface NewMessage {
@@ -132,6 +133,8 @@ export interface Store {
   updateConversation(id: string, guard: ConversationGuard, patch: ConversationPatch): Promise<ConversationRecord | null>;
   /** A site's conversations in these states, oldest queuedAt / createdAt first. */
   listConversations(siteId: string, controls: Control[], limit?: number): Promise<ConversationRecord[]>;
+  /** Stores the visitor's rating of a closed conversation, once; null when it is not theirs, not closed, or already rated. */
+  rateConversation(input: { id: string; visitorId: string; rating: number; comment: string | null; now: Iso }): Promise<ConversationRecord | null>;
   /** 1-based position among the site's queued conversations by queuedAt; null when not queued. */
   queuePosition(conversationId: string): Promise<number | null>;
 

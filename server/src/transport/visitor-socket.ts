@@ -66,6 +66,10 @@ export function setupVisitorNamespace(
           await service.visitorTyping(ctx, p.typing);
           return {};
         },
+        'conversation:rate': async (p) => {
+          await service.rate(ctx, p);
+          return {};
+        },
       },
       logger,
     );

@@ -83,10 +83,21 @@ describe.each(storeFactories)('handoff over sockets on $name', (factory) => {
     const all = await server.store.listMessages(conversationId, 0, 100);
     expect(all.map((m) => m.seq)).toEqual(all.map((_, i) => i + 1));
 
+    // The visitor rates it, once; the agent sees the rating.
+    expect(await request(v.socket, 'conversation:rate', { conversationId, rating: 0 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await request(v.socket, 'conversation:rate', { conversationId, rating: 5, comment: 'Maria was great' })).toEqual({ ok: true });
+    await waitFor(v, 'conversation:updated', (c) => c.id === conversationId && c.rated === true);
+    await waitFor(a, 'conversation:updated', (c) => c.id === conversationId && c.csat?.rating === 5 && c.csat.comment === 'Maria was great');
+    expect(await request(v.socket, 'conversation:rate', { conversationId, rating: 1 })).toMatchObject({ ok: false, error: { code: 'already_rated' } });
+    const stranger = await visitor(server.url);
+    expect(await request(stranger.socket, 'conversation:rate', { conversationId, rating: 1 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
     // Writing after resolve starts a new conversation.
     const fresh = await request(v.socket, 'message:send', { clientId: 'v6', body: 'One more question about payment' });
     expect(fresh.message.conversationId).not.toBe(conversationId);
     expect(fresh.message.seq).toBe(1);
+    // An open conversation cannot be rated.
+    expect(await request(v.socket, 'conversation:rate', { conversationId: fresh.message.conversationId, rating: 3 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 
   it('two agents claim at the same moment: exactly one wins, the other learns who', async () => {

@@ -54,6 +54,11 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
             {conversation.control === 'agent' && (mine ? 'You are in this conversation' : `With ${who}`)}
             {conversation.control === 'closed' && 'Resolved'}
           </p>
+          {conversation.csat && (
+            <p class="csat">
+              Visitor rated {conversation.csat.rating}/5{conversation.csat.comment ? `: “${conversation.csat.comment}”` : ''}
+            </p>
+          )}
         </div>
         <div class="actions">
           {(conversation.control === 'queued' || conversation.control === 'bot') && (

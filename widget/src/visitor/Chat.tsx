@@ -31,6 +31,31 @@ function statusLine(c: VisitorConversation | null, t: Strings): string {
   }
 }
 
+function Rating({ conversationId, connection, t }: { conversationId: string; connection: Connection; t: Strings }) {
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const send = async (rating: number) => {
+    setBusy(true);
+    setError(await connection.rate(conversationId, rating, comment));
+    setBusy(false);
+  };
+  return (
+    <div class="bt-rating">
+      <p class="bt-rating-title">{t.rateTitle}</p>
+      <textarea class="bt-input bt-comment" aria-label={t.comment} placeholder={t.comment} rows={2} maxLength={1000} value={comment} onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)} />
+      <div class="bt-stars" role="group" aria-label={t.rate}>
+        {[1, 2, 3, 4, 5].map((n) => (
+          <button type="button" class="bt-star" aria-label={t.stars(n)} disabled={busy} onClick={() => send(n)}>
+            <span aria-hidden="true">★</span>
+          </button>
+        ))}
+      </div>
+      {error && <p class="bt-meta bt-error" role="alert">{error}</p>}
+    </div>
+  );
+}
+
 export function Chat({ store, connection, strings: t, render, onClose }: ChatProps) {
   const messages = useStore(store, (s) => s.messages);
   const outbox = useStore(store, (s) => s.outbox);
@@ -79,6 +104,8 @@ export function Chat({ store, connection, strings: t, render, onClose }: ChatPro
         onQuickReply={conversation?.control === 'closed' ? undefined : submit}
       />
       <p class="bt-typing" aria-live="polite">{typing ? t.typing(typing) : ''}</p>
+      {conversation?.control === 'closed' &&
+        (conversation.rated ? <p class="bt-thanks" aria-live="polite">{t.thanks}</p> : <Rating conversationId={conversation.id} connection={connection} t={t} />)}
       {state === 'unavailable' ? null : (
         <form
           class="bt-composer"

@@ -12,6 +12,8 @@ const FINAL_CODES = new Set(['bad_request', 'conversation_closed', 'payload_too_
 
 export interface Connection {
   send(body: string): void;
+  /** CSAT for a resolved conversation; resolves with an error message, or null when stored. */
+  rate(conversationId: string, rating: number, comment: string): Promise<string | null>;
   typing(on: boolean): void;
   close(): void;
 }
@@ -97,6 +99,22 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     send(body: string) {
       queueOutgoing(store, { clientId: newClientId(), body, createdAt: new Date().toISOString() });
       void flush();
+    },
+    async rate(conversationId, rating, comment) {
+      try {
+        const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('conversation:rate', {
+          conversationId,
+          rating,
+          ...(comment.trim() ? { comment: comment.trim() } : {}),
+        });
+        if (ack.ok || ack.error.code === 'already_rated') {
+          store.setState((s) => ({ conversation: s.conversation && s.conversation.id === conversationId ? { ...s.conversation, rated: true } : s.conversation }));
+          return null;
+        }
+        return ack.error.message;
+      } catch {
+        return 'No connection. Please try again.';
+      }
     },
     typing(on: boolean) {
       // Throttled: at most one "typing" every 2 s; "stopped" always goes out.

@@ -22,6 +22,12 @@ export const catalogs = {
     withBot: 'Automated assistant — a person can take over any time',
     resolved: 'This conversation is resolved',
     typing: (name: string) => `${name} is typing…`,
+    rateTitle: 'How did we do?',
+    rate: 'Rate this conversation',
+    stars: (n: number) => `${n} out of 5`,
+    comment: 'Add a comment (optional)',
+    thanks: 'Thank you for your feedback!',
+    newMessageTitle: 'New message',
   },
   de: {
     openChat: 'Chat öffnen',
@@ -45,6 +51,12 @@ export const catalogs = {
     withBot: 'Automatischer Assistent — eine Person kann jederzeit übernehmen',
     resolved: 'Diese Unterhaltung ist abgeschlossen',
     typing: (name: string) => `${name} schreibt…`,
+    rateTitle: 'Wie war unsere Hilfe?',
+    rate: 'Diese Unterhaltung bewerten',
+    stars: (n: number) => `${n} von 5`,
+    comment: 'Kommentar hinzufügen (optional)',
+    thanks: 'Danke für Ihr Feedback!',
+    newMessageTitle: 'Neue Nachricht',
   },
 };
 

@@ -41,6 +41,13 @@ export const chatCss = `
 .bt-send { all: unset; cursor: pointer; background: var(--bt-accent); color: #fff; border-radius: 10px; padding: 8px 14px; font-weight: 600; }
 .bt-send[disabled] { opacity: .55; cursor: default; }
 .bt-end { height: 1px; }
+.bt-rating { margin: 0 12px 8px; padding: 10px 12px; border: 1px solid #e5e7eb; border-radius: 12px; display: grid; gap: 8px; }
+.bt-rating-title { margin: 0; font-weight: 600; }
+.bt-comment { font-size: 16px; }
+.bt-stars { display: flex; gap: 6px; }
+.bt-star { all: unset; cursor: pointer; font-size: 26px; line-height: 1; color: #b45309; padding: 2px 4px; border-radius: 6px; }
+.bt-star:hover, .bt-star:focus-visible { background: #fef3c7; outline: 3px solid #f59e0b; }
+.bt-thanks { margin: 0 16px 8px; color: #065f46; font-weight: 600; }
 @media (max-width: 480px) { .bt-panel { inset: 0; width: 100vw; height: 100dvh; max-height: none; max-width: none; border-radius: 0;
   padding-bottom: env(safe-area-inset-bottom); } }
 @media (prefers-reduced-motion: no-preference) { .bt-panel { animation: bt-in .16s ease-out; } }
