@@ -150,3 +150,40 @@ test('on a phone the chat is full screen', async ({ browser }) => {
   expect(await visitor.textbox.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(16);
   await context.close();
 });
+
+test('per-page appearance overrides: colour, side and greeting', async ({ page }) => {
+  await page.goto(`${site.url}/custom`);
+  const launcher = page.getByRole('button', { name: 'Open chat' });
+  await expect(launcher).toBeVisible();
+  const box = await launcher.boundingBox();
+  expect(box!.x).toBeLessThan(100);
+  expect(await launcher.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(185, 28, 28)');
+  await launcher.click();
+  await expect(page.getByText('Willkommen im Custom Shop!')).toBeVisible();
+  const panel = await page.getByRole('dialog').boundingBox();
+  expect(panel!.x).toBeLessThan(100);
+});
+
+test('a reply while the chat is closed: unread badge, title and the way back', async ({ browser }) => {
+  const visitorCtx = await browser.newContext();
+  const agentCtx = await browser.newContext();
+  const visitor = new VisitorWidget(await visitorCtx.newPage());
+  const agent = new AgentConsole(await agentCtx.newPage());
+  const marker = `notify-${Date.now()}`;
+  await visitor.goto(`${site.url}/plain`);
+  await visitor.open();
+  await visitor.send(`I want to talk to a human (${marker})`);
+  await visitor.expectInLog(/next in line/);
+  await visitor.page.getByRole('button', { name: 'Close chat' }).click();
+  await agent.signIn();
+  await agent.queueItem(marker).click();
+  await agent.takeOver();
+  await agent.reply('Are you still there?');
+  await expect(visitor.page.getByRole('button', { name: 'Open chat (1)' })).toBeVisible();
+  await expect(visitor.page).toHaveTitle(/^\(1\) New message · Plain shop/);
+  await visitor.page.getByRole('button', { name: /Open chat/ }).click();
+  await visitor.expectInLog('Are you still there?');
+  await expect(visitor.page).toHaveTitle('Plain shop');
+  await visitorCtx.close();
+  await agentCtx.close();
+});

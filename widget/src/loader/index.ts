@@ -48,6 +48,7 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale']);
     '.bt-launcher{all:unset;box-sizing:border-box;position:fixed;right:20px;bottom:20px;width:60px;height:60px;border-radius:50%;' +
     'background:#4f46e5;color:#fff;display:grid;place-items:center;cursor:pointer;box-shadow:0 6px 24px rgba(0,0,0,.25);z-index:2147483000}' +
     '.bt-launcher:focus-visible{outline:3px solid #f59e0b;outline-offset:3px}' +
+    '.bt-launcher.bt-left{right:auto;left:20px}' +
     '.bt-launcher[hidden]{display:none}' +
     '.bt-badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;' +
     'background:#dc2626;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}' +
@@ -55,7 +56,8 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale']);
   adoptCss(root, css);
   const launcher = document.createElement('button');
   launcher.type = 'button';
-  launcher.className = 'bt-launcher';
+  launcher.className = script.dataset.position === 'left' ? 'bt-launcher bt-left' : 'bt-launcher';
+  if (/^#[0-9a-f]{3,8}$/i.test(script.dataset.color ?? '')) launcher.style.background = script.dataset.color!;
   launcher.setAttribute('aria-label', de ? 'Chat öffnen' : 'Open chat');
   launcher.innerHTML =
     '<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
@@ -64,7 +66,8 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale']);
   let loading: Promise<ChatApi> | null = null;
   const load = (): Promise<ChatApi> => {
     loading ??= import(/* @vite-ignore */ `${serverUrl}/chat.js`).then((m: { mount: (o: unknown) => ChatApi }) => {
-      api = m.mount({ root, launcher, serverUrl, siteKey, locale });
+      const d = script.dataset;
+      api = m.mount({ root, launcher, serverUrl, siteKey, locale, overrides: { color: d.color, greeting: d.greeting, position: d.position, notify: d.notify } });
       for (const [command, args] of pending.splice(0)) run(command, args);
       return api;
     });

@@ -16,7 +16,12 @@ export interface MountOptions {
   serverUrl: string;
   siteKey: string;
   locale: string | null;
+  /** Per-page overrides from the script tag's data attributes (data-color, data-greeting, data-position, data-notify). */
+  overrides?: { color?: string; greeting?: string; position?: string; notify?: string };
 }
+
+/** Messages with Markdown syntax need the renderer; plain text does not. */
+const FORMATTED = /[*_`[#>|~]|^\s*([-+]|\d+\.)\s/m;
 
 type EventName = 'ready' | 'open' | 'close' | 'message' | 'status';
 export interface BatonApi {
@@ -48,22 +53,69 @@ export function mount(options: MountOptions): BatonApi {
   container.className = 'bt-root';
   root.append(container);
 
-  const connection = connect(store, serverUrl, (m: Message) => emit('message', m));
+  const connection = connect(store, serverUrl, (m: Message) => {
+    emit('message', m);
+    notify(m);
+  });
 
+  const overrides = options.overrides ?? {};
+  const validColor = (c: string | undefined) => (c && /^#[0-9a-f]{3,8}$/i.test(c) ? c : undefined);
+  if (overrides.position === 'left') container.classList.add('bt-left');
   fetch(`${serverUrl}/api/sites/${encodeURIComponent(siteKey)}/widget-config`)
     .then((r) => r.json() as Promise<{ ok: boolean; config?: WidgetConfig }>)
     .then((r) => {
       if (!r.ok || !r.config) return;
-      store.setState({ config: r.config });
-      container.style.setProperty('--bt-accent', r.config.color);
+      const config = { ...r.config, ...(overrides.greeting ? { greeting: overrides.greeting } : {}) };
+      store.setState({ config });
+      container.style.setProperty('--bt-accent', validColor(overrides.color) ?? config.color);
     })
     .catch(() => {});
 
-  // Markdown (marked + DOMPurify) is its own chunk: until it arrives, messages show as plain text.
-  import('../ui/markdown.js').then((m) => {
-    renderMarkdown = m.renderMarkdown;
-    draw();
+  // Markdown (marked + DOMPurify) is its own chunk, fetched with the first formatted message:
+  // a chat of plain text never downloads it, and until it arrives messages show as plain text.
+  let markdownLoading = false;
+  const needMarkdown = () => {
+    if (markdownLoading) return;
+    markdownLoading = true;
+    import('../ui/markdown.js').then((m) => {
+      renderMarkdown = m.renderMarkdown;
+      draw();
+    });
+  };
+  store.subscribe((s, prev) => {
+    if (s.messages !== prev.messages && s.messages.some((m) => FORMATTED.test(m.body))) needMarkdown();
   });
+
+  // Sound and title for replies from people while the chat is closed or the tab hidden (data-notify="off" turns it off).
+  const notifyOn = overrides.notify !== 'off';
+  const baseTitle = document.title;
+  let unseen = 0;
+  const clearTitle = () => {
+    unseen = 0;
+    document.title = baseTitle;
+  };
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && store.getState().open) clearTitle();
+  });
+  const notify = (m: Message) => {
+    if (!notifyOn || m.author.kind !== 'agent' || (store.getState().open && !document.hidden)) return;
+    unseen += 1;
+    document.title = `(${unseen}) ${strings.newMessageTitle} · ${baseTitle}`;
+    try {
+      const audio = new AudioContext();
+      const tone = audio.createOscillator();
+      const gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.setValueAtTime(0.08, audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.25);
+      tone.connect(gain).connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.25);
+      tone.onended = () => void audio.close();
+    } catch {
+      // no audio (autoplay policy, no device): the title still tells
+    }
+  };
 
   const close = () => {
     if (!store.getState().open) return;
@@ -76,6 +128,7 @@ export function mount(options: MountOptions): BatonApi {
     if (store.getState().open) return;
     setOpen(store, true);
     launcher.hidden = true;
+    clearTitle();
     emit('open');
   };
 

@@ -48,7 +48,8 @@ export const chatCss = `
 .bt-star { all: unset; cursor: pointer; font-size: 26px; line-height: 1; color: #b45309; padding: 2px 4px; border-radius: 6px; }
 .bt-star:hover, .bt-star:focus-visible { background: #fef3c7; outline: 3px solid #f59e0b; }
 .bt-thanks { margin: 0 16px 8px; color: #065f46; font-weight: 600; }
-@media (max-width: 480px) { .bt-panel { inset: 0; width: 100vw; height: 100dvh; max-height: none; max-width: none; border-radius: 0;
+.bt-left .bt-panel { right: auto; left: 20px; }
+@media (max-width: 480px) { .bt-panel, .bt-left .bt-panel { inset: 0; width: 100vw; height: 100dvh; max-height: none; max-width: none; border-radius: 0;
   padding-bottom: env(safe-area-inset-bottom); } }
 @media (prefers-reduced-motion: no-preference) { .bt-panel { animation: bt-in .16s ease-out; } }
 @keyframes bt-in { from { transform: translateY(12px); opacity: 0; } to { transform: none; opacity: 1; } }
