@@ -18,6 +18,7 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
   await visitor.open();
   await visitor.send('How long does shipping take?');
   await expect(visitor.log.getByText(/automated/i).first()).toBeVisible();
+  await expect(visitor.log.getByText('Delivered', { exact: true })).toBeVisible();
   await visitor.page.screenshot({ path: shot('widget-bot') });
 
   // Then asks for a person and sees that they are queued, with a position.
@@ -48,9 +49,10 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
   await agent.page.screenshot({ path: shot('console-conversation') });
   await visitor.page.screenshot({ path: shot('widget-agent-joined') });
 
-  // Visitor replies; the agent sees it.
+  // Visitor replies; the agent sees it, and the visitor sees it was read.
   await visitor.send('Great, thanks Maria!');
   await expect(agent.log).toContainText('Great, thanks Maria!');
+  await expect(visitor.log.getByText('Read', { exact: true })).toBeVisible();
 
   // Agent resolves; the visitor sees it resolved and rates it, once; the agent sees the rating.
   await agent.resolve();

@@ -192,6 +192,14 @@ describe.each(storeFactories)('Store contract on $name', (factory) => {
     expect((await store.getConversation(c.id))?.csat?.rating).toBe(4);
   });
 
+  it('[ST14] the read mark only rises', async () => {
+    const c = await conversation();
+    expect((await store.markRead(c.id, 3, at(1)))?.agentReadSeq).toBe(3);
+    expect((await store.markRead(c.id, 2, at(2)))?.agentReadSeq).toBe(3);
+    expect((await store.markRead(c.id, 5, at(3)))?.agentReadSeq).toBe(5);
+    expect(await store.markRead('missing', 1, at(4))).toBeNull();
+  });
+
   it('[ST11] a failed transaction leaves nothing half-written', async () => {
     const c = await conversation();
     await expect(

@@ -91,6 +91,8 @@ export const VisitorConversation = z.object({
   lastSeq: z.number().int().nonnegative(),
   /** Whether the visitor already rated this (resolved) conversation: the prompt shows once. */
   rated: z.boolean().optional(),
+  /** The agent has read the visitor's messages up to this seq. */
+  readSeq: z.number().int().nonnegative().optional(),
 });
 export type VisitorConversation = z.infer<typeof VisitorConversation>;
 

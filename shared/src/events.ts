@@ -104,6 +104,11 @@ export const agentRequests = {
     request: z.object({ conversationId: Id, typing: z.boolean() }),
     ack: ackOf({}),
   },
+  /** The agent in control has read the conversation up to `seq`; the visitor sees "Read". */
+  'conversation:read': {
+    request: z.object({ conversationId: Id, seq: z.number().int().nonnegative() }),
+    ack: ackOf({}),
+  },
 } as const;
 
 export const agentEvents = {

@@ -104,6 +104,11 @@ export class ConversationService {
       now,
     });
     if (!created) return message; // a retry: it was delivered and answered the first time
+    if (message.seq === 1) {
+      // A new conversation: every tab of the visitor learns its id and state.
+      const fresh = (await store.getConversation(conversation.id)) ?? conversation;
+      this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', await visitorView(store, fresh));
+    }
     await this.announce(message, conversation.siteId, ctx.visitorId);
     if (conversation.control === 'bot') this.scheduleBotTurn(conversation.id);
     return message;
@@ -305,6 +310,18 @@ export class ConversationService {
       { kind: 'agent', agentId: agent.id },
     );
     return agentView(this.deps.store, updated);
+  }
+
+  /** Read receipts: only the agent holding the conversation marks it read. */
+  async markRead(agent: AgentRecord, input: { conversationId: string; seq: number }) {
+    const conversation = await this.agentConversation(agent, input.conversationId);
+    if (conversation.control !== 'agent' || conversation.agentId !== agent.id) {
+      throw new BatonError('not_in_control', 'Only the agent in the conversation marks it read.');
+    }
+    const seq = Math.min(input.seq, conversation.lastSeq);
+    if (seq <= conversation.agentReadSeq) return;
+    const updated = await this.deps.store.markRead(conversation.id, seq, this.now());
+    if (updated) this.deps.notifier.toVisitor(updated.visitorId, 'conversation:updated', await visitorView(this.deps.store, updated));
   }
 
   async agentTyping(agent: AgentRecord, input: { conversationId: string; typing: boolean }) {

@@ -10,6 +10,7 @@ export async function visitorView(store: Store, c: ConversationRecord): Promise<
     queuePosition: c.control === 'queued' ? await store.queuePosition(c.id) : null,
     lastSeq: c.lastSeq,
     rated: c.csat !== null,
+    readSeq: c.agentReadSeq,
   };
 }
 

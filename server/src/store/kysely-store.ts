@@ -48,6 +48,7 @@ function toConversation(row: Selectable<ConversationsTable>): ConversationRecord
     updatedAt: iso(row.updated_at),
     closedAt: isoOrNull(row.closed_at),
     lastSeq: Number(row.last_seq),
+    agentReadSeq: Number(row.agent_read_seq ?? 0),
     csat: row.csat_rating === null ? null : { rating: Number(row.csat_rating), comment: row.csat_comment, ratedAt: iso(row.rated_at ?? row.updated_at) },
   };
 }
@@ -285,7 +286,7 @@ export class KyselyStore implements Store {
 
   async updateConversation(id: string, guard: ConversationGuard, patch: ConversationPatch): Promise<ConversationRecord | null> {
     const controls = Array.isArray(guard.control) ? guard.control : [guard.control];
-    const values: Partial<ConversationsTable> = { updated_at: ms(patch.updatedAt) };
+    const values: Partial<Omit<ConversationsTable, 'agent_read_seq'>> = { updated_at: ms(patch.updatedAt) };
     if (patch.control !== undefined) values.control = patch.control;
     if (patch.agentId !== undefined) values.agent_id = patch.agentId;
     if (patch.agentName !== undefined) values.agent_name = patch.agentName;
@@ -326,6 +327,20 @@ export class KyselyStore implements Store {
       .where('visitor_id', '=', input.visitorId)
       .where('control', '=', 'closed')
       .where('csat_rating', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toConversation(row) : null;
+  }
+
+  async markRead(id: string, seq: number, now: string): Promise<ConversationRecord | null> {
+    // [ST14] monotonic: a late or replayed read mark never lowers it.
+    const row = await this.db
+      .updateTable('conversations')
+      .set((eb) => ({
+        agent_read_seq: eb.case().when('agent_read_seq', '<', seq).then(seq).else(eb.ref('agent_read_seq')).end(),
+        updated_at: ms(now),
+      }))
+      .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
     return row ? toConversation(row) : null;

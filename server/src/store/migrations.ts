@@ -114,6 +114,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('conversations').addColumn('rated_at', ms).execute();
       },
     },
+    '0003_read_receipts': {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('conversations').addColumn('agent_read_seq', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
 }
 

@@ -53,6 +53,7 @@ export interface ConversationsTable {
   csat_rating: number | null;
   csat_comment: string | null;
   rated_at: number | null;
+  agent_read_seq: Generated<number>;
 }
 
 export interface MessagesTable {

@@ -60,6 +60,8 @@ export interface ConversationRecord {
   closedAt: Iso | null;
   lastSeq: number;
   csat: { rating: number; comment: string | null; ratedAt: Iso } | null;
+  /** The agent has read up to this seq (read receipts for the visitor). */
+  agentReadSeq: number;
 }
 
 export interface NewMessage {
@@ -135,6 +137,8 @@ export interface Store {
   listConversations(siteId: string, controls: Control[], limit?: number): Promise<ConversationRecord[]>;
   /** Stores the visitor's rating of a closed conversation, once; null when it is not theirs, not closed, or already rated. */
   rateConversation(input: { id: string; visitorId: string; rating: number; comment: string | null; now: Iso }): Promise<ConversationRecord | null>;
+  /** Raises the agent's read mark (never lowers it); null for an unknown conversation. */
+  markRead(id: string, seq: number, now: Iso): Promise<ConversationRecord | null>;
   /** 1-based position among the site's queued conversations by queuedAt; null when not queued. */
   queuePosition(conversationId: string): Promise<number | null>;
 

@@ -58,6 +58,10 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
           await service.agentTyping(agent, p);
           return {};
         },
+        'conversation:read': async (p) => {
+          await service.markRead(agent, p);
+          return {};
+        },
       },
       logger,
     );

@@ -58,15 +58,19 @@ describe.each(storeFactories)('handoff over sockets on $name', (factory) => {
     const botMessagesBefore = v.received.filter((r) => r.event === 'message:new' && r.payload.author.kind === 'bot').length;
     await request(a.socket, 'message:send', { conversationId, clientId: 'a1', body: 'Hi, I am Maria. Let me check A-10422.' });
     await waitFor(v, 'message:new', (m) => m.author.kind === 'agent' && m.author.name === 'Maria');
-    await request(v.socket, 'message:send', { clientId: 'v4', body: 'Thanks Maria' });
+    const thanks = await request(v.socket, 'message:send', { clientId: 'v4', body: 'Thanks Maria' });
     await waitFor(a, 'message:new', (m) => m.body === 'Thanks Maria');
+    // Read receipts: the agent in control marks it read; the visitor learns up to which seq.
+    expect(await request(a.socket, 'conversation:read', { conversationId, seq: thanks.message.seq })).toEqual({ ok: true });
+    await waitFor(v, 'conversation:updated', (c) => c.readSeq === thanks.message.seq);
     await server.app.service.idle();
     expect(v.received.filter((r) => r.event === 'message:new' && r.payload.author.kind === 'bot').length).toBe(botMessagesBefore);
 
-    // Hand back: the bot answers the next message.
+    // Hand back: the bot answers the next message; an agent no longer in control cannot mark it read.
     const back = await request(a.socket, 'conversation:handBack', { conversationId });
     expect(back).toMatchObject({ ok: true, conversation: { control: 'bot', agent: null } });
     await waitFor(v, 'message:new', (m) => m.notice === 'handed_back');
+    expect(await request(a.socket, 'conversation:read', { conversationId, seq: 99 })).toMatchObject({ ok: false, error: { code: 'not_in_control' } });
     await request(v.socket, 'message:send', { clientId: 'v5', body: 'How do I return an item?' });
     await waitFor(v, 'message:new', (m) => m.author.kind === 'bot' && /30 days/.test(m.body));
     // The agent still watching sees the bot's decision live.

@@ -1,6 +1,6 @@
 // One conversation: handoff package, transcript, the agent's controls and composer.
 import type { ConversationSummary } from '@baton/shared';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { renderMarkdown } from '../ui/markdown.js';
 import { MessageList } from '../ui/MessageList.js';
 import { useStore } from '../ui/use-store.js';
@@ -21,6 +21,13 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const mine = conversation.control === 'agent' && conversation.agent?.id === agent?.id;
+
+  // Read receipts: while this agent holds the conversation and the console is visible.
+  const lastSeq = messages.at(-1)?.seq ?? 0;
+  useEffect(() => {
+    if (!mine || lastSeq === 0 || document.visibilityState !== 'visible') return;
+    socket.emit('conversation:read', { conversationId: conversation.id, seq: lastSeq }, () => {});
+  }, [mine, lastSeq, conversation.id]);
 
   async function act(event: 'conversation:claim' | 'conversation:handBack' | 'conversation:resolve') {
     setError(null);

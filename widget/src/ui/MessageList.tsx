@@ -20,6 +20,8 @@ export interface MessageListProps {
   label: string;
   /** Notes shown under a message (the console shows the bot's decision under the visitor turn it answered). */
   notes?: Record<string, string>;
+  /** Delivery state shown under one message (the visitor's latest): "Delivered" or "Read". */
+  receipt?: { id: string; label: string };
 }
 
 function Body({ text, render }: { text: string; render: MessageListProps['render'] }) {
@@ -27,7 +29,7 @@ function Body({ text, render }: { text: string; render: MessageListProps['render
   return <div class="bt-body" dangerouslySetInnerHTML={{ __html: render(text) }} />;
 }
 
-export function MessageList({ messages, viewer, render, labels, onQuickReply, label, notes }: MessageListProps) {
+export function MessageList({ messages, viewer, render, labels, onQuickReply, label, notes, receipt }: MessageListProps) {
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: 'end' });
@@ -64,6 +66,7 @@ export function MessageList({ messages, viewer, render, labels, onQuickReply, la
             {m.pending && !m.failed && <div class="bt-meta">{labels.sending}</div>}
             {m.failed && <div class="bt-meta bt-error">{labels.notSent}: {m.failed}</div>}
             {notes?.[m.id] && <div class="bt-decision">{notes[m.id]}</div>}
+            {receipt?.id === m.id && <div class="bt-meta bt-receipt">{receipt.label}</div>}
             {onQuickReply && m === last && m.quickReplies && m.quickReplies.length > 0 && (
               <div class="bt-quick" role="group" aria-label="Suggested replies">
                 {m.quickReplies.map((q) => (

@@ -81,6 +81,8 @@ export function Chat({ store, connection, strings: t, render, onClose }: ChatPro
 
   const greeting = config?.greeting;
   const shown = visibleMessages(messages, outbox);
+  const lastOwn = [...messages].reverse().find((m) => m.author.kind === 'visitor' && m.conversationId === conversation?.id);
+  const receipt = lastOwn ? { id: lastOwn.id, label: (conversation?.readSeq ?? 0) >= lastOwn.seq ? t.read : t.delivered } : undefined;
   return (
     <section class="bt-panel" role="dialog" aria-modal="false" aria-label={config?.name ?? 'Chat'} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <header class="bt-header">
@@ -102,6 +104,7 @@ export function Chat({ store, connection, strings: t, render, onClose }: ChatPro
         label={t.transcript}
         labels={{ bot: config?.botName ?? t.bot, you: t.you, visitor: t.visitor, sending: t.sending, notSent: t.notSent }}
         onQuickReply={conversation?.control === 'closed' ? undefined : submit}
+        receipt={receipt}
       />
       <p class="bt-typing" aria-live="polite">{typing ? t.typing(typing) : ''}</p>
       {conversation?.control === 'closed' &&

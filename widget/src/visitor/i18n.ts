@@ -28,6 +28,8 @@ export const catalogs = {
     comment: 'Add a comment (optional)',
     thanks: 'Thank you for your feedback!',
     newMessageTitle: 'New message',
+    delivered: 'Delivered',
+    read: 'Read',
   },
   de: {
     openChat: 'Chat öffnen',
@@ -57,6 +59,8 @@ export const catalogs = {
     comment: 'Kommentar hinzufügen (optional)',
     thanks: 'Danke für Ihr Feedback!',
     newMessageTitle: 'Neue Nachricht',
+    delivered: 'Zugestellt',
+    read: 'Gelesen',
   },
 };
 
