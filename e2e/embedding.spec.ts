@@ -187,3 +187,20 @@ test('a reply while the chat is closed: unread badge, title and the way back', a
   await visitorCtx.close();
   await agentCtx.close();
 });
+
+test('an identified customer shows to the agent as verified', async ({ browser }) => {
+  const visitorCtx = await browser.newContext();
+  const agentCtx = await browser.newContext();
+  const visitor = new VisitorWidget(await visitorCtx.newPage());
+  const agent = new AgentConsole(await agentCtx.newPage());
+  const marker = `identify-${Date.now()}`;
+  await visitor.goto(`${site.url}/signed-in`);
+  await visitor.open();
+  await visitor.send(`Please get me a real person (${marker})`);
+  await agent.signIn();
+  await agent.queueItem(marker).click();
+  await expect(agent.page.getByRole('heading', { name: 'Jane Doe' })).toBeVisible();
+  await expect(agent.page.getByText('jane@example.com · user u-1001 verified')).toBeVisible();
+  await visitorCtx.close();
+  await agentCtx.close();
+});

@@ -8,6 +8,7 @@ export const DEMO = {
   agentEmail: 'agent@demo.test',
   agentPassword: 'baton-demo',
   agentName: 'Maria',
+  identitySecret: 'demo-identity-secret',
 } as const;
 
 export async function seedDemo(store: Store, options: { now: string; extraOrigins?: string[] }) {
@@ -16,7 +17,8 @@ export async function seedDemo(store: Store, options: { now: string; extraOrigin
     key: DEMO.siteKey,
     name: DEMO.siteName,
     allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*', ...(options.extraOrigins ?? [])],
-    settings: { botName: 'Assistant', color: '#4f46e5' },
+    // The identity secret signs user ids for Baton('identify', …); demo only — real sites set their own.
+    settings: { botName: 'Assistant', color: '#4f46e5', identitySecret: DEMO.identitySecret },
     now: options.now,
   });
   const existing = await store.getAgentByEmail(DEMO.agentEmail);

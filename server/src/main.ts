@@ -48,7 +48,10 @@ async function main() {
     `  database:          ${store.dialect}${config.databaseUrl ? '' : ` (${config.dataDir}/baton.sqlite)`}`,
   ];
   lines.push(`  bot:               ${config.llm ? `language model ${config.llm.model} behind the playbook's rules` : 'built-in engine (playbook + knowledge base)'}`);
-  if (config.demo) lines.push(`  demo agent:        ${DEMO.agentEmail} / ${DEMO.agentPassword}`);
+  if (config.demo) {
+    lines.push(`  demo agent:        ${DEMO.agentEmail} / ${DEMO.agentPassword}`);
+    lines.push(`  identity secret:   ${DEMO.identitySecret} (demo site; signs user ids for Baton('identify', …))`);
+  }
   console.log(lines.join('\n'));
   logger.info({ url, dialect: store.dialect, demo: config.demo }, 'listening');
 

@@ -96,6 +96,16 @@ export const VisitorConversation = z.object({
 });
 export type VisitorConversation = z.infer<typeof VisitorConversation>;
 
+/** Who the visitor says they are (via the host page's `Baton('identify', …)`), and whether the site vouched for it. */
+export const VisitorProfile = z.object({
+  userId: z.string().nullable(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  /** True when the host page signed the user id with the site's identity secret. */
+  verified: z.boolean(),
+});
+export type VisitorProfile = z.infer<typeof VisitorProfile>;
+
 export const Csat = z.object({
   rating: z.number().int().min(1).max(5),
   comment: z.string().nullable(),
@@ -118,6 +128,8 @@ export const ConversationSummary = z.object({
   lastMessage: z.string().nullable(),
   /** The visitor's rating after the conversation was resolved. */
   csat: Csat.nullable().optional(),
+  /** Identified-user fields, when the host page called identify. */
+  visitor: VisitorProfile.nullable().optional(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 

@@ -54,6 +54,17 @@ export const visitorRequests = {
     request: z.object({ typing: z.boolean() }),
     ack: ackOf({}),
   },
+  /** From the host page's `Baton('identify', { userId, name, email, userHash })`. */
+  'visitor:identify': {
+    request: z.object({
+      userId: z.string().min(1).max(128),
+      name: z.string().max(LIMITS.nameMax).optional(),
+      email: z.string().email().max(254).optional(),
+      /** Hex HMAC-SHA256 of userId with the site's identity secret. */
+      userHash: z.string().max(128).optional(),
+    }),
+    ack: ackOf({ verified: z.boolean() }),
+  },
   'conversation:rate': {
     request: z.object({
       conversationId: Id,

@@ -12,6 +12,7 @@ import {
   type VisitorConversation,
 } from '@baton/shared';
 import type { BotDecision, BotProvider } from '../bot/provider.js';
+import { verifyUserHash } from '../auth/identity.js';
 import { type Command, type ControlState, type Effect, mayAuthorSpeak, transition } from '../core/conversation.js';
 import { type CopyCatalog, DEFAULT_COPY } from '../core/copy.js';
 import type { Logger } from '../log.js';
@@ -112,6 +113,18 @@ export class ConversationService {
     await this.announce(message, conversation.siteId, ctx.visitorId);
     if (conversation.control === 'bot') this.scheduleBotTurn(conversation.id);
     return message;
+  }
+
+  /** The host page's identify call: stored as verified only when the site's identity secret signed the user id. */
+  async identify(ctx: VisitorContext, input: { userId: string; name?: string; email?: string; userHash?: string }): Promise<boolean> {
+    const { store } = this.deps;
+    const site = await this.site(ctx.siteId);
+    const secret = typeof site.settings.identitySecret === 'string' ? site.settings.identitySecret : undefined;
+    const verified = verifyUserHash(secret, input.userId, input.userHash);
+    await store.setVisitorProfile({ id: ctx.visitorId, siteId: ctx.siteId, userId: input.userId, name: input.name ?? null, email: input.email ?? null, verified, now: this.now() });
+    const open = await store.latestConversation(ctx.visitorId);
+    if (open && open.control !== 'closed') this.deps.notifier.toSiteAgents(open.siteId, 'conversation:updated', await agentView(store, open));
+    return verified;
   }
 
   /** CSAT: a rating from 1 to 5 and an optional comment, once, after the conversation was resolved. */

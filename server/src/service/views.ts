@@ -29,5 +29,6 @@ export async function agentView(store: Store, c: ConversationRecord): Promise<Co
     lastSeq: c.lastSeq,
     lastMessage: last[0]?.body.slice(0, 200) ?? null,
     csat: c.csat,
+    visitor: (await store.getVisitor(c.visitorId))?.profile ?? null,
   };
 }

@@ -223,8 +223,29 @@ export class KyselyStore implements Store {
       .values({ id: visitor.id, site_id: visitor.siteId, created_at: now, last_seen_at: now })
       .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen_at: now }))
       .execute();
-    const row = await this.db.selectFrom('visitors').selectAll().where('id', '=', visitor.id).executeTakeFirstOrThrow();
-    return { id: row.id, siteId: row.site_id, createdAt: iso(row.created_at), lastSeenAt: iso(row.last_seen_at) };
+    return (await this.getVisitor(visitor.id))!;
+  }
+
+  async getVisitor(id: string): Promise<VisitorRecord | null> {
+    const row = await this.db.selectFrom('visitors').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return null;
+    return {
+      id: row.id,
+      siteId: row.site_id,
+      createdAt: iso(row.created_at),
+      lastSeenAt: iso(row.last_seen_at),
+      profile: row.user_id === null ? null : { userId: row.user_id, name: row.name, email: row.email, verified: Number(row.verified) === 1 },
+    };
+  }
+
+  async setVisitorProfile(input: { id: string; siteId: string; userId: string; name: string | null; email: string | null; verified: boolean; now: string }): Promise<VisitorRecord> {
+    await this.touchVisitor({ id: input.id, siteId: input.siteId, now: input.now });
+    await this.db
+      .updateTable('visitors')
+      .set({ user_id: input.userId, name: input.name, email: input.email, verified: input.verified ? 1 : 0 })
+      .where('id', '=', input.id)
+      .execute();
+    return (await this.getVisitor(input.id))!;
   }
 
   // ---- conversations ----

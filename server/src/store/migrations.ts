@@ -119,6 +119,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('conversations').addColumn('agent_read_seq', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       },
     },
+    '0004_visitor_profile': {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('visitors').addColumn('user_id', 'text').execute();
+        await db.schema.alterTable('visitors').addColumn('name', 'text').execute();
+        await db.schema.alterTable('visitors').addColumn('email', 'text').execute();
+        await db.schema.alterTable('visitors').addColumn('verified', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
 }
 

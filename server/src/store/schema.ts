@@ -33,6 +33,10 @@ export interface VisitorsTable {
   site_id: string;
   created_at: number;
   last_seen_at: number;
+  user_id: string | null;
+  name: string | null;
+  email: string | null;
+  verified: Generated<number>;
 }
 
 export interface ConversationsTable {

@@ -42,6 +42,7 @@ export interface VisitorRecord {
   siteId: string;
   createdAt: Iso;
   lastSeenAt: Iso;
+  profile: { userId: string | null; name: string | null; email: string | null; verified: boolean } | null;
 }
 
 export interface ConversationRecord {
@@ -121,6 +122,9 @@ export interface Store {
   // visitors
   /** Insert if missing, else bump lastSeenAt. */
   touchVisitor(visitor: { id: string; siteId: string; now: Iso }): Promise<VisitorRecord>;
+  getVisitor(id: string): Promise<VisitorRecord | null>;
+  /** Records who the visitor says they are, and whether the site vouched for it (creates the visitor if needed). */
+  setVisitorProfile(input: { id: string; siteId: string; userId: string; name: string | null; email: string | null; verified: boolean; now: Iso }): Promise<VisitorRecord>;
 
   // conversations
   /**

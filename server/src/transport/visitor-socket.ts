@@ -66,6 +66,7 @@ export function setupVisitorNamespace(
           await service.visitorTyping(ctx, p.typing);
           return {};
         },
+        'visitor:identify': async (p) => ({ verified: await service.identify(ctx, p) }),
         'conversation:rate': async (p) => {
           await service.rate(ctx, p);
           return {};

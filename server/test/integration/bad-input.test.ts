@@ -149,3 +149,36 @@ describe.each(storeFactories)('doors and bad input on $name', (factory) => {
     expect(queue.conversations.map((c: any) => c.id)).not.toContain(sent.message.conversationId);
   });
 });
+
+describe.each(storeFactories)('verified identity on $name', (factory) => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startServer(factory);
+  });
+  afterEach(async () => server.close());
+
+  it('a correct signature is verified; a wrong or missing one is kept as unverified; the secret never leaks', async () => {
+    const { userHash } = await import('../../src/auth/identity.js');
+    const v = await visitor(server.url);
+    await request(v.socket, 'message:send', { clientId: 'i1', body: 'I need a human' });
+    const good = await request(v.socket, 'visitor:identify', { userId: 'u-42', name: 'Jane Doe', email: 'jane@example.com', userHash: userHash('demo-identity-secret', 'u-42') });
+    expect(good).toEqual({ ok: true, verified: true });
+    const a = await agent(server.url);
+    const queue = await request(a.socket, 'queue:list', {});
+    expect(queue.conversations[0].visitor).toEqual({ userId: 'u-42', name: 'Jane Doe', email: 'jane@example.com', verified: true });
+    // An agent watching sees a later identify live.
+    await request(v.socket, 'visitor:identify', { userId: 'u-42', name: 'Jane D.', userHash: userHash('demo-identity-secret', 'u-42') });
+    await waitFor(a, 'conversation:updated', (c) => c.visitor?.verified === true && c.visitor.name === 'Jane D.');
+
+    const forger = await visitor(server.url);
+    expect(await request(forger.socket, 'visitor:identify', { userId: 'u-42', name: 'Jane Doe', userHash: userHash('guessed-secret', 'u-42') })).toEqual({ ok: true, verified: false });
+    expect(await request(forger.socket, 'visitor:identify', { userId: 'u-42', name: 'Jane Doe' })).toEqual({ ok: true, verified: false });
+    // The forger sees nothing of Jane's conversation.
+    const resumed = await request(forger.socket, 'session:resume', {});
+    expect(resumed.conversation).toBeNull();
+    expect(await request(forger.socket, 'visitor:identify', { userId: '', email: 'not-an-email' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+
+    const config = await (await fetch(`${server.url}/api/sites/demo/widget-config`)).text();
+    expect(config).not.toContain('demo-identity-secret');
+  });
+});

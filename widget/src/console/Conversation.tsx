@@ -54,7 +54,13 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
     <section class="conversation" aria-label="Conversation">
       <header class="conv-head">
         <div>
-          <h2>Visitor {conversation.visitorId.slice(-6)}</h2>
+          <h2>{conversation.visitor?.name ?? `Visitor ${conversation.visitorId.slice(-6)}`}</h2>
+          {conversation.visitor && (
+            <p class="identity">
+              {[conversation.visitor.email, conversation.visitor.userId && `user ${conversation.visitor.userId}`].filter(Boolean).join(' · ')}{' '}
+              <span class={conversation.visitor.verified ? 'verified' : 'unverified'}>{conversation.visitor.verified ? 'verified' : 'unverified — not confirmed by the site'}</span>
+            </p>
+          )}
           <p class="muted">
             {conversation.control === 'queued' && 'Waiting in the queue'}
             {conversation.control === 'bot' && 'With the bot'}

@@ -12,6 +12,7 @@ interface ChatApi {
   toggle(): void;
   on(event: string, cb: (payload?: unknown) => void): void;
   setLocale(locale: string): void;
+  identify(user: unknown): void;
 }
 interface BatonStub {
   (command: string, ...args: unknown[]): void;
@@ -21,7 +22,7 @@ type BatonWindow = Window & { Baton?: BatonStub; __batonLoaded?: boolean };
 
 
 /** The only commands a page may call; anything else is ignored. */
-const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale']);
+const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identify']);
 
 (() => {
   const w = window as BatonWindow;

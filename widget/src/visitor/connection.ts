@@ -10,8 +10,17 @@ const ACK_TIMEOUT_MS = 10_000;
 /** Refusals that will not change by retrying: shown to the visitor, not resent. */
 const FINAL_CODES = new Set(['bad_request', 'conversation_closed', 'payload_too_large']);
 
+export interface Identity {
+  userId: string;
+  name?: string;
+  email?: string;
+  userHash?: string;
+}
+
 export interface Connection {
   send(body: string): void;
+  /** The host page's identify: sent now and again after every reconnect. */
+  identify(user: Identity): void;
   /** CSAT for a resolved conversation; resolves with an error message, or null when stored. */
   rate(conversationId: string, rating: number, comment: string): Promise<string | null>;
   typing(on: boolean): void;
@@ -28,6 +37,10 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     reconnectionDelayMax: 10_000,
   });
   let flushing = false;
+  let identity: Identity | null = null;
+  const sendIdentity = () => {
+    if (identity && socket.connected) socket.emit('visitor:identify', identity, () => {});
+  };
 
   async function flush() {
     if (flushing || !socket.connected) return;
@@ -60,6 +73,7 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       store.setState({ token: ack.visitorToken, connection: 'online', unavailableReason: null });
       setConversation(store, ack.conversation);
       receiveMessages(store, ack.messages);
+      sendIdentity();
       await flush();
     } catch {
       // the resume ack timed out: socket.io will reconnect and we resume again
@@ -99,6 +113,16 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     send(body: string) {
       queueOutgoing(store, { clientId: newClientId(), body, createdAt: new Date().toISOString() });
       void flush();
+    },
+    identify(user) {
+      if (!user || typeof user.userId !== 'string') return;
+      identity = {
+        userId: user.userId,
+        ...(typeof user.name === 'string' ? { name: user.name } : {}),
+        ...(typeof user.email === 'string' ? { email: user.email } : {}),
+        ...(typeof user.userHash === 'string' ? { userHash: user.userHash } : {}),
+      };
+      sendIdentity();
     },
     async rate(conversationId, rating, comment) {
       try {

@@ -4,7 +4,7 @@ import type { Message, WidgetConfig } from '@baton/shared';
 import { render } from 'preact';
 import { adoptCss } from '../ui/adopt-css.js';
 import { Chat } from './Chat.js';
-import { connect } from './connection.js';
+import { connect, type Identity } from './connection.js';
 import { pickLocale, type Strings } from './i18n.js';
 import { createVisitorStore, setOpen } from './store.js';
 import { chatCss } from './styles.js';
@@ -30,6 +30,7 @@ export interface BatonApi {
   toggle(): void;
   on(event: EventName, callback: (payload?: unknown) => void): void;
   setLocale(locale: string): void;
+  identify(user: Identity): void;
 }
 
 export function mount(options: MountOptions): BatonApi {
@@ -161,6 +162,9 @@ export function mount(options: MountOptions): BatonApi {
     on(event, callback) {
       if (typeof callback !== 'function') return;
       listeners.set(event, [...(listeners.get(event) ?? []), callback]);
+    },
+    identify(user) {
+      connection.identify(user);
     },
     setLocale(locale) {
       strings = pickLocale(locale);
