@@ -79,6 +79,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger: deps.logger,
     notifier,
     ...(deps.botTimeoutMs ? { botTimeoutMs: deps.botTimeoutMs } : {}),
+    // Sockets in a site's agent room, across every node (the Redis adapter answers for all).
+    agentsOnline: async (siteId) => {
+      const sockets = await agents.in(`site:${siteId}`).fetchSockets();
+      return new Set(sockets.map((s) => (s.data as { agent?: { id: string } }).agent?.id)).size;
+    },
   });
   setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger });
   setupAgentNamespace(agents, { sessions, service, logger: deps.logger });

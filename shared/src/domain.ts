@@ -81,6 +81,18 @@ export type HandoffPackage = z.infer<typeof HandoffPackage>;
 export const AgentRef = z.object({ id: z.string(), name: z.string() });
 export type AgentRef = z.infer<typeof AgentRef>;
 
+/** How long a waiting visitor should expect to wait, honestly: a range, or words when we cannot know. */
+export const WaitEstimate = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('range'), lowMinutes: z.number().int().positive(), highMinutes: z.number().int().positive() }),
+  /** A specialist is free: about a minute. */
+  z.object({ kind: z.literal('soon') }),
+  /** Not enough history to estimate. */
+  z.object({ kind: z.literal('unknown') }),
+  /** Nobody is online right now: the reply comes later, in this chat. */
+  z.object({ kind: z.literal('no_agents') }),
+]);
+export type WaitEstimate = z.infer<typeof WaitEstimate>;
+
 /** What a visitor sees of their conversation's state. */
 export const VisitorConversation = z.object({
   id: z.string(),
@@ -93,6 +105,8 @@ export const VisitorConversation = z.object({
   rated: z.boolean().optional(),
   /** The agent has read the visitor's messages up to this seq. */
   readSeq: z.number().int().nonnegative().optional(),
+  /** While queued: the expected wait, pushed again whenever the queue moves. */
+  wait: WaitEstimate.nullable().optional(),
 });
 export type VisitorConversation = z.infer<typeof VisitorConversation>;
 

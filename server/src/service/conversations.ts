@@ -15,6 +15,7 @@ import type { BotDecision, BotProvider } from '../bot/provider.js';
 import { verifyUserHash } from '../auth/identity.js';
 import { type Command, type ControlState, type Effect, mayAuthorSpeak, transition } from '../core/conversation.js';
 import { type CopyCatalog, DEFAULT_COPY } from '../core/copy.js';
+import { estimateWait } from '../core/wait.js';
 import type { Logger } from '../log.js';
 import type { AgentRecord, ConversationRecord, SiteRecord, Store } from '../store/types.js';
 import { agentView, visitorView } from './views.js';
@@ -42,6 +43,8 @@ export interface ServiceDeps {
   copy?: CopyCatalog;
   /** How long a bot turn may take before the conversation is handed to a person. */
   botTimeoutMs?: number;
+  /** How many agents of a site are online now (across every node). */
+  agentsOnline?: (siteId: string) => Promise<number>;
 }
 
 export interface VisitorContext {
@@ -75,6 +78,20 @@ export class ConversationService {
     return site;
   }
 
+  /** The visitor's view, with an honest wait estimate while queued. */
+  private async visitorViewOf(c: ConversationRecord): Promise<VisitorConversation> {
+    const view = await visitorView(this.deps.store, c);
+    if (c.control !== 'queued' || view.queuePosition === null) return view;
+    const site = await this.site(c.siteId);
+    const capacity = typeof site.settings.agentCapacity === 'number' ? site.settings.agentCapacity : 3;
+    const [agentsOnline, busySlots, handleTimes] = await Promise.all([
+      this.deps.agentsOnline ? this.deps.agentsOnline(c.siteId) : Promise.resolve(0),
+      this.deps.store.busySlots(c.siteId),
+      this.deps.store.recentHandleTimes(c.siteId, 50),
+    ]);
+    return { ...view, wait: estimateWait({ position: view.queuePosition, agentsOnline, capacity, busySlots, handleTimes }) };
+  }
+
   // ---------------- visitors ----------------
 
   async resume(ctx: VisitorContext, input: { conversationId?: string; afterSeq?: number }) {
@@ -83,7 +100,7 @@ export class ConversationService {
     if (!conversation || conversation.siteId !== ctx.siteId) return { conversation: null, messages: [] };
     const afterSeq = input.conversationId === conversation.id ? (input.afterSeq ?? 0) : 0;
     const messages = await store.listMessages(conversation.id, afterSeq, LIMITS.resumeBatchMax);
-    return { conversation: await visitorView(store, conversation), messages };
+    return { conversation: await this.visitorViewOf(conversation), messages };
   }
 
   async visitorSend(ctx: VisitorContext, input: { clientId: string; body: string }): Promise<Message> {
@@ -108,7 +125,7 @@ export class ConversationService {
     if (message.seq === 1) {
       // A new conversation: every tab of the visitor learns its id and state.
       const fresh = (await store.getConversation(conversation.id)) ?? conversation;
-      this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', await visitorView(store, fresh));
+      this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', await this.visitorViewOf(fresh));
     }
     await this.announce(message, conversation.siteId, ctx.visitorId);
     if (conversation.control === 'bot') this.scheduleBotTurn(conversation.id);
@@ -140,7 +157,7 @@ export class ConversationService {
       throw new BatonError('bad_request', 'Only a resolved conversation can be rated.');
     }
     await store.recordEvent({ conversationId: rated.id, type: 'csat', data: { rating: input.rating, hasComment: comment !== null }, at: now });
-    this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', await visitorView(store, rated));
+    this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', await this.visitorViewOf(rated));
     this.deps.notifier.toSiteAgents(rated.siteId, 'conversation:updated', await agentView(store, rated));
   }
 
@@ -334,7 +351,7 @@ export class ConversationService {
     const seq = Math.min(input.seq, conversation.lastSeq);
     if (seq <= conversation.agentReadSeq) return;
     const updated = await this.deps.store.markRead(conversation.id, seq, this.now());
-    if (updated) this.deps.notifier.toVisitor(updated.visitorId, 'conversation:updated', await visitorView(this.deps.store, updated));
+    if (updated) this.deps.notifier.toVisitor(updated.visitorId, 'conversation:updated', await this.visitorViewOf(updated));
   }
 
   async agentTyping(agent: AgentRecord, input: { conversationId: string; typing: boolean }) {
@@ -375,6 +392,7 @@ export class ConversationService {
         agentName: next.agentName,
         queuedAt: next.queuedAt,
         ...(next.control === 'closed' ? { closedAt: now } : {}),
+        ...(next.control === 'agent' && conversation.control !== 'agent' ? { claimedAt: now } : {}),
         ...extra,
         updatedAt: now,
       },
@@ -424,9 +442,14 @@ export class ConversationService {
       await this.announce(message, conversation.siteId, conversation.visitorId);
     }
     const fresh = (await store.getConversation(conversation.id)) ?? conversation;
-    notifier.toVisitor(fresh.visitorId, 'conversation:updated', await visitorView(store, fresh));
+    notifier.toVisitor(fresh.visitorId, 'conversation:updated', await this.visitorViewOf(fresh));
     notifier.toSiteAgents(fresh.siteId, 'conversation:updated', await agentView(store, fresh));
     if (effects.some((e) => e.type === 'queueChanged')) await this.sendQueuePositions(fresh.siteId, fresh.id);
+  }
+
+  /** Agents came or went: every waiting visitor of the site gets a fresh estimate. */
+  async queueMoved(siteId: string) {
+    await this.sendQueuePositions(siteId, '');
   }
 
   /** Every other waiting visitor of the site learns their new place in line. */
@@ -435,7 +458,7 @@ export class ConversationService {
     const waiting = await store.listConversations(siteId, ['queued']);
     for (const c of waiting) {
       if (c.id === except) continue;
-      notifier.toVisitor(c.visitorId, 'conversation:updated', await visitorView(store, c));
+      notifier.toVisitor(c.visitorId, 'conversation:updated', await this.visitorViewOf(c));
     }
   }
 

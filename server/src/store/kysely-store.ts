@@ -49,6 +49,7 @@ function toConversation(row: Selectable<ConversationsTable>): ConversationRecord
     closedAt: isoOrNull(row.closed_at),
     lastSeq: Number(row.last_seq),
     agentReadSeq: Number(row.agent_read_seq ?? 0),
+    claimedAt: isoOrNull(row.claimed_at),
     csat: row.csat_rating === null ? null : { rating: Number(row.csat_rating), comment: row.csat_comment, ratedAt: iso(row.rated_at ?? row.updated_at) },
   };
 }
@@ -316,6 +317,7 @@ export class KyselyStore implements Store {
     if (patch.handoff !== undefined) values.handoff = patch.handoff === null ? null : JSON.stringify(patch.handoff);
     if (patch.queuedAt !== undefined) values.queued_at = patch.queuedAt === null ? null : ms(patch.queuedAt);
     if (patch.closedAt !== undefined) values.closed_at = patch.closedAt === null ? null : ms(patch.closedAt);
+    if (patch.claimedAt !== undefined) values.claimed_at = patch.claimedAt === null ? null : ms(patch.claimedAt);
 
     let query = this.db.updateTable('conversations').set(values).where('id', '=', id).where('control', 'in', controls);
     if (guard.agentId !== undefined) {
@@ -365,6 +367,29 @@ export class KyselyStore implements Store {
       .returningAll()
       .executeTakeFirst();
     return row ? toConversation(row) : null;
+  }
+
+  async recentHandleTimes(siteId: string, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select(['claimed_at', 'closed_at'])
+      .where('site_id', '=', siteId)
+      .where('closed_at', 'is not', null)
+      .where('claimed_at', 'is not', null)
+      .orderBy('closed_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => (Number(r.closed_at) - Number(r.claimed_at)) / 1000).filter((s) => s >= 0);
+  }
+
+  async busySlots(siteId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('site_id', '=', siteId)
+      .where('control', '=', 'agent')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   async queuePosition(conversationId: string): Promise<number | null> {

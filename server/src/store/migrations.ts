@@ -127,6 +127,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('visitors').addColumn('verified', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       },
     },
+    '0005_claimed_at': {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('conversations').addColumn('claimed_at', ms).execute();
+        await db.schema.createIndex('conversations_site_closed').on('conversations').columns(['site_id', 'closed_at']).execute();
+      },
+    },
   };
 }
 

@@ -58,6 +58,7 @@ export interface ConversationsTable {
   csat_comment: string | null;
   rated_at: number | null;
   agent_read_seq: Generated<number>;
+  claimed_at: number | null;
 }
 
 export interface MessagesTable {

@@ -63,6 +63,8 @@ export interface ConversationRecord {
   csat: { rating: number; comment: string | null; ratedAt: Iso } | null;
   /** The agent has read up to this seq (read receipts for the visitor). */
   agentReadSeq: number;
+  /** When an agent last took it over. */
+  claimedAt: Iso | null;
 }
 
 export interface NewMessage {
@@ -84,7 +86,7 @@ export interface ConversationGuard {
 }
 
 export type ConversationPatch = Partial<
-  Pick<ConversationRecord, 'control' | 'agentId' | 'agentName' | 'trigger' | 'reason' | 'handoff' | 'queuedAt' | 'closedAt'>
+  Pick<ConversationRecord, 'control' | 'agentId' | 'agentName' | 'trigger' | 'reason' | 'handoff' | 'queuedAt' | 'closedAt' | 'claimedAt'>
 > & { updatedAt: Iso };
 
 /** An append-only log of what happened and why: transitions, bot decisions, routing. */
@@ -143,6 +145,10 @@ export interface Store {
   rateConversation(input: { id: string; visitorId: string; rating: number; comment: string | null; now: Iso }): Promise<ConversationRecord | null>;
   /** Raises the agent's read mark (never lowers it); null for an unknown conversation. */
   markRead(id: string, seq: number, now: Iso): Promise<ConversationRecord | null>;
+  /** Handle times (claim → resolve) in seconds of the site's most recently resolved conversations. */
+  recentHandleTimes(siteId: string, limit: number): Promise<number[]>;
+  /** How many conversations each agent of the site holds right now. */
+  busySlots(siteId: string): Promise<number>;
   /** 1-based position among the site's queued conversations by queuedAt; null when not queued. */
   queuePosition(conversationId: string): Promise<number | null>;
 

@@ -36,6 +36,10 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
   nsp.on('connection', (socket: Socket) => {
     const { agent } = socket.data as AgentData;
     void socket.join(`site:${agent.siteId}`);
+    // Agents online change every waiting visitor's estimate.
+    const moved = () => void service.queueMoved(agent.siteId).catch((err) => logger.error({ err }, 'queue refresh failed'));
+    moved();
+    socket.on('disconnect', moved);
     registerRequests(
       socket,
       agentRequests,

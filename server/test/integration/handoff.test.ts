@@ -192,3 +192,50 @@ describe.each(storeFactories)('handoff over sockets on $name', (factory) => {
     expect(queue.conversations[0].handoff).toMatchObject({ trigger: 'workflow_failure', status: 'blocked' });
   });
 });
+
+describe.each(storeFactories)('honest wait estimates on $name', (factory) => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startServer(factory);
+  });
+  afterEach(async () => server.close());
+
+  it('no agent online, then an agent without history, then a range once handle times exist', async () => {
+    const v = await visitor(server.url);
+    await request(v.socket, 'message:send', { clientId: 'w1', body: 'I need a human' });
+    await waitFor(v, 'conversation:updated', (c) => c.control === 'queued' && c.wait?.kind === 'no_agents');
+
+    // Ten resolved conversations with a 6-minute handle time become the history.
+    const now = Date.now();
+    for (let i = 0; i < 10; i++) {
+      await server.store.touchVisitor({ id: `hist_v${i}`, siteId: 'site_demo', now: new Date(now).toISOString() });
+      const c = await server.store.openConversation({ id: `hist_c${i}`, siteId: 'site_demo', visitorId: `hist_v${i}`, now: new Date(now).toISOString() });
+      await server.store.updateConversation(c.id, { control: 'bot' }, {
+        control: 'closed',
+        claimedAt: new Date(now - 3_600_000).toISOString(),
+        closedAt: new Date(now - 3_600_000 + 360_000).toISOString(),
+        updatedAt: new Date(now).toISOString(),
+      });
+    }
+    const a = await agent(server.url);
+    // Three more visitors queue behind the first; the agent holds... nothing yet: a free slot means soon.
+    await waitFor(v, 'conversation:updated', (c) => c.control === 'queued' && c.wait?.kind === 'soon');
+    const others = [];
+    for (let i = 0; i < 4; i++) {
+      const o = await visitor(server.url);
+      await request(o.socket, 'message:send', { clientId: `o${i}`, body: 'talk to someone please' });
+      await waitFor(o, 'conversation:updated', (c) => c.control === 'queued');
+      const id = (await server.store.latestConversation(o.visitorId))!.id;
+      others.push({ o, id });
+    }
+    // The agent takes three (capacity 3): every slot busy, the rest wait a range that moves live.
+    for (const { id } of others.slice(0, 3)) expect(await request(a.socket, 'conversation:claim', { conversationId: id })).toMatchObject({ ok: true });
+    const last = others[3]!.o;
+    const range = await waitFor(last, 'conversation:updated', (c) => c.control === 'queued' && c.wait?.kind === 'range' && c.queuePosition === 2);
+    expect(range.wait.lowMinutes).toBeGreaterThanOrEqual(2);
+    expect(range.wait.highMinutes).toBeGreaterThan(range.wait.lowMinutes);
+    // The agent leaves: the waiting visitors are told nobody is online.
+    a.socket.disconnect();
+    await waitFor(last, 'conversation:updated', (c) => c.wait?.kind === 'no_agents');
+  });
+});

@@ -20,8 +20,13 @@ export interface ChatProps {
 function statusLine(c: VisitorConversation | null, t: Strings): string {
   if (!c) return t.withBot;
   switch (c.control) {
-    case 'queued':
-      return !c.queuePosition || c.queuePosition <= 1 ? t.queuedFirst : t.queued(c.queuePosition);
+    case 'queued': {
+      if (c.wait?.kind === 'no_agents') return t.noAgents;
+      const place = !c.queuePosition || c.queuePosition <= 1 ? t.queuedFirst : t.queued(c.queuePosition);
+      const when =
+        c.wait?.kind === 'range' ? t.waitRange(c.wait.lowMinutes, c.wait.highMinutes) : c.wait?.kind === 'soon' ? t.waitSoon : c.wait?.kind === 'unknown' ? t.waitUnknown : null;
+      return when ? `${place} — ${when}` : place;
+    }
     case 'agent':
       return t.withAgent(c.agent?.name ?? 'our team');
     case 'closed':

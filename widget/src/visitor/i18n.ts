@@ -30,6 +30,10 @@ export const catalogs = {
     newMessageTitle: 'New message',
     delivered: 'Delivered',
     read: 'Read',
+    waitRange: (low: number, high: number) => `about ${low}–${high} minutes`,
+    waitSoon: 'a specialist should join in about a minute',
+    waitUnknown: "we can't estimate the wait yet — we'll reply right here",
+    noAgents: "No one from our team is online right now. Leave your message — we'll reply right here.",
   },
   de: {
     openChat: 'Chat öffnen',
@@ -61,6 +65,10 @@ export const catalogs = {
     newMessageTitle: 'Neue Nachricht',
     delivered: 'Zugestellt',
     read: 'Gelesen',
+    waitRange: (low: number, high: number) => `etwa ${low}–${high} Minuten`,
+    waitSoon: 'gleich meldet sich jemand aus unserem Team',
+    waitUnknown: 'die Wartezeit können wir noch nicht schätzen — wir antworten hier',
+    noAgents: 'Gerade ist niemand aus unserem Team online. Schreiben Sie uns — wir antworten hier.',
   },
 };
 
