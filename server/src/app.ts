@@ -8,7 +8,9 @@ import { LIMITS, NAMESPACES } from '@baton/shared';
 import { Server } from 'socket.io';
 import type { BotProvider } from './bot/provider.js';
 import type { Logger } from './log.js';
-import { ConversationService, type Notifier } from './service/conversations.js';
+import { ConversationService, type Notifier, type Timing } from './service/conversations.js';
+import { JobRunner, storeTimers } from './service/jobs.js';
+import { chatLink, type Mailer, replyMail } from './service/mail.js';
 import type { SiteRecord, Store } from './store/types.js';
 import { type AgentNamespace, setupAgentNamespace } from './transport/agent-socket.js';
 import { createHttpApp } from './transport/http.js';
@@ -27,12 +29,21 @@ export interface AppDeps {
   staticDir?: string;
   secureCookies?: boolean;
   botTimeoutMs?: number;
+  /** Reply-later emails; absent = replies wait in the chat only. */
+  mailer?: Mailer;
+  /** Where emails link to when the visitor's page is unknown. */
+  publicUrl?: string;
+  timing?: Partial<Timing>;
+  /** How often this node looks for due jobs; 0 = never on its own (tests call runJobs). */
+  jobPollMs?: number;
 }
 
 export interface App {
   httpServer: HttpServer;
   io: Server;
   service: ConversationService;
+  /** Runs every due durable job now (tests with a controllable clock). */
+  runJobs(): Promise<number>;
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
 }
@@ -79,12 +90,42 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger: deps.logger,
     notifier,
     ...(deps.botTimeoutMs ? { botTimeoutMs: deps.botTimeoutMs } : {}),
-    // Sockets in a site's agent room, across every node (the Redis adapter answers for all).
-    agentsOnline: async (siteId) => {
-      const sockets = await agents.in(`site:${siteId}`).fetchSockets();
-      return new Set(sockets.map((s) => (s.data as { agent?: { id: string } }).agent?.id)).size;
+    // Sockets in the rooms, across every node (the Redis adapter answers for all).
+    presence: {
+      connectedAgents: async (siteId) => {
+        const sockets = await agents.in(`site:${siteId}`).fetchSockets();
+        return new Set(sockets.map((s) => (s.data as { agent?: { id: string } }).agent?.id).filter((id): id is string => !!id));
+      },
+      visitorConnected: async (visitorId) => (await visitors.in(`visitor:${visitorId}`).fetchSockets()).length > 0,
     },
+    timers: storeTimers(deps.store),
+    ...(deps.timing ? { timing: deps.timing } : {}),
   });
+  const jobs = new JobRunner(
+    deps.store,
+    {
+      agent_silent: (d) => service.agentSilent({ conversationId: String(d.conversationId), agentId: String(d.agentId), sinceSeq: Number(d.sinceSeq ?? 0) }),
+      agent_gone: (d) => service.agentGone(String(d.agentId)),
+      abandon: (d) => service.abandonIfGone(String(d.conversationId)),
+      reply_email: async (d) => {
+        const pending = await service.replyEmail(String(d.conversationId));
+        if (!pending) return;
+        if (!deps.mailer) {
+          deps.logger.info({ conversationId: pending.conversationId }, 'reply-later email skipped: SMTP_URL is not set');
+          return;
+        }
+        const conversation = await deps.store.getConversation(pending.conversationId);
+        const site = conversation ? await deps.store.getSite(conversation.siteId) : null;
+        const link = chatLink(pending.pageUrl, deps.publicUrl ?? 'http://localhost:3000/');
+        await deps.mailer.send(replyMail({ to: pending.to, siteName: site?.name ?? 'Support', replies: pending.replies, link }));
+        await service.replyEmailed(pending.conversationId, Math.max(...pending.replies.map((m) => m.seq)));
+      },
+    },
+    clock,
+    deps.logger,
+    { pollMs: deps.jobPollMs || 1000 },
+  );
+  if (deps.jobPollMs !== 0) jobs.start();
   setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger });
   setupAgentNamespace(agents, { sessions, service, logger: deps.logger });
 
@@ -92,6 +133,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     httpServer,
     io,
     service,
+    runJobs: () => jobs.runDue(),
     listen(port, host = '127.0.0.1') {
       return new Promise((resolvePromise, reject) => {
         httpServer.once('error', reject);
@@ -103,6 +145,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       });
     },
     async close() {
+      await jobs.stop();
       await new Promise<void>((r) => io.close(() => r()));
       await service.idle();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));

@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   BATON_LLM_API_KEY: z.string().optional(),
   BATON_LLM_MODEL: z.string().min(1).optional(),
   BATON_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Baton <no-reply@localhost>'),
 });
 
 export interface Config {
@@ -39,6 +41,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   publicUrl: string | undefined;
   llm: { baseUrl: string; apiKey?: string; model: string; timeoutMs?: number } | undefined;
+  /** Reply-later emails; unset = replies wait in the chat only. */
+  smtp: { url: string; from: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
     llm:
       e.BATON_LLM_BASE_URL && e.BATON_LLM_MODEL
         ? {

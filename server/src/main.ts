@@ -2,6 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
+import { smtpMailer } from './service/mail.js';
 import { SiteBots } from './bot/registry.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DEMO, seedDemo } from './demo.js';
@@ -38,6 +39,8 @@ async function main() {
     logger,
     bots: (site) => bots.get(site.key),
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,
+    ...(config.smtp ? { mailer: smtpMailer(config.smtp.url, config.smtp.from) } : {}),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
   const { url } = await app.listen(config.port, config.host);
 

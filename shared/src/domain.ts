@@ -30,7 +30,7 @@ export const Author = z.object({
 export type Author = z.infer<typeof Author>;
 
 /** What a system notice is about, so clients can style or translate it. */
-export const NoticeKind = z.enum(['queued', 'agent_joined', 'handed_back', 'resolved', 'reply_later', 'requeued']);
+export const NoticeKind = z.enum(['queued', 'agent_joined', 'handed_back', 'resolved', 'reply_later', 'requeued', 'transferred', 'unavailable']);
 export type NoticeKind = z.infer<typeof NoticeKind>;
 
 export const Message = z.object({
@@ -75,6 +75,8 @@ export const HandoffPackage = z.object({
   summary: z.string(),
   /** The policy rule that fired (see server/src/core/policy/SPEC.md). */
   rule: z.string().optional(),
+  /** The team the escalation is routed to (billing, technical, sales, ...). */
+  team: z.string().optional(),
 });
 export type HandoffPackage = z.infer<typeof HandoffPackage>;
 
@@ -93,6 +95,17 @@ export const WaitEstimate = z.discriminatedUnion('kind', [
 ]);
 export type WaitEstimate = z.infer<typeof WaitEstimate>;
 
+/**
+ * Why a live transfer is not possible right now; the visitor is offered to wait or to get a reply
+ * later in the same chat.
+ */
+export const Unavailability = z.object({
+  kind: z.enum(['no_agents', 'busy', 'closed']),
+  /** When the site opens again (outside business hours), ISO time. */
+  opensAt: z.string().nullable().optional(),
+});
+export type Unavailability = z.infer<typeof Unavailability>;
+
 /** What a visitor sees of their conversation's state. */
 export const VisitorConversation = z.object({
   id: z.string(),
@@ -107,6 +120,12 @@ export const VisitorConversation = z.object({
   readSeq: z.number().int().nonnegative().optional(),
   /** While queued: the expected wait, pushed again whenever the queue moves. */
   wait: WaitEstimate.nullable().optional(),
+  /** While queued and nobody can answer live: why, so the widget can offer a reply later. */
+  unavailable: Unavailability.nullable().optional(),
+  /** The visitor chose a reply later in this chat. */
+  replyLater: z.boolean().optional(),
+  /** The address replies are also sent to, when the visitor left one. */
+  contactEmail: z.string().nullable().optional(),
 });
 export type VisitorConversation = z.infer<typeof VisitorConversation>;
 
@@ -119,6 +138,35 @@ export const VisitorProfile = z.object({
   verified: z.boolean(),
 });
 export type VisitorProfile = z.infer<typeof VisitorProfile>;
+
+/** Where the visitor is chatting from, as the widget reports it. */
+export const VisitorContext = z.object({
+  pageUrl: z.string().max(2048).optional(),
+  pageTitle: z.string().max(300).optional(),
+  referrer: z.string().max(2048).optional(),
+  userAgent: z.string().max(512).optional(),
+  locale: z.string().max(35).optional(),
+  timeZone: z.string().max(64).optional(),
+});
+export type VisitorContext = z.infer<typeof VisitorContext>;
+
+/** The agent's judgement of an escalation (seed step 6: too early, too late, wrong reason). */
+export const Verdict = z.enum(['right', 'too_early', 'too_late', 'wrong_reason']);
+export type Verdict = z.infer<typeof Verdict>;
+
+/** How a conversation ended. won / quote_sent / lost are for high-value (sales) conversations. */
+export const Outcome = z.enum(['solved', 'not_solved', 'won', 'quote_sent', 'lost', 'spam']);
+export type Outcome = z.infer<typeof Outcome>;
+
+/** An internal note: agents only, never sent to the visitor. */
+export const Note = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  author: z.object({ id: z.string(), name: z.string() }),
+  body: z.string(),
+  createdAt: z.string(),
+});
+export type Note = z.infer<typeof Note>;
 
 export const Csat = z.object({
   rating: z.number().int().min(1).max(5),
@@ -144,8 +192,19 @@ export const ConversationSummary = z.object({
   csat: Csat.nullable().optional(),
   /** Identified-user fields, when the host page called identify. */
   visitor: VisitorProfile.nullable().optional(),
+  /** Queue priority: 2 urgent, 1 risk flags, 0 other; higher waits less. */
+  priority: z.number().int().optional(),
+  team: z.string().nullable().optional(),
+  outcome: Outcome.nullable().optional(),
+  verdict: Verdict.nullable().optional(),
+  /** The visitor left while waiting (for the metrics); cleared when they come back. */
+  abandoned: z.boolean().optional(),
+  replyLater: z.boolean().optional(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+export const Presence = z.enum(['online', 'away', 'offline']);
+export type Presence = z.infer<typeof Presence>;
 
 export const Agent = z.object({
   id: z.string(),
@@ -153,8 +212,32 @@ export const Agent = z.object({
   name: z.string(),
   role: z.enum(['agent', 'admin']),
   siteId: z.string(),
+  presence: Presence.optional(),
 });
 export type Agent = z.infer<typeof Agent>;
+
+/** An agent as colleagues see them: for transfers and the team list. */
+export const AgentStatus = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['agent', 'admin']),
+  presence: Presence,
+  active: z.boolean(),
+  load: z.number().int().nonnegative(),
+  capacity: z.number().int().positive(),
+  teams: z.array(z.string()),
+});
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+/** The visitor panel: where they are, who they are, and what they asked before. */
+export const VisitorPanel = z.object({
+  context: VisitorContext.nullable(),
+  profile: VisitorProfile.nullable(),
+  earlier: z.array(
+    z.object({ id: z.string(), createdAt: z.string(), control: Control, outcome: Outcome.nullable(), summary: z.string().nullable() }),
+  ),
+});
+export type VisitorPanel = z.infer<typeof VisitorPanel>;
 
 /** A bot decision as agents see it: which rule fired on which visitor message, on what evidence. */
 export const DecisionNote = z.object({

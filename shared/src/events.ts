@@ -5,11 +5,17 @@ import { z } from 'zod';
 import { ackOf } from './errors.js';
 import {
   Agent,
+  AgentStatus,
   ConversationSummary,
   DecisionNote,
   LIMITS,
   Message,
+  Note,
+  Outcome,
+  Verdict,
+  VisitorContext,
   VisitorConversation,
+  VisitorPanel,
 } from './domain.js';
 
 const ClientId = z.string().min(1).max(LIMITS.clientIdMax).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
@@ -38,6 +44,8 @@ export const visitorRequests = {
       /** The conversation the client last showed, if any, and the last seq it has of it. */
       conversationId: Id.optional(),
       afterSeq: AfterSeq.optional(),
+      /** The page the visitor is on, for the agent's visitor panel. */
+      context: VisitorContext.omit({ userAgent: true }).optional(),
     }),
     ack: ackOf({
       visitorToken: z.string(),
@@ -73,6 +81,11 @@ export const visitorRequests = {
     }),
     ack: ackOf({}),
   },
+  /** Nobody can answer live: the visitor asks for a reply later in this chat, optionally also by email. */
+  'conversation:replyLater': {
+    request: z.object({ email: z.string().trim().email('a valid email address').max(254).optional() }),
+    ack: ackOf({ conversation: VisitorConversation }),
+  },
 } as const;
 
 export const visitorEvents = {
@@ -93,7 +106,13 @@ export const agentRequests = {
   },
   'conversation:open': {
     request: z.object({ conversationId: Id, afterSeq: AfterSeq.optional() }),
-    ack: ackOf({ conversation: ConversationSummary, messages: z.array(Message), decisions: z.array(DecisionNote) }),
+    ack: ackOf({
+      conversation: ConversationSummary,
+      messages: z.array(Message),
+      decisions: z.array(DecisionNote),
+      notes: z.array(Note),
+      visitor: VisitorPanel,
+    }),
   },
   'conversation:claim': {
     request: z.object({ conversationId: Id }),
@@ -108,8 +127,31 @@ export const agentRequests = {
     ack: ackOf({ conversation: ConversationSummary }),
   },
   'conversation:resolve': {
-    request: z.object({ conversationId: Id }),
+    request: z.object({ conversationId: Id, outcome: Outcome.optional() }),
     ack: ackOf({ conversation: ConversationSummary }),
+  },
+  /** Hands the conversation to a colleague, with a note only agents see. */
+  'conversation:transfer': {
+    request: z.object({ conversationId: Id, toAgentId: Id, note: z.string().max(LIMITS.messageBodyMax).optional() }),
+    ack: ackOf({ conversation: ConversationSummary }),
+  },
+  /** Was the escalation right, too early, too late, or for the wrong reason? Feeds the metrics. */
+  'conversation:verdict': {
+    request: z.object({ conversationId: Id, verdict: Verdict, comment: z.string().max(1000).optional() }),
+    ack: ackOf({ conversation: ConversationSummary }),
+  },
+  /** An internal note: stored with the conversation, shown to agents, never sent to the visitor. */
+  'note:add': {
+    request: z.object({ conversationId: Id, clientId: ClientId, body: Body }),
+    ack: ackOf({ note: Note }),
+  },
+  'agents:list': {
+    request: z.object({}),
+    ack: ackOf({ agents: z.array(AgentStatus) }),
+  },
+  'presence:set': {
+    request: z.object({ presence: z.enum(['online', 'away']) }),
+    ack: ackOf({ agent: AgentStatus }),
   },
   'typing:set': {
     request: z.object({ conversationId: Id, typing: z.boolean() }),
@@ -126,6 +168,8 @@ export const agentEvents = {
   'conversation:updated': ConversationSummary,
   'conversation:decision': DecisionNote,
   'message:new': Message,
+  'note:new': Note,
+  'agent:updated': AgentStatus,
   typing: z.object({ conversationId: z.string(), typing: z.boolean() }),
 } as const;
 

@@ -17,7 +17,8 @@ export type Command =
   | { type: 'claim'; agent: AgentRef; at: string }
   | { type: 'handBack'; agentId: string; at: string }
   | { type: 'resolve'; by: { kind: 'agent'; agentId: string } | { kind: 'system' }; at: string }
-  | { type: 'requeue'; reason: string; at: string };
+  | { type: 'requeue'; reason: string; at: string }
+  | { type: 'transfer'; fromAgentId: string; to: AgentRef; at: string };
 
 export type Effect =
   | { type: 'notice'; notice: NoticeKind; body: string }
@@ -105,13 +106,28 @@ export function transition(
         ],
       };
     }
+    case 'transfer': {
+      // [CV10] only the agent in control transfers, and only to someone else.
+      if (state.control !== 'agent' || state.agentId !== command.fromAgentId) {
+        return refuse('not_in_control', 'Only the agent in control can transfer this conversation.');
+      }
+      if (command.to.id === command.fromAgentId) return refuse('bad_request', 'You already hold this conversation.');
+      return {
+        ok: true,
+        state: { control: 'agent', agentId: command.to.id, agentName: command.to.name, queuedAt: null },
+        effects: [{ type: 'notice', notice: 'transferred', body: copy.transferred(command.to.name) }],
+      };
+    }
     case 'requeue': {
       // [CV6] a conversation goes back to the queue only from an agent.
       if (state.control !== 'agent') return refuse('bad_request', `Cannot requeue a conversation that is ${state.control}.`);
       return {
         ok: true,
         state: { control: 'queued', agentId: null, agentName: null, queuedAt: command.at },
-        effects: [{ type: 'notice', notice: 'requeued', body: copy.requeued() }, { type: 'queueChanged' }],
+        effects: [
+          { type: 'notice', notice: 'requeued', body: command.reason === 'agent_silent' ? copy.requeuedSilent() : copy.requeued() },
+          { type: 'queueChanged' },
+        ],
       };
     }
   }

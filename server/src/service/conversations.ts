@@ -8,17 +8,26 @@ import {
   type ConversationSummary,
   type DecisionNote,
   LIMITS,
+  type NoticeKind,
   type Message,
+  type Note,
+  type Outcome,
+  type Verdict,
+  type VisitorContext as PageContext,
   type VisitorConversation,
+  type VisitorPanel,
+  type AgentStatus,
 } from '@baton/shared';
 import type { BotDecision, BotProvider } from '../bot/provider.js';
 import { verifyUserHash } from '../auth/identity.js';
 import { type Command, type ControlState, type Effect, mayAuthorSpeak, transition } from '../core/conversation.js';
 import { type CopyCatalog, DEFAULT_COPY } from '../core/copy.js';
 import { estimateWait } from '../core/wait.js';
+import { availability, type Candidate, chooseAgent, priorityOf, queueOrder } from '../core/routing.js';
 import type { Logger } from '../log.js';
 import type { AgentRecord, ConversationRecord, SiteRecord, Store } from '../store/types.js';
-import { agentView, visitorView } from './views.js';
+import { siteSettings } from './settings.js';
+import { agentStatus, agentView, visitorView } from './views.js';
 
 export interface Notifier {
   /** Every tab of one visitor. */
@@ -29,9 +38,34 @@ export interface Notifier {
   toWatchers(conversationId: string, event: 'message:new', payload: Message): void;
   toWatchers(conversationId: string, event: 'typing', payload: { conversationId: string; typing: boolean }): void;
   toWatchers(conversationId: string, event: 'conversation:decision', payload: DecisionNote): void;
+  toWatchers(conversationId: string, event: 'note:new', payload: Note): void;
   /** Every agent of a site. */
   toSiteAgents(siteId: string, event: 'conversation:updated', payload: ConversationSummary): void;
+  toSiteAgents(siteId: string, event: 'agent:updated', payload: AgentStatus): void;
 }
+
+/** Who is connected right now, across every node (the Socket.IO adapter answers for all). */
+export interface Presence {
+  connectedAgents(siteId: string): Promise<Set<string>>;
+  visitorConnected(visitorId: string): Promise<boolean>;
+}
+
+/** What must happen later; backed by the store's durable jobs (see service/jobs.ts). */
+export interface Timers {
+  schedule(id: string, kind: string, runAt: Date, data: Record<string, unknown>): Promise<void>;
+  cancel(id: string): Promise<void>;
+}
+
+export interface Timing {
+  /** An agent whose last console tab closed keeps their conversations this long. */
+  presenceGraceMs: number;
+  /** A waiting visitor who left is counted as abandoned after this long. */
+  abandonAfterMs: number;
+  /** Agent replies to a visitor who is away are collected this long before one email goes out. */
+  replyEmailDelayMs: number;
+}
+
+export const DEFAULT_TIMING: Timing = { presenceGraceMs: 60_000, abandonAfterMs: 10 * 60_000, replyEmailDelayMs: 60_000 };
 
 export interface ServiceDeps {
   store: Store;
@@ -43,9 +77,13 @@ export interface ServiceDeps {
   copy?: CopyCatalog;
   /** How long a bot turn may take before the conversation is handed to a person. */
   botTimeoutMs?: number;
-  /** How many agents of a site are online now (across every node). */
-  agentsOnline?: (siteId: string) => Promise<number>;
+  presence?: Presence;
+  timers?: Timers;
+  timing?: Partial<Timing>;
 }
+
+const NO_PRESENCE: Presence = { connectedAgents: async () => new Set(), visitorConnected: async () => false };
+const NO_TIMERS: Timers = { schedule: async () => {}, cancel: async () => {} };
 
 export interface VisitorContext {
   siteId: string;
@@ -63,9 +101,56 @@ export class ConversationService {
   private readonly copy: CopyCatalog;
   /** Bot turns of one conversation run one after another on this node. */
   private readonly botChains = new Map<string, Promise<void>>();
+  private readonly presence: Presence;
+  private readonly timers: Timers;
+  readonly timing: Timing;
 
   constructor(private readonly deps: ServiceDeps) {
     this.copy = deps.copy ?? DEFAULT_COPY;
+    this.presence = deps.presence ?? NO_PRESENCE;
+    this.timers = deps.timers ?? NO_TIMERS;
+    this.timing = { ...DEFAULT_TIMING, ...deps.timing };
+  }
+
+  /** Agents who are online (not away) and have a console open, with their load and capacity. */
+  private async candidates(site: SiteRecord): Promise<Candidate[]> {
+    const { store } = this.deps;
+    const settings = siteSettings(site);
+    const [agents, connected, loads] = await Promise.all([store.listAgents(site.id), this.presence.connectedAgents(site.id), store.agentLoads(site.id)]);
+    return agents
+      .filter((a) => a.active)
+      .map((a) => ({
+        id: a.id,
+        name: a.name,
+        available: connected.has(a.id) && a.presence === 'online',
+        teams: a.teams,
+        load: loads.get(a.id) ?? 0,
+        capacity: a.capacity ?? settings.agentCapacity,
+        lastAssignedAt: a.lastAssignedAt,
+      }));
+  }
+
+  /** Whether a live transfer is possible now, and if not, why (business hours, nobody online, all busy). */
+  private async unavailability(site: SiteRecord) {
+    const settings = siteSettings(site);
+    const candidates = await this.candidates(site);
+    const available = candidates.filter((c) => c.available);
+    const waiting = (await this.deps.store.listConversations(site.id, ['queued'])).filter((c) => !c.abandonedAt).length;
+    return availability({
+      hours: settings.businessHours,
+      at: this.deps.clock(),
+      agentsOnline: available.length,
+      freeSlots: available.reduce((n, c) => n + Math.max(0, c.capacity - c.load), 0),
+      waiting,
+      maxWaiting: settings.maxWaiting,
+    });
+  }
+
+  private formatOpening(site: SiteRecord, at: Date | null): string | null {
+    const hours = siteSettings(site).businessHours;
+    if (!at || !hours) return null;
+    const text = new Intl.DateTimeFormat('en-US', { timeZone: hours.timeZone, weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+    return `${text} (${hours.timeZone})`;
   }
 
   private now() {
@@ -83,21 +168,38 @@ export class ConversationService {
     const view = await visitorView(this.deps.store, c);
     if (c.control !== 'queued' || view.queuePosition === null) return view;
     const site = await this.site(c.siteId);
-    const capacity = typeof site.settings.agentCapacity === 'number' ? site.settings.agentCapacity : 3;
-    const [agentsOnline, busySlots, handleTimes] = await Promise.all([
-      this.deps.agentsOnline ? this.deps.agentsOnline(c.siteId) : Promise.resolve(0),
-      this.deps.store.busySlots(c.siteId),
-      this.deps.store.recentHandleTimes(c.siteId, 50),
-    ]);
-    return { ...view, wait: estimateWait({ position: view.queuePosition, agentsOnline, capacity, busySlots, handleTimes }) };
+    const candidates = await this.candidates(site);
+    const available = candidates.filter((a) => a.available);
+    const handleTimes = await this.deps.store.recentHandleTimes(c.siteId, 50);
+    const unavailable = await this.unavailability(site);
+    const wait = estimateWait({
+      position: view.queuePosition,
+      agentsOnline: available.length,
+      capacity: siteSettings(site).agentCapacity,
+      busySlots: available.reduce((n, a) => n + a.load, 0),
+      handleTimes,
+    });
+    return {
+      ...view,
+      wait: unavailable.kind === 'closed' ? { kind: 'no_agents' } : wait,
+      unavailable:
+        unavailable.kind === 'live'
+          ? null
+          : { kind: unavailable.kind, opensAt: unavailable.kind === 'closed' ? (unavailable.opensAt?.toISOString() ?? null) : null },
+    };
   }
 
   // ---------------- visitors ----------------
 
-  async resume(ctx: VisitorContext, input: { conversationId?: string; afterSeq?: number }) {
+  async resume(ctx: VisitorContext, input: { conversationId?: string; afterSeq?: number; context?: PageContext }, userAgent?: string) {
     const { store } = this.deps;
-    const conversation = await store.latestConversation(ctx.visitorId);
+    if (input.context) {
+      await store.touchVisitor({ id: ctx.visitorId, siteId: ctx.siteId, now: this.now() });
+      await store.setVisitorContext(ctx.visitorId, { ...input.context, ...(userAgent ? { userAgent: userAgent.slice(0, 512) } : {}) });
+    }
+    let conversation = await store.latestConversation(ctx.visitorId);
     if (!conversation || conversation.siteId !== ctx.siteId) return { conversation: null, messages: [] };
+    conversation = await this.visitorReturned(conversation);
     const afterSeq = input.conversationId === conversation.id ? (input.afterSeq ?? 0) : 0;
     const messages = await store.listMessages(conversation.id, afterSeq, LIMITS.resumeBatchMax);
     return { conversation: await this.visitorViewOf(conversation), messages };
@@ -129,14 +231,76 @@ export class ConversationService {
     }
     await this.announce(message, conversation.siteId, ctx.visitorId);
     if (conversation.control === 'bot') this.scheduleBotTurn(conversation.id);
+    if (conversation.control === 'agent' && conversation.agentId) await this.watchSilence(conversation, message.seq);
     return message;
+  }
+
+  /** Nobody can answer live: the visitor chooses a reply later in this chat, optionally by email too. */
+  async replyLater(ctx: VisitorContext, input: { email?: string }): Promise<VisitorConversation> {
+    const { store } = this.deps;
+    const conversation = await store.latestConversation(ctx.visitorId);
+    if (!conversation || conversation.siteId !== ctx.siteId || conversation.control !== 'queued') {
+      throw new BatonError('bad_request', 'A reply later is offered only while you wait for our team.');
+    }
+    const email = input.email ?? null;
+    const updated = await store.updateConversation(
+      conversation.id,
+      { control: 'queued' },
+      { replyLater: true, contactEmail: email, abandonedAt: null, updatedAt: this.now() },
+    );
+    if (!updated) throw new BatonError('bad_request', 'The conversation changed; try again.');
+    await this.timers.cancel(`abandon:${updated.id}`);
+    await store.recordEvent({ conversationId: updated.id, type: 'reply_later', data: { email: email !== null }, at: this.now() });
+    await this.systemNotice(updated, 'reply_later', this.copy.replyLater(email));
+    const view = await this.visitorViewOf(updated);
+    this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', view);
+    this.deps.notifier.toSiteAgents(updated.siteId, 'conversation:updated', await agentView(store, updated));
+    return view;
+  }
+
+  /** The visitor's last tab closed: a waiting conversation counts as abandoned if they stay away. */
+  async visitorLeft(ctx: VisitorContext) {
+    const conversation = await this.deps.store.latestConversation(ctx.visitorId);
+    if (!conversation || conversation.control !== 'queued' || conversation.replyLater) return;
+    if (await this.presence.visitorConnected(ctx.visitorId)) return;
+    await this.timers.schedule(`abandon:${conversation.id}`, 'abandon', new Date(this.deps.clock().getTime() + this.timing.abandonAfterMs), {
+      conversationId: conversation.id,
+    });
+  }
+
+  /** Job: still away and still waiting → abandoned (for the metrics); positions behind move up. */
+  async abandonIfGone(conversationId: string) {
+    const { store } = this.deps;
+    const conversation = await store.getConversation(conversationId);
+    if (!conversation || conversation.control !== 'queued' || conversation.replyLater || conversation.abandonedAt) return;
+    if (await this.presence.visitorConnected(conversation.visitorId)) return;
+    const now = this.now();
+    const updated = await store.updateConversation(conversation.id, { control: 'queued' }, { abandonedAt: now, updatedAt: now });
+    if (!updated) return;
+    await store.recordEvent({ conversationId: updated.id, type: 'abandoned', data: { waitedSeconds: secondsBetween(updated.queuedAt, now) }, at: now });
+    this.deps.notifier.toSiteAgents(updated.siteId, 'conversation:updated', await agentView(store, updated));
+    await this.sendQueuePositions(updated.siteId, updated.id);
+  }
+
+  /** A visitor who left the queue came back: their conversation re-opens where it was. */
+  private async visitorReturned(conversation: ConversationRecord): Promise<ConversationRecord> {
+    const { store } = this.deps;
+    await this.timers.cancel(`abandon:${conversation.id}`);
+    if (!conversation.abandonedAt || conversation.control !== 'queued') return conversation;
+    const now = this.now();
+    const updated = await store.updateConversation(conversation.id, { control: 'queued' }, { abandonedAt: null, updatedAt: now });
+    if (!updated) return conversation;
+    await store.recordEvent({ conversationId: updated.id, type: 'returned', data: {}, at: now });
+    this.deps.notifier.toSiteAgents(updated.siteId, 'conversation:updated', await agentView(store, updated));
+    await this.sendQueuePositions(updated.siteId, updated.id);
+    return updated;
   }
 
   /** The host page's identify call: stored as verified only when the site's identity secret signed the user id. */
   async identify(ctx: VisitorContext, input: { userId: string; name?: string; email?: string; userHash?: string }): Promise<boolean> {
     const { store } = this.deps;
     const site = await this.site(ctx.siteId);
-    const secret = typeof site.settings.identitySecret === 'string' ? site.settings.identitySecret : undefined;
+    const secret = siteSettings(site).identitySecret;
     const verified = verifyUserHash(secret, input.userId, input.userHash);
     await store.setVisitorProfile({ id: ctx.visitorId, siteId: ctx.siteId, userId: input.userId, name: input.name ?? null, email: input.email ?? null, verified, now: this.now() });
     const open = await store.latestConversation(ctx.visitorId);
@@ -226,7 +390,7 @@ export class ConversationService {
     const current = await store.getConversation(conversationId);
     if (!current || !mayAuthorSpeak(stateOf(current), { kind: 'bot' })) return;
 
-    const botName = typeof site.settings.botName === 'string' ? site.settings.botName : 'Assistant';
+    const botName = siteSettings(site).botName;
     const reply = await store.appendMessage({
       id: this.deps.newId('m'),
       conversationId,
@@ -242,7 +406,7 @@ export class ConversationService {
       await this.apply(
         current,
         { type: 'escalate', trigger: decision.trigger, reason: decision.reason, at: now },
-        { trigger: decision.trigger, reason: decision.reason, handoff: decision.handoff },
+        { trigger: decision.trigger, reason: decision.reason, handoff: decision.handoff, priority: priorityOf(decision.handoff), team: decision.handoff.team ?? null },
         { kind: 'bot', rule: decision.rule, evidence: decision.evidence },
       );
     }
@@ -284,24 +448,46 @@ export class ConversationService {
   async queue(agent: AgentRecord): Promise<ConversationSummary[]> {
     const { store } = this.deps;
     const rows = await store.listConversations(agent.siteId, ['queued', 'agent', 'bot']);
+    // Waiting first (urgent first, then longest waiting; those who left last), then held, then with the bot.
     const order = { queued: 0, agent: 1, bot: 2, closed: 3 } as const;
-    rows.sort((a, b) => order[a.control] - order[b.control]);
+    rows.sort((a, b) => order[a.control] - order[b.control] || Number(!!a.abandonedAt) - Number(!!b.abandonedAt) || queueOrder(a, b));
     return Promise.all(rows.map((c) => agentView(store, c)));
   }
 
   async open(agent: AgentRecord, input: { conversationId: string; afterSeq?: number }) {
+    const { store } = this.deps;
     const conversation = await this.agentConversation(agent, input.conversationId);
-    const messages = await this.deps.store.listMessages(conversation.id, input.afterSeq ?? 0, LIMITS.resumeBatchMax);
-    const decisions = (await this.deps.store.listEvents(conversation.id, 'decision')).map((e) =>
+    const messages = await store.listMessages(conversation.id, input.afterSeq ?? 0, LIMITS.resumeBatchMax);
+    const decisions = (await store.listEvents(conversation.id, 'decision')).map((e) =>
       decisionNote(conversation.id, String(e.data.inReplyTo), e.data.decision as BotDecision, e.at),
     );
-    return { conversation: await agentView(this.deps.store, conversation), messages, decisions };
+    const notes = (await store.listEvents(conversation.id, 'note')).map((e) => noteOf(conversation.id, e.data, e.at));
+    return { conversation: await agentView(store, conversation), messages, decisions, notes, visitor: await this.visitorPanel(conversation) };
+  }
+
+  private async visitorPanel(conversation: ConversationRecord): Promise<VisitorPanel> {
+    const { store } = this.deps;
+    const visitor = await store.getVisitor(conversation.visitorId);
+    const earlier = (await store.visitorConversations(conversation.visitorId, 11)).filter((c) => c.id !== conversation.id).slice(0, 10);
+    return {
+      context: visitor?.context ?? null,
+      profile: visitor?.profile ?? null,
+      earlier: earlier.map((c) => ({
+        id: c.id,
+        createdAt: c.createdAt,
+        control: c.control,
+        outcome: (c.outcome as Outcome | null) ?? null,
+        summary: c.handoff?.summary ?? null,
+      })),
+    };
   }
 
   async claim(agent: AgentRecord, conversationId: string): Promise<ConversationSummary> {
     const conversation = await this.agentConversation(agent, conversationId);
     const ref: AgentRef = { id: agent.id, name: agent.name };
-    const updated = await this.apply(conversation, { type: 'claim', agent: ref, at: this.now() }, {}, { kind: 'agent', agentId: agent.id });
+    // Taking over from the bot before it escalated is an agent-initiated escalation (for the metrics).
+    const by = { kind: 'agent', agentId: agent.id, ...(conversation.control === 'bot' ? { agentInitiated: true } : {}) };
+    const updated = await this.apply(conversation, { type: 'claim', agent: ref, at: this.now() }, {}, by);
     return agentView(this.deps.store, updated);
   }
 
@@ -321,7 +507,17 @@ export class ConversationService {
       body: input.body,
       now: this.now(),
     });
-    if (created) await this.announce(message, conversation.siteId, conversation.visitorId);
+    if (created) {
+      await this.timers.cancel(`silent:${conversation.id}`);
+      await this.announce(message, conversation.siteId, conversation.visitorId);
+      if (conversation.contactEmail && !(await this.presence.visitorConnected(conversation.visitorId))) {
+        // Replies to a visitor who is away are collected and sent in one email.
+        const jobId = `reply-email:${conversation.id}`;
+        await this.timers.schedule(jobId, 'reply_email', new Date(this.deps.clock().getTime() + this.timing.replyEmailDelayMs), {
+          conversationId: conversation.id,
+        });
+      }
+    }
     return message;
   }
 
@@ -331,15 +527,218 @@ export class ConversationService {
     return agentView(this.deps.store, updated);
   }
 
-  async resolve(agent: AgentRecord, conversationId: string): Promise<ConversationSummary> {
+  async resolve(agent: AgentRecord, conversationId: string, outcome: Outcome = 'solved'): Promise<ConversationSummary> {
     const conversation = await this.agentConversation(agent, conversationId);
     const updated = await this.apply(
       conversation,
       { type: 'resolve', by: { kind: 'agent', agentId: agent.id }, at: this.now() },
-      {},
-      { kind: 'agent', agentId: agent.id },
+      { outcome },
+      { kind: 'agent', agentId: agent.id, outcome },
     );
     return agentView(this.deps.store, updated);
+  }
+
+  async transfer(agent: AgentRecord, input: { conversationId: string; toAgentId: string; note?: string }): Promise<ConversationSummary> {
+    const { store } = this.deps;
+    const conversation = await this.agentConversation(agent, input.conversationId);
+    const target = await store.getAgent(input.toAgentId);
+    if (!target || target.siteId !== agent.siteId || !target.active) throw new BatonError('not_found', 'No such agent.');
+    const connected = await this.presence.connectedAgents(agent.siteId);
+    if (!connected.has(target.id) || target.presence === 'offline') {
+      throw new BatonError('bad_request', `${target.name} is offline; choose someone who is online.`, { agentName: target.name });
+    }
+    const updated = await this.apply(
+      conversation,
+      { type: 'transfer', fromAgentId: agent.id, to: { id: target.id, name: target.name }, at: this.now() },
+      {},
+      { kind: 'agent', agentId: agent.id, toAgentId: target.id },
+    );
+    const note = input.note?.trim();
+    await this.addNote(agent, {
+      conversationId: conversation.id,
+      clientId: `transfer-${this.deps.newId('n')}`,
+      body: `Transferred to ${target.name}${note ? `: ${note}` : '.'}`,
+    });
+    return agentView(store, updated);
+  }
+
+  /** The agents' judgement of the escalation; the latest one counts, every one is kept in the log. */
+  async verdict(agent: AgentRecord, input: { conversationId: string; verdict: Verdict; comment?: string }): Promise<ConversationSummary> {
+    const { store } = this.deps;
+    const conversation = await this.agentConversation(agent, input.conversationId);
+    if (!conversation.handoff && (await store.listEvents(conversation.id, 'transition')).every((e) => e.data.to !== 'queued' && !(e.data.by as { agentInitiated?: boolean })?.agentInitiated)) {
+      throw new BatonError('bad_request', 'This conversation was never escalated.');
+    }
+    const now = this.now();
+    const updated = await store.updateConversation(conversation.id, { control: ['bot', 'queued', 'agent', 'closed'] }, { verdict: input.verdict, updatedAt: now });
+    if (!updated) throw new BatonError('not_found', 'No such conversation.');
+    await store.recordEvent({
+      conversationId: conversation.id,
+      type: 'verdict',
+      data: { agentId: agent.id, verdict: input.verdict, trigger: conversation.trigger, rule: conversation.handoff?.rule ?? null, comment: input.comment?.trim() || null },
+      at: now,
+    });
+    const view = await agentView(store, updated);
+    this.deps.notifier.toSiteAgents(updated.siteId, 'conversation:updated', view);
+    return view;
+  }
+
+  /** Internal notes live in the event log, not in the message sequence: they can never reach the visitor. */
+  async addNote(agent: AgentRecord, input: { conversationId: string; clientId: string; body: string }): Promise<Note> {
+    const { store } = this.deps;
+    const conversation = await this.agentConversation(agent, input.conversationId);
+    const existing = (await store.listEvents(conversation.id, 'note')).find((e) => e.data.clientId === input.clientId && e.data.agentId === agent.id);
+    if (existing) return noteOf(conversation.id, existing.data, existing.at);
+    const now = this.now();
+    const data = { id: this.deps.newId('note'), clientId: input.clientId, agentId: agent.id, agentName: agent.name, body: input.body };
+    await store.recordEvent({ conversationId: conversation.id, type: 'note', data, at: now });
+    const note = noteOf(conversation.id, data, now);
+    this.deps.notifier.toWatchers(conversation.id, 'note:new', note);
+    return note;
+  }
+
+  async agents(agent: AgentRecord): Promise<AgentStatus[]> {
+    const { store } = this.deps;
+    const site = await this.site(agent.siteId);
+    const [agents, connected, loads] = await Promise.all([store.listAgents(site.id), this.presence.connectedAgents(site.id), store.agentLoads(site.id)]);
+    const capacity = siteSettings(site).agentCapacity;
+    return agents.filter((a) => a.active).map((a) => agentStatus(a, connected.has(a.id), loads.get(a.id) ?? 0, capacity));
+  }
+
+  async setPresence(agent: AgentRecord, presence: 'online' | 'away'): Promise<AgentStatus> {
+    const { store } = this.deps;
+    const updated = (await store.updateAgent(agent.id, { presence })) ?? agent;
+    const status = await this.statusOf(updated);
+    this.deps.notifier.toSiteAgents(agent.siteId, 'agent:updated', status);
+    await this.queueMoved(agent.siteId);
+    return status;
+  }
+
+  private async statusOf(agent: AgentRecord): Promise<AgentStatus> {
+    const site = await this.site(agent.siteId);
+    const connected = await this.presence.connectedAgents(agent.siteId);
+    const loads = await this.deps.store.agentLoads(agent.siteId);
+    return agentStatus(agent, connected.has(agent.id), loads.get(agent.id) ?? 0, siteSettings(site).agentCapacity);
+  }
+
+  /** A console tab connected: an offline agent comes online; a pending "gone" check is cancelled. */
+  async agentConnected(agent: AgentRecord) {
+    await this.timers.cancel(`presence:${agent.id}`);
+    const fresh = (await this.deps.store.getAgent(agent.id)) ?? agent;
+    const updated = fresh.presence === 'offline' ? ((await this.deps.store.updateAgent(agent.id, { presence: 'online' })) ?? fresh) : fresh;
+    this.deps.notifier.toSiteAgents(agent.siteId, 'agent:updated', await this.statusOf(updated));
+    await this.queueMoved(agent.siteId);
+  }
+
+  /** A console tab closed: if it was the last, the agent is gone after the grace period. */
+  async agentDisconnected(agent: AgentRecord) {
+    const connected = await this.presence.connectedAgents(agent.siteId);
+    if (!connected.has(agent.id)) {
+      await this.timers.schedule(`presence:${agent.id}`, 'agent_gone', new Date(this.deps.clock().getTime() + this.timing.presenceGraceMs), {
+        agentId: agent.id,
+      });
+    }
+    await this.queueMoved(agent.siteId);
+  }
+
+  /** Job: the grace period ran out and the agent has not come back: offline, and their visitors go back to the queue. */
+  async agentGone(agentId: string) {
+    const { store } = this.deps;
+    const agent = await store.getAgent(agentId);
+    if (!agent) return;
+    if ((await this.presence.connectedAgents(agent.siteId)).has(agent.id)) return;
+    const updated = (await store.updateAgent(agent.id, { presence: 'offline' })) ?? agent;
+    const held = (await store.listConversations(agent.siteId, ['agent'])).filter((c) => c.agentId === agent.id);
+    for (const c of held) {
+      await this.requeue(c, 'agent_offline').catch((err) => this.deps.logger.warn({ err, conversationId: c.id }, 'requeue failed'));
+    }
+    this.deps.notifier.toSiteAgents(agent.siteId, 'agent:updated', await this.statusOf(updated));
+    await this.queueMoved(agent.siteId);
+  }
+
+  /** The visitor wrote to an agent (or an agent just took over): if the agent stays silent, the conversation goes back. */
+  private async watchSilence(conversation: ConversationRecord, sinceSeq: number) {
+    const site = await this.site(conversation.siteId);
+    const runAt = new Date(this.deps.clock().getTime() + siteSettings(site).agentSilentSeconds * 1000);
+    await this.timers.schedule(`silent:${conversation.id}`, 'agent_silent', runAt, { conversationId: conversation.id, agentId: conversation.agentId, sinceSeq });
+  }
+
+  /** Job: the agent holding the conversation did not answer in time. */
+  async agentSilent(input: { conversationId: string; agentId: string; sinceSeq: number }) {
+    const { store } = this.deps;
+    const conversation = await store.getConversation(input.conversationId);
+    if (!conversation || conversation.control !== 'agent' || conversation.agentId !== input.agentId) return;
+    const since = await store.listMessages(conversation.id, input.sinceSeq, LIMITS.resumeBatchMax);
+    if (since.some((m) => m.author.kind === 'agent' && m.author.id === input.agentId)) return; // they did answer
+    await this.requeue(conversation, 'agent_silent');
+  }
+
+  private async requeue(conversation: ConversationRecord, reason: 'agent_silent' | 'agent_offline') {
+    await this.timers.cancel(`silent:${conversation.id}`);
+    await this.apply(conversation, { type: 'requeue', reason, at: this.now() }, {}, { kind: 'system', reason, agentId: conversation.agentId });
+  }
+
+  /** Job: one email with the agent's replies the visitor has not seen, linking back to the chat. */
+  async replyEmail(conversationId: string): Promise<{ to: string; conversationId: string; replies: Message[]; pageUrl: string | null } | null> {
+    const { store } = this.deps;
+    const conversation = await store.getConversation(conversationId);
+    if (!conversation?.contactEmail) return null;
+    if (await this.presence.visitorConnected(conversation.visitorId)) return null; // they saw it live
+    const mailed = (await store.listEvents(conversation.id, 'reply_emailed')).reduce((max, e) => Math.max(max, Number(e.data.upToSeq ?? 0)), 0);
+    const replies = (await store.listMessages(conversation.id, mailed, LIMITS.resumeBatchMax)).filter((m) => m.author.kind === 'agent');
+    if (replies.length === 0) return null;
+    const visitor = await store.getVisitor(conversation.visitorId);
+    return { to: conversation.contactEmail, conversationId: conversation.id, replies, pageUrl: visitor?.context?.pageUrl ?? null };
+  }
+
+  async replyEmailed(conversationId: string, upToSeq: number) {
+    await this.deps.store.recordEvent({ conversationId, type: 'reply_emailed', data: { upToSeq }, at: this.now() });
+  }
+
+  /** Auto-assign: while a free matching agent exists, the next waiting conversation goes to them. */
+  private readonly routing = new Map<string, boolean>();
+  async route(siteId: string): Promise<void> {
+    if (this.routing.has(siteId)) {
+      this.routing.set(siteId, true); // run again when the current pass ends
+      return;
+    }
+    this.routing.set(siteId, false);
+    try {
+      do {
+        this.routing.set(siteId, false);
+        await this.routePass(siteId);
+      } while (this.routing.get(siteId));
+    } finally {
+      this.routing.delete(siteId);
+    }
+  }
+
+  private async routePass(siteId: string) {
+    const { store, logger } = this.deps;
+    const site = await this.site(siteId);
+    if (siteSettings(site).routing !== 'auto') return;
+    const waiting = (await store.listConversations(siteId, ['queued'])).filter((c) => !c.abandonedAt).sort(queueOrder);
+    for (const conversation of waiting) {
+      const choice = chooseAgent(await this.candidates(site), conversation.team);
+      if (!choice.agent) {
+        logger.debug({ conversationId: conversation.id, reason: choice.reason }, 'routing: nobody free');
+        continue;
+      }
+      const now = this.now();
+      try {
+        await this.apply(conversation, { type: 'claim', agent: { id: choice.agent.id, name: choice.agent.name }, at: now }, {}, {
+          kind: 'routing',
+          agentId: choice.agent.id,
+          reason: choice.reason,
+        });
+      } catch (error) {
+        if (error instanceof BatonError) continue; // someone took it meanwhile
+        throw error;
+      }
+      await store.updateAgent(choice.agent.id, { lastAssignedAt: now });
+      await store.recordEvent({ conversationId: conversation.id, type: 'routing', data: { agentId: choice.agent.id, team: conversation.team, reason: choice.reason }, at: now });
+      logger.info({ conversationId: conversation.id, agentId: choice.agent.id, reason: choice.reason }, 'routing: assigned');
+    }
   }
 
   /** Read receipts: only the agent holding the conversation marks it read. */
@@ -374,7 +773,7 @@ export class ConversationService {
   private async apply(
     conversation: ConversationRecord,
     command: Command,
-    extra: Partial<Pick<ConversationRecord, 'trigger' | 'reason' | 'handoff'>>,
+    extra: Partial<Pick<ConversationRecord, 'trigger' | 'reason' | 'handoff' | 'priority' | 'team' | 'outcome'>>,
     by: Record<string, unknown>,
   ): Promise<ConversationRecord> {
     const { store } = this.deps;
@@ -429,6 +828,14 @@ export class ConversationService {
       await this.announce(message, conversation.siteId, conversation.visitorId);
     }
     if (conversation.control === 'queued') {
+      await this.timers.cancel(`silent:${conversation.id}`);
+      const site = await this.site(conversation.siteId);
+      const unavailable = await this.unavailability(site);
+      if (unavailable.kind !== 'live' && !conversation.replyLater) {
+        // Told before waiting: nobody can answer live, and what the choices are.
+        const opensAt = unavailable.kind === 'closed' ? this.formatOpening(site, unavailable.opensAt) : null;
+        await this.systemNotice(conversation, 'unavailable', this.copy.unavailable(unavailable.kind, opensAt));
+      }
       const position = (await store.queuePosition(conversation.id)) ?? 1;
       const { message } = await store.appendMessage({
         id: this.deps.newId('m'),
@@ -441,21 +848,42 @@ export class ConversationService {
       });
       await this.announce(message, conversation.siteId, conversation.visitorId);
     }
+    if (conversation.control === 'agent') await this.watchSilence(conversation, conversation.lastSeq);
+    if (conversation.control === 'closed' || conversation.control === 'bot') {
+      await this.timers.cancel(`silent:${conversation.id}`);
+      await this.timers.cancel(`abandon:${conversation.id}`);
+    }
     const fresh = (await store.getConversation(conversation.id)) ?? conversation;
     notifier.toVisitor(fresh.visitorId, 'conversation:updated', await this.visitorViewOf(fresh));
     notifier.toSiteAgents(fresh.siteId, 'conversation:updated', await agentView(store, fresh));
     if (effects.some((e) => e.type === 'queueChanged')) await this.sendQueuePositions(fresh.siteId, fresh.id);
+    // A conversation waits, or an agent's slot freed up: auto-assign gets its chance.
+    if (fresh.control !== 'agent' || effects.some((e) => e.type === 'queueChanged')) await this.route(fresh.siteId);
   }
 
-  /** Agents came or went: every waiting visitor of the site gets a fresh estimate. */
+  private async systemNotice(conversation: ConversationRecord, notice: NoticeKind, body: string) {
+    const { message } = await this.deps.store.appendMessage({
+      id: this.deps.newId('m'),
+      conversationId: conversation.id,
+      clientId: `sys-${notice}-${this.deps.newId('n')}`,
+      author: { kind: 'system' },
+      body,
+      notice,
+      now: this.now(),
+    });
+    await this.announce(message, conversation.siteId, conversation.visitorId);
+  }
+
+  /** Agents came or went: auto-assign gets its chance, and every waiting visitor gets a fresh estimate. */
   async queueMoved(siteId: string) {
+    await this.route(siteId);
     await this.sendQueuePositions(siteId, '');
   }
 
   /** Every other waiting visitor of the site learns their new place in line. */
   private async sendQueuePositions(siteId: string, except: string) {
     const { store, notifier } = this.deps;
-    const waiting = await store.listConversations(siteId, ['queued']);
+    const waiting = (await store.listConversations(siteId, ['queued'])).filter((c) => !c.abandonedAt);
     for (const c of waiting) {
       if (c.id === except) continue;
       notifier.toVisitor(c.visitorId, 'conversation:updated', await this.visitorViewOf(c));
@@ -470,6 +898,20 @@ export class ConversationService {
     const conversation = await store.getConversation(message.conversationId);
     if (conversation) notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation));
   }
+}
+
+function noteOf(conversationId: string, data: Record<string, unknown>, at: string): Note {
+  return {
+    id: String(data.id),
+    conversationId,
+    author: { id: String(data.agentId), name: String(data.agentName) },
+    body: String(data.body),
+    createdAt: at,
+  };
+}
+
+function secondsBetween(from: string | null, to: string): number | null {
+  return from ? Math.round((Date.parse(to) - Date.parse(from)) / 1000) : null;
 }
 
 function decisionNote(conversationId: string, inReplyTo: string, d: BotDecision, at: string): DecisionNote {

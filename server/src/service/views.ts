@@ -1,6 +1,6 @@
 // What visitors and agents see of a stored conversation.
-import type { ConversationSummary, VisitorConversation } from '@baton/shared';
-import type { ConversationRecord, Store } from '../store/types.js';
+import type { AgentStatus, ConversationSummary, Outcome, Verdict, VisitorConversation } from '@baton/shared';
+import type { AgentRecord, ConversationRecord, Store } from '../store/types.js';
 
 export async function visitorView(store: Store, c: ConversationRecord): Promise<VisitorConversation> {
   return {
@@ -11,6 +11,8 @@ export async function visitorView(store: Store, c: ConversationRecord): Promise<
     lastSeq: c.lastSeq,
     rated: c.csat !== null,
     readSeq: c.agentReadSeq,
+    replyLater: c.replyLater,
+    contactEmail: c.contactEmail,
   };
 }
 
@@ -30,5 +32,25 @@ export async function agentView(store: Store, c: ConversationRecord): Promise<Co
     lastMessage: last[0]?.body.slice(0, 200) ?? null,
     csat: c.csat,
     visitor: (await store.getVisitor(c.visitorId))?.profile ?? null,
+    priority: c.priority,
+    team: c.team,
+    outcome: (c.outcome as Outcome | null) ?? null,
+    verdict: (c.verdict as Verdict | null) ?? null,
+    abandoned: c.abandonedAt !== null,
+    replyLater: c.replyLater,
+  };
+}
+
+/** An agent as colleagues see them; offline whenever no console tab is open. */
+export function agentStatus(a: AgentRecord, connected: boolean, load: number, siteCapacity: number): AgentStatus {
+  return {
+    id: a.id,
+    name: a.name,
+    role: a.role,
+    presence: connected ? a.presence === 'offline' ? 'online' : a.presence : 'offline',
+    active: a.active,
+    load,
+    capacity: a.capacity ?? siteCapacity,
+    teams: a.teams,
   };
 }

@@ -4,9 +4,15 @@
 import { BatonError, type Control, type HandoffPackage, type Message, type NoticeKind, type Trigger } from '@baton/shared';
 import { type Kysely, Migrator, type Selectable } from 'kysely';
 import { CodeMigrationProvider } from './migrations.js';
-import type { ConversationsTable, Database, MessagesTable } from './schema.js';
+import { randomUUID } from 'node:crypto';
+import type { AgentsTable, ConversationsTable, Database, JobsTable, MessagesTable } from './schema.js';
 import type {
+  AgentPatch,
   AgentRecord,
+  JobRecord,
+  NewAgent,
+  Presence,
+  VisitorContextInfo,
   ConversationEventRecord,
   ConversationGuard,
   ConversationPatch,
@@ -51,6 +57,41 @@ function toConversation(row: Selectable<ConversationsTable>): ConversationRecord
     agentReadSeq: Number(row.agent_read_seq ?? 0),
     claimedAt: isoOrNull(row.claimed_at),
     csat: row.csat_rating === null ? null : { rating: Number(row.csat_rating), comment: row.csat_comment, ratedAt: iso(row.rated_at ?? row.updated_at) },
+    priority: Number(row.priority ?? 0),
+    outcome: row.outcome ?? null,
+    verdict: row.verdict ?? null,
+    abandonedAt: isoOrNull(row.abandoned_at ?? null),
+    replyLater: Number(row.reply_later ?? 0) === 1,
+    contactEmail: row.contact_email ?? null,
+    team: row.team ?? null,
+  };
+}
+
+function toAgent(row: Selectable<AgentsTable>): AgentRecord {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    email: row.email,
+    name: row.name,
+    role: row.role as AgentRecord['role'],
+    passwordHash: row.password_hash,
+    active: Number(row.active) === 1,
+    createdAt: iso(row.created_at),
+    presence: (row.presence ?? 'offline') as Presence,
+    capacity: row.capacity === null ? null : Number(row.capacity),
+    teams: row.teams ? (JSON.parse(row.teams) as string[]) : [],
+    lastAssignedAt: isoOrNull(row.last_assigned_at),
+  };
+}
+
+function toJob(row: Selectable<JobsTable>): JobRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    runAt: iso(row.run_at),
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    token: row.token,
+    attempts: Number(row.attempts),
   };
 }
 
@@ -146,7 +187,7 @@ export class KyselyStore implements Store {
 
   // ---- agents and sessions ----
 
-  async ensureAgent(agent: Omit<AgentRecord, 'createdAt'> & { now: string }): Promise<AgentRecord> {
+  async ensureAgent(agent: NewAgent): Promise<AgentRecord> {
     const email = agent.email.toLowerCase();
     await this.db
       .insertInto('agents')
@@ -159,6 +200,9 @@ export class KyselyStore implements Store {
         password_hash: agent.passwordHash,
         active: agent.active ? 1 : 0,
         created_at: ms(agent.now),
+        capacity: agent.capacity ?? null,
+        teams: agent.teams ? JSON.stringify(agent.teams) : null,
+        last_assigned_at: null,
       })
       .onConflict((oc) => oc.column('email').doNothing())
       .execute();
@@ -169,17 +213,28 @@ export class KyselyStore implements Store {
 
   private async agentWhere(column: 'id' | 'email', value: string): Promise<AgentRecord | null> {
     const row = await this.db.selectFrom('agents').selectAll().where(column, '=', value).executeTakeFirst();
-    if (!row) return null;
-    return {
-      id: row.id,
-      siteId: row.site_id,
-      email: row.email,
-      name: row.name,
-      role: row.role as AgentRecord['role'],
-      passwordHash: row.password_hash,
-      active: Number(row.active) === 1,
-      createdAt: iso(row.created_at),
-    };
+    return row ? toAgent(row) : null;
+  }
+  async listAgents(siteId: string): Promise<AgentRecord[]> {
+    const rows = await this.db.selectFrom('agents').selectAll().where('site_id', '=', siteId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toAgent);
+  }
+  async updateAgent(id: string, patch: AgentPatch): Promise<AgentRecord | null> {
+    const values: Partial<Omit<AgentsTable, 'presence'> & { presence: string }> = {};
+    if (patch.name !== undefined) values.name = patch.name;
+    if (patch.role !== undefined) values.role = patch.role;
+    if (patch.active !== undefined) values.active = patch.active ? 1 : 0;
+    if (patch.capacity !== undefined) values.capacity = patch.capacity;
+    if (patch.teams !== undefined) values.teams = JSON.stringify(patch.teams);
+    if (patch.presence !== undefined) values.presence = patch.presence;
+    if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
+    if (patch.lastAssignedAt !== undefined) values.last_assigned_at = patch.lastAssignedAt === null ? null : ms(patch.lastAssignedAt);
+    if (Object.keys(values).length === 0) return this.getAgent(id);
+    const row = await this.db.updateTable('agents').set(values).where('id', '=', id).returningAll().executeTakeFirst();
+    return row ? toAgent(row) : null;
+  }
+  async deleteSessionsOf(agentId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('agent_id', '=', agentId).execute();
   }
   getAgent(id: string) {
     return this.agentWhere('id', id);
@@ -236,7 +291,24 @@ export class KyselyStore implements Store {
       createdAt: iso(row.created_at),
       lastSeenAt: iso(row.last_seen_at),
       profile: row.user_id === null ? null : { userId: row.user_id, name: row.name, email: row.email, verified: Number(row.verified) === 1 },
+      context: row.context ? (JSON.parse(row.context) as VisitorContextInfo) : null,
     };
+  }
+
+  async setVisitorContext(id: string, context: VisitorContextInfo): Promise<void> {
+    await this.db.updateTable('visitors').set({ context: JSON.stringify(context) }).where('id', '=', id).execute();
+  }
+
+  async visitorConversations(visitorId: string, limit: number): Promise<ConversationRecord[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('visitor_id', '=', visitorId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toConversation);
   }
 
   async setVisitorProfile(input: { id: string; siteId: string; userId: string; name: string | null; email: string | null; verified: boolean; now: string }): Promise<VisitorRecord> {
@@ -308,7 +380,7 @@ export class KyselyStore implements Store {
 
   async updateConversation(id: string, guard: ConversationGuard, patch: ConversationPatch): Promise<ConversationRecord | null> {
     const controls = Array.isArray(guard.control) ? guard.control : [guard.control];
-    const values: Partial<Omit<ConversationsTable, 'agent_read_seq'>> = { updated_at: ms(patch.updatedAt) };
+    const values: Partial<Omit<ConversationsTable, 'agent_read_seq' | 'priority' | 'reply_later'> & { priority: number; reply_later: number }> = { updated_at: ms(patch.updatedAt) };
     if (patch.control !== undefined) values.control = patch.control;
     if (patch.agentId !== undefined) values.agent_id = patch.agentId;
     if (patch.agentName !== undefined) values.agent_name = patch.agentName;
@@ -318,6 +390,13 @@ export class KyselyStore implements Store {
     if (patch.queuedAt !== undefined) values.queued_at = patch.queuedAt === null ? null : ms(patch.queuedAt);
     if (patch.closedAt !== undefined) values.closed_at = patch.closedAt === null ? null : ms(patch.closedAt);
     if (patch.claimedAt !== undefined) values.claimed_at = patch.claimedAt === null ? null : ms(patch.claimedAt);
+    if (patch.priority !== undefined) values.priority = patch.priority;
+    if (patch.outcome !== undefined) values.outcome = patch.outcome;
+    if (patch.verdict !== undefined) values.verdict = patch.verdict;
+    if (patch.abandonedAt !== undefined) values.abandoned_at = patch.abandonedAt === null ? null : ms(patch.abandonedAt);
+    if (patch.replyLater !== undefined) values.reply_later = patch.replyLater ? 1 : 0;
+    if (patch.contactEmail !== undefined) values.contact_email = patch.contactEmail;
+    if (patch.team !== undefined) values.team = patch.team;
 
     let query = this.db.updateTable('conversations').set(values).where('id', '=', id).where('control', 'in', controls);
     if (guard.agentId !== undefined) {
@@ -395,21 +474,40 @@ export class KyselyStore implements Store {
   async queuePosition(conversationId: string): Promise<number | null> {
     const me = await this.db
       .selectFrom('conversations')
-      .select(['site_id', 'control', 'queued_at'])
+      .select(['site_id', 'control', 'queued_at', 'priority', 'abandoned_at'])
       .where('id', '=', conversationId)
       .executeTakeFirst();
-    if (!me || me.control !== 'queued' || me.queued_at === null) return null;
+    if (!me || me.control !== 'queued' || me.queued_at === null || me.abandoned_at !== null) return null;
     const queuedAt = Number(me.queued_at);
+    const priority = Number(me.priority);
     const ahead = await this.db
       .selectFrom('conversations')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('site_id', '=', me.site_id)
       .where('control', '=', 'queued')
+      .where('abandoned_at', 'is', null)
       .where((eb) =>
-        eb.or([eb('queued_at', '<', queuedAt), eb.and([eb('queued_at', '=', queuedAt), eb('id', '<', conversationId)])]),
+        eb.or([
+          eb('priority', '>', priority),
+          eb.and([
+            eb('priority', '=', priority),
+            eb.or([eb('queued_at', '<', queuedAt), eb.and([eb('queued_at', '=', queuedAt), eb('id', '<', conversationId)])]),
+          ]),
+        ]),
       )
       .executeTakeFirstOrThrow();
     return Number(ahead.n) + 1;
+  }
+
+  async agentLoads(siteId: string): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select(['agent_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('site_id', '=', siteId)
+      .where('control', '=', 'agent')
+      .groupBy('agent_id')
+      .execute();
+    return new Map(rows.filter((r) => r.agent_id).map((r) => [r.agent_id as string, Number(r.n)]));
   }
 
   // ---- messages ----
@@ -498,5 +596,57 @@ export class KyselyStore implements Store {
       data: JSON.parse(r.data) as Record<string, unknown>,
       at: iso(r.at),
     }));
+  }
+
+  // ---- durable timers ----
+
+  async scheduleJob(job: { id: string; kind: string; runAt: string; data: Record<string, unknown> }): Promise<JobRecord> {
+    const token = randomUUID();
+    const values = { kind: job.kind, run_at: ms(job.runAt), data: JSON.stringify(job.data), token, locked_until: null, attempts: 0 };
+    const row = await this.db
+      .insertInto('jobs')
+      .values({ id: job.id, ...values })
+      .onConflict((oc) => oc.column('id').doUpdateSet(values))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toJob(row);
+  }
+
+  async cancelJob(id: string): Promise<void> {
+    await this.db.deleteFrom('jobs').where('id', '=', id).execute();
+  }
+
+  async claimDueJobs(now: string, limit: number, lockMs: number): Promise<JobRecord[]> {
+    const t = ms(now);
+    const due = await this.db
+      .selectFrom('jobs')
+      .select(['id', 'token'])
+      .where('run_at', '<=', t)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', t)]))
+      .orderBy('run_at')
+      .limit(limit)
+      .execute();
+    const claimed: JobRecord[] = [];
+    for (const candidate of due) {
+      // Compare-and-set on the token and the lock: of two runners, exactly one gets each job.
+      const row = await this.db
+        .updateTable('jobs')
+        .set((eb) => ({ locked_until: t + lockMs, attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', candidate.id)
+        .where('token', '=', candidate.token)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', t)]))
+        .returningAll()
+        .executeTakeFirst();
+      if (row) claimed.push(toJob(row));
+    }
+    return claimed;
+  }
+
+  async completeJob(id: string, token: string): Promise<void> {
+    await this.db.deleteFrom('jobs').where('id', '=', id).where('token', '=', token).execute();
+  }
+
+  async retryJob(id: string, token: string, runAt: string): Promise<void> {
+    await this.db.updateTable('jobs').set({ run_at: ms(runAt), locked_until: null }).where('id', '=', id).where('token', '=', token).execute();
   }
 }

@@ -133,6 +133,40 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('conversations_site_closed').on('conversations').columns(['site_id', 'closed_at']).execute();
       },
     },
+    '0006_console_and_queue': {
+      async up(db: Kysely<any>) {
+        // Queue order, outcomes, verdicts, the reply-later path and abandonment.
+        const conv = [
+          ['priority', 'integer', true],
+          ['outcome', 'text', false],
+          ['verdict', 'text', false],
+          ['abandoned_at', ms, false],
+          ['reply_later', 'integer', true],
+          ['contact_email', 'text', false],
+          ['team', 'text', false],
+        ] as const;
+        for (const [name, type, zero] of conv) {
+          await db.schema.alterTable('conversations').addColumn(name, type, (c) => (zero ? c.notNull().defaultTo(0) : c)).execute();
+        }
+        await db.schema.alterTable('agents').addColumn('presence', 'text', (c) => c.notNull().defaultTo('offline')).execute();
+        await db.schema.alterTable('agents').addColumn('capacity', 'integer').execute();
+        await db.schema.alterTable('agents').addColumn('teams', 'text').execute();
+        await db.schema.alterTable('agents').addColumn('last_assigned_at', ms).execute();
+        await db.schema.alterTable('visitors').addColumn('context', 'text').execute();
+        // Durable timers: what must happen later survives a restart and fires on any node.
+        await db.schema
+          .createTable('jobs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('run_at', ms, (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('token', 'text', (c) => c.notNull())
+          .addColumn('locked_until', ms)
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex('jobs_run_at').on('jobs').column('run_at').execute();
+      },
+    },
   };
 }
 

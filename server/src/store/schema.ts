@@ -19,6 +19,10 @@ export interface AgentsTable {
   password_hash: string;
   active: number;
   created_at: number;
+  presence: Generated<string>;
+  capacity: number | null;
+  teams: string | null;
+  last_assigned_at: number | null;
 }
 
 export interface SessionsTable {
@@ -37,6 +41,17 @@ export interface VisitorsTable {
   name: string | null;
   email: string | null;
   verified: Generated<number>;
+  context: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  run_at: number;
+  data: string;
+  token: string;
+  locked_until: number | null;
+  attempts: Generated<number>;
 }
 
 export interface ConversationsTable {
@@ -59,6 +74,13 @@ export interface ConversationsTable {
   rated_at: number | null;
   agent_read_seq: Generated<number>;
   claimed_at: number | null;
+  priority: Generated<number>;
+  outcome: string | null;
+  verdict: string | null;
+  abandoned_at: number | null;
+  reply_later: Generated<number>;
+  contact_email: string | null;
+  team: string | null;
 }
 
 export interface MessagesTable {
@@ -91,4 +113,5 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   conversation_events: ConversationEventsTable;
+  jobs: JobsTable;
 }

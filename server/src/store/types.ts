@@ -27,6 +27,45 @@ export interface AgentRecord {
   passwordHash: string;
   active: boolean;
   createdAt: Iso;
+  /** Set by the agent (online / away); offline after the last console tab left and the grace period ran out. */
+  presence: Presence;
+  /** The most conversations this agent holds at once; null = the site's default. */
+  capacity: number | null;
+  /** Teams (skills) the agent takes conversations for: billing, technical, sales, ... Empty = any. */
+  teams: string[];
+  /** When routing last gave this agent a conversation (round-robin between equally busy agents). */
+  lastAssignedAt: Iso | null;
+}
+
+export type NewAgent = Pick<AgentRecord, 'id' | 'siteId' | 'email' | 'name' | 'role' | 'passwordHash' | 'active'> & {
+  capacity?: number | null;
+  teams?: string[];
+  now: Iso;
+};
+
+export type Presence = 'online' | 'away' | 'offline';
+
+export type AgentPatch = Partial<Pick<AgentRecord, 'name' | 'role' | 'active' | 'capacity' | 'teams' | 'presence' | 'lastAssignedAt' | 'passwordHash'>>;
+
+/** What the widget reports about where the visitor is chatting from. */
+export interface VisitorContextInfo {
+  pageUrl?: string;
+  pageTitle?: string;
+  referrer?: string;
+  userAgent?: string;
+  locale?: string;
+  timeZone?: string;
+}
+
+/** A durable timer. */
+export interface JobRecord {
+  id: string;
+  kind: string;
+  runAt: Iso;
+  data: Record<string, unknown>;
+  /** Changes on every (re)schedule, so finishing an old run never deletes a newer schedule. */
+  token: string;
+  attempts: number;
 }
 
 export interface SessionRecord {
@@ -43,6 +82,7 @@ export interface VisitorRecord {
   createdAt: Iso;
   lastSeenAt: Iso;
   profile: { userId: string | null; name: string | null; email: string | null; verified: boolean } | null;
+  context: VisitorContextInfo | null;
 }
 
 export interface ConversationRecord {
@@ -65,6 +105,19 @@ export interface ConversationRecord {
   agentReadSeq: number;
   /** When an agent last took it over. */
   claimedAt: Iso | null;
+  /** Higher waits less: urgent risk flags move a conversation up the queue. */
+  priority: number;
+  /** How the agent closed it (solved, won, quote_sent, ...). */
+  outcome: string | null;
+  /** The agents' latest verdict on the escalation (right, too_early, too_late, wrong_reason). */
+  verdict: string | null;
+  /** Set while the visitor has left the queue; cleared when they come back. */
+  abandonedAt: Iso | null;
+  /** The visitor chose a reply later in this chat (optionally by email) over waiting. */
+  replyLater: boolean;
+  contactEmail: string | null;
+  /** The team the escalation is routed to. */
+  team: string | null;
 }
 
 export interface NewMessage {
@@ -86,7 +139,25 @@ export interface ConversationGuard {
 }
 
 export type ConversationPatch = Partial<
-  Pick<ConversationRecord, 'control' | 'agentId' | 'agentName' | 'trigger' | 'reason' | 'handoff' | 'queuedAt' | 'closedAt' | 'claimedAt'>
+  Pick<
+    ConversationRecord,
+    | 'control'
+    | 'agentId'
+    | 'agentName'
+    | 'trigger'
+    | 'reason'
+    | 'handoff'
+    | 'queuedAt'
+    | 'closedAt'
+    | 'claimedAt'
+    | 'priority'
+    | 'outcome'
+    | 'verdict'
+    | 'abandonedAt'
+    | 'replyLater'
+    | 'contactEmail'
+    | 'team'
+  >
 > & { updatedAt: Iso };
 
 /** An append-only log of what happened and why: transitions, bot decisions, routing. */
@@ -113,9 +184,13 @@ export interface Store {
 
   // agents and sessions
   /** Insert or, when the email exists, leave it as it is and return it (idempotent seeding). */
-  ensureAgent(agent: Omit<AgentRecord, 'createdAt'> & { now: Iso }): Promise<AgentRecord>;
+  ensureAgent(agent: NewAgent): Promise<AgentRecord>;
   getAgent(id: string): Promise<AgentRecord | null>;
   getAgentByEmail(email: string): Promise<AgentRecord | null>;
+  listAgents(siteId: string): Promise<AgentRecord[]>;
+  updateAgent(id: string, patch: AgentPatch): Promise<AgentRecord | null>;
+  /** Ends every session of the agent (sign out everywhere, deactivation). */
+  deleteSessionsOf(agentId: string): Promise<void>;
   createSession(session: SessionRecord): Promise<void>;
   /** The session if it exists and has not expired at `now`. */
   getSession(tokenHash: string, now: Iso): Promise<SessionRecord | null>;
@@ -127,6 +202,9 @@ export interface Store {
   getVisitor(id: string): Promise<VisitorRecord | null>;
   /** Records who the visitor says they are, and whether the site vouched for it (creates the visitor if needed). */
   setVisitorProfile(input: { id: string; siteId: string; userId: string; name: string | null; email: string | null; verified: boolean; now: Iso }): Promise<VisitorRecord>;
+  setVisitorContext(id: string, context: VisitorContextInfo): Promise<void>;
+  /** The visitor's conversations, newest first. */
+  visitorConversations(visitorId: string, limit: number): Promise<ConversationRecord[]>;
 
   // conversations
   /**
@@ -149,8 +227,10 @@ export interface Store {
   recentHandleTimes(siteId: string, limit: number): Promise<number[]>;
   /** How many conversations each agent of the site holds right now. */
   busySlots(siteId: string): Promise<number>;
-  /** 1-based position among the site's queued conversations by queuedAt; null when not queued. */
+  /** 1-based position among the site's queued, not abandoned conversations (priority, then queuedAt); null when not queued. */
   queuePosition(conversationId: string): Promise<number | null>;
+  /** Open conversations each agent of the site holds. */
+  agentLoads(siteId: string): Promise<Map<string, number>>;
 
   // messages
   /**
@@ -164,4 +244,15 @@ export interface Store {
   // event log
   recordEvent(event: Omit<ConversationEventRecord, 'id'>): Promise<void>;
   listEvents(conversationId: string, type?: string): Promise<ConversationEventRecord[]>;
+
+  // durable timers
+  /** Creates or replaces the job with this id (a new token each time). */
+  scheduleJob(job: { id: string; kind: string; runAt: Iso; data: Record<string, unknown> }): Promise<JobRecord>;
+  cancelJob(id: string): Promise<void>;
+  /** Locks and returns up to `limit` due jobs no other runner holds (lock for lockMs). */
+  claimDueJobs(now: Iso, limit: number, lockMs: number): Promise<JobRecord[]>;
+  /** Deletes the job if it was not rescheduled since it was claimed. */
+  completeJob(id: string, token: string): Promise<void>;
+  /** Releases a failed job to run again at runAt. */
+  retryJob(id: string, token: string, runAt: Iso): Promise<void>;
 }

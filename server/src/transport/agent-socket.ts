@@ -36,10 +36,12 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
   nsp.on('connection', (socket: Socket) => {
     const { agent } = socket.data as AgentData;
     void socket.join(`site:${agent.siteId}`);
-    // Agents online change every waiting visitor's estimate.
-    const moved = () => void service.queueMoved(agent.siteId).catch((err) => logger.error({ err }, 'queue refresh failed'));
-    moved();
-    socket.on('disconnect', moved);
+    // Agents coming and going change routing and every waiting visitor's estimate.
+    void socket.join(`agent:${agent.id}`);
+    service.agentConnected(agent).catch((err) => logger.error({ err }, 'agent presence update failed'));
+    socket.on('disconnect', () => {
+      service.agentDisconnected(agent).catch((err) => logger.error({ err }, 'agent presence update failed'));
+    });
     registerRequests(
       socket,
       agentRequests,
@@ -57,7 +59,12 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
         },
         'message:send': async (p) => ({ message: await service.agentSend(agent, p) }),
         'conversation:handBack': async (p) => ({ conversation: await service.handBack(agent, p.conversationId) }),
-        'conversation:resolve': async (p) => ({ conversation: await service.resolve(agent, p.conversationId) }),
+        'conversation:resolve': async (p) => ({ conversation: await service.resolve(agent, p.conversationId, p.outcome) }),
+        'conversation:transfer': async (p) => ({ conversation: await service.transfer(agent, p) }),
+        'conversation:verdict': async (p) => ({ conversation: await service.verdict(agent, p) }),
+        'note:add': async (p) => ({ note: await service.addNote(agent, p) }),
+        'agents:list': async () => ({ agents: await service.agents(agent) }),
+        'presence:set': async (p) => ({ agent: await service.setPresence(agent, p.presence) }),
         'typing:set': async (p) => {
           await service.agentTyping(agent, p);
           return {};

@@ -20,6 +20,14 @@ export function errorAck(error: unknown, logger: Logger, event: string): ErrorAc
 }
 
 export function registerRequests<M extends RequestMap>(socket: Socket, map: M, handlers: Handlers<M>, logger: Logger) {
+  // An event this namespace does not know still gets an answer, rather than a client waiting forever.
+  socket.onAny((event: string, ...args: unknown[]) => {
+    if (Object.hasOwn(map, event)) return;
+    const last = args.at(-1);
+    if (typeof last === 'function') {
+      (last as (r: unknown) => void)({ ok: false, error: { code: 'bad_request', message: `Unknown event "${String(event).slice(0, 64)}".` } });
+    }
+  });
   for (const event of Object.keys(map) as (keyof M & string)[]) {
     (socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, async (...args: unknown[]) => {
       const last = args.at(-1);

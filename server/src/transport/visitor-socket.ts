@@ -52,6 +52,9 @@ export function setupVisitorNamespace(
     const data = socket.data as VisitorData;
     void socket.join(`visitor:${data.visitorId}`);
     const ctx = { siteId: data.siteId, visitorId: data.visitorId };
+    socket.on('disconnect', () => {
+      service.visitorLeft(ctx).catch((err) => logger.error({ err }, 'visitor leave bookkeeping failed'));
+    });
     registerRequests(
       socket,
       visitorRequests,
@@ -59,8 +62,9 @@ export function setupVisitorNamespace(
         'session:resume': async (p) => ({
           visitorToken: data.token,
           visitorId: data.visitorId,
-          ...(await service.resume(ctx, p)),
+          ...(await service.resume(ctx, p, socket.handshake.headers['user-agent'])),
         }),
+        'conversation:replyLater': async (p) => ({ conversation: await service.replyLater(ctx, p) }),
         'message:send': async (p) => ({ message: await service.visitorSend(ctx, p) }),
         'typing:set': async (p) => {
           await service.visitorTyping(ctx, p.typing);

@@ -7,6 +7,8 @@ import { createBuiltinBot } from '../../src/bot/index.js';
 import type { BotProvider } from '../../src/bot/provider.js';
 import { DEMO, seedDemo } from '../../src/demo.js';
 import { createLogger } from '../../src/log.js';
+import type { Timing } from '../../src/service/conversations.js';
+import type { Mailer } from '../../src/service/mail.js';
 import type { Store } from '../../src/store/types.js';
 import type { StoreFactory } from './db.js';
 
@@ -19,9 +21,25 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(factory: StoreFactory, options: { bot?: BotProvider; botTimeoutMs?: number } = {}): Promise<TestServer> {
+export interface ServerOptions {
+  bot?: BotProvider;
+  botTimeoutMs?: number;
+  clock?: () => Date;
+  timing?: Partial<Timing>;
+  mailer?: Mailer;
+  /** Merged into the demo site's settings (routing, business hours, ...). */
+  settings?: Record<string, unknown>;
+  /** Jobs run only when the test calls app.runJobs() (default), or on a poll. */
+  jobPollMs?: number;
+}
+
+export async function startServer(factory: StoreFactory, options: ServerOptions = {}): Promise<TestServer> {
   const { store, cleanup } = await factory.create();
   await seedDemo(store, { now: new Date().toISOString() });
+  if (options.settings) {
+    const site = (await store.getSiteByKey(DEMO.siteKey))!;
+    await store.upsertSite({ ...site, settings: { ...site.settings, ...options.settings }, now: site.createdAt });
+  }
   const bot = options.bot ?? (await createBuiltinBot({ siteDir: resolve(import.meta.dirname, '../../sites/demo') }));
   const app = await createApp({
     store,
@@ -29,6 +47,10 @@ export async function startServer(factory: StoreFactory, options: { bot?: BotPro
     secret: SECRET,
     logger: createLogger('silent'),
     ...(options.botTimeoutMs ? { botTimeoutMs: options.botTimeoutMs } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.timing ? { timing: options.timing } : {}),
+    ...(options.mailer ? { mailer: options.mailer } : {}),
+    jobPollMs: options.jobPollMs ?? 0,
   });
   const { url } = await app.listen(0, '127.0.0.1');
   const sockets: Socket[] = [];
@@ -86,9 +108,9 @@ export async function waitFor(c: Connected, event: string, predicate: (payload: 
   throw new Error(`timed out waiting for ${event}; received: ${c.received.map((r) => r.event).join(', ')}`);
 }
 
-export async function visitor(url: string, visitorToken?: string) {
+export async function visitor(url: string, visitorToken?: string, resume: Record<string, unknown> = {}) {
   const c = await connect(url, '/visitor', { siteKey: DEMO.siteKey, ...(visitorToken ? { visitorToken } : {}) });
-  const resumed = await request(c.socket, 'session:resume', {});
+  const resumed = await request(c.socket, 'session:resume', resume);
   return { ...c, token: resumed.visitorToken as string, visitorId: resumed.visitorId as string, resumed };
 }
 
@@ -99,6 +121,24 @@ export async function login(url: string, email: string = DEMO.agentEmail, passwo
     body: JSON.stringify({ email, password }),
   });
   return { status: res.status, body: (await res.json()) as any, cookie: res.headers.get('set-cookie') };
+}
+
+/** A second agent of the demo site (Tom), for transfers, races and routing. */
+export async function addAgent(store: Store, input: { id: string; name: string; email: string; password: string; teams?: string[]; capacity?: number; role?: 'agent' | 'admin' }) {
+  const { hashPassword } = await import('../../src/auth/password.js');
+  const site = (await store.getSiteByKey(DEMO.siteKey))!;
+  return store.ensureAgent({
+    id: input.id,
+    siteId: site.id,
+    email: input.email,
+    name: input.name,
+    role: input.role ?? 'agent',
+    passwordHash: await hashPassword(input.password),
+    active: true,
+    ...(input.teams ? { teams: input.teams } : {}),
+    ...(input.capacity ? { capacity: input.capacity } : {}),
+    now: new Date().toISOString(),
+  });
 }
 
 export async function agent(url: string, email?: string, password?: string) {

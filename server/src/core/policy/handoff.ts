@@ -44,6 +44,8 @@ export interface HandoffInput {
   attempted: { action: string; outcome: string }[];
   history: Message[];
   rule?: string;
+  /** The team the playbook routes this intent to. */
+  team?: string | null;
 }
 
 export function buildHandoff(input: HandoffInput): HandoffPackage {
@@ -59,5 +61,6 @@ export function buildHandoff(input: HandoffInput): HandoffPackage {
     attempted: input.attempted,
     summary: summarize(input.history, input.intent, customerDetails),
     ...(input.rule ? { rule: input.rule } : {}),
+    ...(input.team ? { team: input.team } : {}),
   };
 }

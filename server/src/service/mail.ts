@@ -1,0 +1,52 @@
+// Reply-later emails over SMTP (nodemailer). The email carries the agent's replies and links
+// back to the page the visitor chatted on, where the widget opens the same conversation.
+import type { Message } from '@baton/shared';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+}
+
+/** `smtp://user:pass@host:port` (or smtps://); from e.g. `Shop support <support@shop.example>`. */
+export function smtpMailer(url: string, from: string): Mailer {
+  const transport = nodemailer.createTransport(url);
+  return {
+    async send(mail) {
+      await transport.sendMail({ from, ...mail });
+    },
+  };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The chat link: the page the visitor was on, with the fragment that opens the widget. */
+export function chatLink(pageUrl: string | null, fallback: string): string {
+  const base = pageUrl && /^https?:\/\//i.test(pageUrl) ? pageUrl : fallback;
+  const url = new URL(base);
+  url.hash = 'baton-open';
+  return url.toString();
+}
+
+export function replyMail(input: { to: string; siteName: string; replies: Message[]; link: string }): OutgoingMail {
+  const from = input.replies[0]?.author.name ?? input.siteName;
+  const text = [
+    `${from} from ${input.siteName} replied to your chat:`,
+    '',
+    ...input.replies.map((m) => m.body),
+    '',
+    `Continue the conversation: ${input.link}`,
+  ].join('\n');
+  const html = [
+    `<p>${escapeHtml(from)} from ${escapeHtml(input.siteName)} replied to your chat:</p>`,
+    ...input.replies.map((m) => `<blockquote style="white-space:pre-wrap">${escapeHtml(m.body)}</blockquote>`),
+    `<p><a href="${escapeHtml(input.link)}">Continue the conversation</a></p>`,
+  ].join('\n');
+  return { to: input.to, subject: `${input.siteName}: ${from} replied to your chat`, text, html };
+}

@@ -1,0 +1,47 @@
+// A site's operational settings, read from its free-form settings with defaults. Invalid values
+// fall back to the default (and are reported by the admin API when they are set), so a bad
+// setting never stops the chat.
+import { z } from 'zod';
+import type { BusinessHours } from '../core/routing.js';
+import type { SiteRecord } from '../store/types.js';
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
+const validZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const BusinessHoursSchema = z.object({
+  timeZone: z.string().refine(validZone, 'an IANA time zone such as Europe/Berlin'),
+  weekly: z.partialRecord(z.enum(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']), z.array(z.tuple([HHMM, HHMM]))),
+});
+
+export const SiteSettingsSchema = z.object({
+  /** auto: the least busy matching agent gets each conversation; pick: agents take from the queue. */
+  routing: z.enum(['auto', 'pick']).default('pick'),
+  /** Conversations one agent holds at once, unless the agent has their own. */
+  agentCapacity: z.number().int().min(1).max(50).default(3),
+  /** An agent who holds a conversation and does not answer the visitor for this long loses it to the queue. */
+  agentSilentSeconds: z.number().int().min(30).max(24 * 3600).default(180),
+  /** With every agent at capacity and this many already waiting, visitors are offered a reply later. */
+  maxWaiting: z.number().int().min(0).max(1000).default(10),
+  businessHours: BusinessHoursSchema.nullable().default(null),
+  botName: z.string().max(80).default('Assistant'),
+  identitySecret: z.string().optional(),
+});
+export type SiteSettings = z.infer<typeof SiteSettingsSchema> & { businessHours: BusinessHours | null };
+
+/** Each setting separately: one bad value does not discard the others. */
+export function siteSettings(site: SiteRecord): SiteSettings {
+  const raw = site.settings ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(SiteSettingsSchema.shape)) {
+    const parsed = (schema as z.ZodType).safeParse(raw[key]);
+    out[key] = parsed.success ? parsed.data : (schema as z.ZodType).parse(undefined);
+  }
+  return out as SiteSettings;
+}
