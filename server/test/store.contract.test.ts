@@ -200,6 +200,62 @@ describe.each(storeFactories)('Store contract on $name', (factory) => {
     expect(await store.markRead('missing', 1, at(4))).toBeNull();
   });
 
+  it('[ST15] priority goes first, abandoned conversations hold no position', async () => {
+    const at = (m: number) => new Date(Date.parse(T0) + m * 60_000).toISOString();
+    const ids: string[] = [];
+    for (const [minute, priority] of [[1, 0], [2, 0], [3, 2]] as const) {
+      const c = await conversation();
+      await store.updateConversation(c.id, { control: 'bot' }, { control: 'queued', queuedAt: at(minute), priority, updatedAt: at(minute) });
+      ids.push(c.id);
+    }
+    expect(await Promise.all(ids.map((c) => store.queuePosition(c)))).toEqual([2, 3, 1]);
+    await store.updateConversation(ids[0]!, { control: 'queued' }, { abandonedAt: at(9), updatedAt: at(9) });
+    expect(await Promise.all(ids.map((c) => store.queuePosition(c)))).toEqual([null, 2, 1]);
+  });
+
+  it('[ST16] jobs: replace by id, exactly one claimer, an old token never deletes a new schedule, locks expire', async () => {
+    const later = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
+    await store.scheduleJob({ id: 'j1', kind: 'k', runAt: later(10), data: { n: 1 } });
+    expect(await store.claimDueJobs(later(5), 10, 1000)).toEqual([]);
+    const first = await store.scheduleJob({ id: 'j1', kind: 'k', runAt: later(20), data: { n: 2 } });
+    expect(await store.claimDueJobs(later(15), 10, 1000)).toEqual([]);
+
+    for (let i = 2; i <= 10; i++) await store.scheduleJob({ id: `j${i}`, kind: 'k', runAt: later(20), data: { n: i } });
+    const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimDueJobs(later(25), 20, 60_000)));
+    const claimed = claims.flat().map((j) => j.id).sort();
+    expect(claimed).toEqual(Array.from({ length: 10 }, (_, i) => `j${i + 1}`).sort());
+    const j1 = claims.flat().find((j) => j.id === 'j1')!;
+    expect(j1).toMatchObject({ token: first.token, data: { n: 2 }, attempts: 1 });
+    // Locked: nobody else gets it until the lock expires; then it runs again (a crashed runner).
+    expect(await store.claimDueJobs(later(30), 20, 60_000)).toEqual([]);
+    expect((await store.claimDueJobs(later(90), 20, 60_000)).map((j) => j.id)).toContain('j1');
+
+    // Rescheduled while running: finishing the old run leaves the new schedule alone.
+    const again = await store.scheduleJob({ id: 'j1', kind: 'k', runAt: later(200), data: { n: 3 } });
+    await store.completeJob('j1', first.token);
+    expect((await store.claimDueJobs(later(300), 20, 60_000)).find((j) => j.id === 'j1')).toMatchObject({ token: again.token, data: { n: 3 } });
+    await store.completeJob('j1', again.token);
+    await store.cancelJob('j2');
+    expect((await store.claimDueJobs(later(10_000), 20, 60_000)).map((j) => j.id)).not.toContain('j1');
+  });
+
+  it('[ST17] agents are listed and patched; ending every session signs the agent out everywhere', async () => {
+    await store.ensureAgent({ id: 'a1', siteId: 's1', email: 'a1@x.test', name: 'A', role: 'agent', passwordHash: 'h', active: true, teams: ['billing'], capacity: 2, now: T0 });
+    await store.ensureAgent({ id: 'a2', siteId: 's1', email: 'a2@x.test', name: 'B', role: 'admin', passwordHash: 'h', active: true, now: T0 });
+    expect((await store.listAgents('s1')).map((a) => [a.id, a.teams, a.capacity, a.presence])).toEqual([
+      ['a1', ['billing'], 2, 'offline'],
+      ['a2', [], null, 'offline'],
+    ]);
+    expect(await store.updateAgent('a1', { presence: 'away', active: false, lastAssignedAt: T0 })).toMatchObject({ presence: 'away', active: false, lastAssignedAt: T0, name: 'A' });
+    expect(await store.updateAgent('nobody', { name: 'x' })).toBeNull();
+    const later = new Date(Date.parse(T0) + 3_600_000).toISOString();
+    await store.createSession({ tokenHash: 't1', agentId: 'a1', createdAt: T0, expiresAt: later });
+    await store.createSession({ tokenHash: 't2', agentId: 'a1', createdAt: T0, expiresAt: later });
+    await store.deleteSessionsOf('a1');
+    expect(await store.getSession('t1', T0)).toBeNull();
+    expect(await store.getSession('t2', T0)).toBeNull();
+  });
+
   it('[ST11] a failed transaction leaves nothing half-written', async () => {
     const c = await conversation();
     await expect(

@@ -17,7 +17,8 @@ export type Choice = { agent: Candidate; reason: string } | { agent: null; reaso
 
 /**
  * [RT1] least busy available agent with free capacity; [RT2] ties go to whoever was assigned
- * longest ago (round-robin); [RT3] a team's own agents first, agents without teams as fallback.
+ * longest ago (round-robin); [RT3] a team's own agents first, agents without teams as fallback;
+ * a conversation without a team goes to generalists first.
  */
 export function chooseAgent(candidates: Candidate[], team: string | null): Choice {
   const free = candidates.filter((c) => c.available && c.load < c.capacity);
@@ -27,7 +28,8 @@ export function chooseAgent(candidates: Candidate[], team: string | null): Choic
   }
   const specialists = team ? free.filter((c) => c.teams.includes(team)) : [];
   const generalists = free.filter((c) => c.teams.length === 0);
-  const pool = team ? (specialists.length > 0 ? specialists : generalists) : free;
+  // Without a team, generalists first; specialists only when no generalist is free.
+  const pool = team ? (specialists.length > 0 ? specialists : generalists) : generalists.length > 0 ? generalists : free;
   if (pool.length === 0) return { agent: null, reason: `no free agent in team ${team}` };
   const ranked = [...pool].sort(
     (a, b) =>
@@ -37,7 +39,7 @@ export function chooseAgent(candidates: Candidate[], team: string | null): Choic
   );
   const agent = ranked[0]!;
   const why = [
-    team ? (agent.teams.includes(team) ? `team ${team}` : `no free ${team} agent, generalist`) : 'any team',
+    team ? (agent.teams.includes(team) ? `team ${team}` : `no free ${team} agent, generalist`) : agent.teams.length ? 'no team needed, no generalist free' : 'no team needed',
     `load ${agent.load}/${agent.capacity}`,
     ranked.length > 1 && ranked[1]!.load === agent.load ? 'round-robin among equally busy' : 'least busy',
   ];

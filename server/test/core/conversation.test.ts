@@ -104,6 +104,17 @@ describe('conversation control', () => {
     for (const c of commands) expect(refused(closed, c).code).toBe('conversation_closed');
   });
 
+  it('[CV10] only the agent in control transfers, to someone else, and the visitor is told who joins', () => {
+    const held = transition(INITIAL_STATE, { type: 'claim', agent: maria, at });
+    if (!held.ok) throw new Error('claim failed');
+    const moved = transition(held.state, { type: 'transfer', fromAgentId: maria.id, to: tom, at });
+    expect(moved).toMatchObject({ ok: true, state: { control: 'agent', agentId: tom.id, agentName: tom.name } });
+    if (moved.ok) expect(moved.effects[0]).toMatchObject({ type: 'notice', notice: 'transferred', body: expect.stringContaining(tom.name) });
+    expect(refused(held.state, { type: 'transfer', fromAgentId: tom.id, to: tom, at }).code).toBe('not_in_control');
+    expect(refused(held.state, { type: 'transfer', fromAgentId: maria.id, to: maria, at }).code).toBe('bad_request');
+    expect(refused(INITIAL_STATE, { type: 'transfer', fromAgentId: maria.id, to: tom, at }).code).toBe('not_in_control');
+  });
+
   it('[CV8] invariants hold after any sequence of commands', () => {
     const agent = fc.constantFrom(maria, tom);
     const command: fc.Arbitrary<Command> = fc.oneof(
@@ -112,6 +123,7 @@ describe('conversation control', () => {
       agent.map((a): Command => ({ type: 'handBack', agentId: a.id, at })),
       agent.map((a): Command => ({ type: 'resolve', by: { kind: 'agent', agentId: a.id }, at })),
       fc.constant<Command>({ type: 'requeue', reason: 'silent', at }),
+      fc.tuple(agent, agent).map(([from, to]): Command => ({ type: 'transfer', fromAgentId: from.id, to, at })),
     );
     fc.assert(
       fc.property(fc.array(command, { maxLength: 40 }), (commands) => {

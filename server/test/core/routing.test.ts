@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { availability, type Candidate, chooseAgent, isOpen, nextOpening, priorityOf, queueOrder, teamFor } from '../../src/core/routing.js';
+
+const agent = (id: string, over: Partial<Candidate> = {}): Candidate => ({
+  id,
+  name: id,
+  available: true,
+  teams: [],
+  load: 0,
+  capacity: 3,
+  lastAssignedAt: null,
+  ...over,
+});
+const handoff = (over: Record<string, unknown> = {}) =>
+  ({ intent: 'payment', status: 'blocked', trigger: 'accuracy_risk', reason: 'r', evidence: [], riskFlags: [], customerDetails: {}, attempted: [], summary: '', ...over }) as never;
+
+describe('routing', () => {
+  it('[RT1] the least busy available agent with free capacity', () => {
+    const choice = chooseAgent([agent('a', { load: 2 }), agent('b', { load: 1 }), agent('c', { load: 0, available: false }), agent('d', { load: 3, capacity: 3 })], null);
+    expect(choice.agent?.id).toBe('b');
+    expect(choice.reason).toContain('load 1/3');
+    expect(chooseAgent([agent('a', { available: false })], null)).toEqual({ agent: null, reason: 'no agent online' });
+    expect(chooseAgent([agent('a', { load: 3 }), agent('b', { load: 5, capacity: 5 })], null)).toEqual({ agent: null, reason: 'all 2 online agents at capacity' });
+  });
+
+  it('[RT2] equally busy agents take turns: whoever was assigned longest ago, never-assigned first', () => {
+    const pool = [agent('a', { lastAssignedAt: '2026-01-01T10:05:00Z' }), agent('b', { lastAssignedAt: '2026-01-01T10:01:00Z' }), agent('c', { lastAssignedAt: null })];
+    expect(chooseAgent(pool, null).agent?.id).toBe('c');
+    expect(chooseAgent(pool.slice(0, 2), null)).toMatchObject({ agent: { id: 'b' }, reason: expect.stringContaining('round-robin') });
+  });
+
+  it('[RT3] team specialists first, generalists as fallback, other teams never; no team prefers generalists', () => {
+    const pool = [agent('sales', { teams: ['sales'] }), agent('gen', { load: 2 }), agent('billing', { teams: ['billing'] })];
+    expect(chooseAgent(pool, 'billing').agent?.id).toBe('billing');
+    expect(chooseAgent(pool, 'technical')).toMatchObject({ agent: { id: 'gen' }, reason: expect.stringContaining('generalist') });
+    expect(chooseAgent([agent('sales', { teams: ['sales'] })], 'billing')).toEqual({ agent: null, reason: 'no free agent in team billing' });
+    expect(chooseAgent(pool, null).agent?.id).toBe('gen');
+    expect(chooseAgent([agent('sales', { teams: ['sales'] })], null).agent?.id).toBe('sales');
+  });
+
+  it('[RT4] urgent first, then risk flags, then arrival order', () => {
+    expect(priorityOf(null)).toBe(0);
+    expect(priorityOf(handoff())).toBe(0);
+    expect(priorityOf(handoff({ riskFlags: ['refund'] }))).toBe(1);
+    expect(priorityOf(handoff({ status: 'urgent' }))).toBe(2);
+    const rows = [
+      { id: 'x', priority: 0, queuedAt: '2026-01-01T10:00:00Z' },
+      { id: 'y', priority: 1, queuedAt: '2026-01-01T10:05:00Z' },
+      { id: 'z', priority: 0, queuedAt: '2026-01-01T09:00:00Z' },
+    ];
+    expect([...rows].sort(queueOrder).map((r) => r.id)).toEqual(['y', 'z', 'x']);
+  });
+
+  it('[RT5] high-value intent goes to sales unless the playbook names a team', () => {
+    expect(teamFor(handoff({ trigger: 'high_value_intent', intent: 'custom_quote' }), {})).toBe('sales');
+    expect(teamFor(handoff({ trigger: 'high_value_intent', intent: 'custom_quote' }), { custom_quote: 'enterprise' })).toBe('enterprise');
+    expect(teamFor(handoff({ intent: 'payment' }), { payment: 'billing' })).toBe('billing');
+    expect(teamFor(handoff({ intent: 'payment' }), {})).toBeNull();
+  });
+
+  it('[RT6] business hours in the site zone, end exclusive, closed days closed', () => {
+    const hours = { timeZone: 'Europe/Berlin', weekly: { mon: [['09:00', '17:00']] as Array<[string, string]> } };
+    // Monday 2026-11-23: 08:00 UTC is 09:00 in Berlin (CET, UTC+1).
+    expect(isOpen(hours, new Date('2026-11-23T07:59:00Z'))).toBe(false);
+    expect(isOpen(hours, new Date('2026-11-23T08:00:00Z'))).toBe(true);
+    expect(isOpen(hours, new Date('2026-11-23T15:59:00Z'))).toBe(true);
+    expect(isOpen(hours, new Date('2026-11-23T16:00:00Z'))).toBe(false);
+    expect(isOpen(hours, new Date('2026-11-24T10:00:00Z'))).toBe(false);
+    expect(isOpen(null, new Date())).toBe(true);
+    expect(nextOpening(hours, new Date('2026-11-24T10:00:00Z'))?.toISOString()).toBe('2026-11-30T08:00:00.000Z');
+    expect(nextOpening({ timeZone: 'UTC', weekly: {} }, new Date())).toBeNull();
+  });
+
+  it('[RT7] the truth before waiting: closed, nobody online, too busy, or live', () => {
+    const at = new Date('2026-11-24T10:00:00Z');
+    const base = { hours: null, at, agentsOnline: 2, freeSlots: 1, waiting: 0, maxWaiting: 5 };
+    expect(availability(base)).toEqual({ kind: 'live' });
+    expect(availability({ ...base, agentsOnline: 0 })).toEqual({ kind: 'no_agents' });
+    expect(availability({ ...base, freeSlots: 0, waiting: 4 })).toEqual({ kind: 'live' });
+    expect(availability({ ...base, freeSlots: 0, waiting: 5 })).toMatchObject({ kind: 'busy' });
+    const closed = availability({ ...base, hours: { timeZone: 'UTC', weekly: { mon: [['09:00', '10:00']] } } });
+    expect(closed).toEqual({ kind: 'closed', opensAt: new Date('2026-11-30T09:00:00Z') });
+  });
+});

@@ -1,0 +1,227 @@
+// Routing, timers and the reply-later path against the real server with a controllable clock:
+// jobs are durable rows; the test moves the clock and runs what is due, as a node's poll would.
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { smtpMailer } from '../../src/service/mail.js';
+import { storeFactories } from '../helpers/db.js';
+import { addAgent, agent, request, type ServerOptions, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
+
+/** Real time plus however far the test moved it forward: order is kept, waits can be skipped. */
+function controllableClock() {
+  let offset = 0;
+  return { clock: () => new Date(Date.now() + offset), advance: (ms: number) => (offset += ms) };
+}
+
+async function queueUp(server: TestServer, marker: string, body = `I need a human (${marker})`, resume: Record<string, unknown> = {}) {
+  const v = await visitor(server.url, undefined, resume);
+  const sent = await request(v.socket, 'message:send', { clientId: `${marker}-1`, body });
+  await server.app.service.idle();
+  return { v, conversationId: sent.message.conversationId as string };
+}
+
+describe.each(storeFactories)('queue, routing and timers on $name', (factory) => {
+  let server: TestServer;
+  const time = controllableClock();
+  const start = (options: ServerOptions = {}) =>
+    startServer(factory, { clock: time.clock, timing: { presenceGraceMs: 60_000, abandonAfterMs: 300_000, replyEmailDelayMs: 30_000 }, ...options }).then((s) => (server = s));
+  afterEach(async () => server?.close());
+
+  it('auto-assign: least busy first, round-robin between equals, team specialists for their intent, reasons logged', async () => {
+    await start({ settings: { routing: 'auto', agentCapacity: 2 } });
+    await addAgent(server.store, { id: 'agent_tom', name: 'Tom', email: 'tom@demo.test', password: 'tom-password' });
+    await addAgent(server.store, { id: 'agent_sam', name: 'Sam', email: 'sam@demo.test', password: 'sam-password', teams: ['sales'] });
+    await agent(server.url);
+    await agent(server.url, 'tom@demo.test', 'tom-password');
+    await agent(server.url, 'sam@demo.test', 'sam-password');
+
+    const first = await queueUp(server, 'r1');
+    const second = await queueUp(server, 'r2');
+    const a = (await server.store.getConversation(first.conversationId))!;
+    const b = (await server.store.getConversation(second.conversationId))!;
+    expect(a.control).toBe('agent');
+    expect(b.control).toBe('agent');
+    // Maria and Tom were equally idle: one each. Sam is sales-only and gets neither support case.
+    expect(new Set([a.agentName, b.agentName])).toEqual(new Set(['Maria', 'Tom']));
+    await waitFor(first.v, 'message:new', (m) => m.notice === 'agent_joined');
+    const routed = await server.store.listEvents(first.conversationId, 'routing');
+    expect(routed[0]!.data.reason).toMatch(/load 0\/2/);
+
+    // A high-value question goes to sales.
+    const sales = await queueUp(server, 'r3', 'Can I get a custom quote for my company? We want to order 500 units.');
+    const c = (await server.store.getConversation(sales.conversationId))!;
+    expect(c.team).toBe('sales');
+    expect(c.agentName).toBe('Sam');
+  });
+
+  it('pick mode: urgent cases wait less than earlier ordinary ones', async () => {
+    await start();
+    const ordinary = await queueUp(server, 'p1');
+    const urgent = await queueUp(server, 'p2', 'I was charged twice and my account is locked, this is urgent, I want a refund now');
+    const conv = (await server.store.getConversation(urgent.conversationId))!;
+    expect(conv.control).toBe('queued');
+    expect(conv.priority).toBeGreaterThan(0);
+    expect(await server.store.queuePosition(urgent.conversationId)).toBe(1);
+    expect(await server.store.queuePosition(ordinary.conversationId)).toBe(2);
+    const a = await agent(server.url);
+    const queue = await request(a.socket, 'queue:list', {});
+    expect(queue.conversations.slice(0, 2).map((x: any) => x.id)).toEqual([urgent.conversationId, ordinary.conversationId]);
+  });
+
+  it('a silent agent loses the conversation to the queue and the visitor is told; an answering one keeps it', async () => {
+    await start({ settings: { agentSilentSeconds: 120 } });
+    const { v, conversationId } = await queueUp(server, 's1');
+    const a = await agent(server.url);
+    await request(a.socket, 'conversation:claim', { conversationId });
+    await request(v.socket, 'message:send', { clientId: 's1-2', body: 'Hello? Anyone there?' });
+
+    time.advance(60_000);
+    await server.app.runJobs();
+    expect((await server.store.getConversation(conversationId))!.control).toBe('agent');
+
+    time.advance(61_000);
+    expect(await server.app.runJobs()).toBeGreaterThan(0);
+    expect((await server.store.getConversation(conversationId))!.control).toBe('queued');
+    await waitFor(v, 'message:new', (m) => m.notice === 'requeued' && /Sorry for the silence/.test(m.body));
+    await waitFor(v, 'conversation:updated', (c) => c.control === 'queued' && c.queuePosition === 1);
+    const last = (await server.store.listEvents(conversationId, 'transition')).at(-1)!;
+    expect(last.data).toMatchObject({ command: 'requeue', by: { kind: 'system', reason: 'agent_silent' } });
+
+    // Claimed again, and this time the agent answers: nothing happens when the timer is due.
+    await request(a.socket, 'conversation:claim', { conversationId });
+    await request(v.socket, 'message:send', { clientId: 's1-3', body: 'still here' });
+    await request(a.socket, 'message:send', { conversationId, clientId: 'a1', body: 'Sorry, I am here now.' });
+    time.advance(500_000);
+    await server.app.runJobs();
+    expect((await server.store.getConversation(conversationId))!.control).toBe('agent');
+  });
+
+  it('an agent who disconnects keeps their visitors through the grace period, then they go back to the queue', async () => {
+    await start();
+    const { v, conversationId } = await queueUp(server, 'g1');
+    const a = await agent(server.url);
+    await request(a.socket, 'conversation:claim', { conversationId });
+    await request(a.socket, 'message:send', { conversationId, clientId: 'a1', body: 'Looking into it.' });
+    a.socket.disconnect();
+    await new Promise((r) => setTimeout(r, 100));
+
+    time.advance(30_000);
+    await server.app.runJobs();
+    expect((await server.store.getConversation(conversationId))!.control).toBe('agent');
+
+    // Reconnecting within the grace period cancels it; leaving again restarts it.
+    const back = await agent(server.url);
+    await new Promise((r) => setTimeout(r, 100));
+    time.advance(45_000);
+    await server.app.runJobs();
+    expect((await server.store.getConversation(conversationId))!.control).toBe('agent');
+    back.socket.disconnect();
+    await new Promise((r) => setTimeout(r, 100));
+    time.advance(61_000);
+    await server.app.runJobs();
+    expect((await server.store.getConversation(conversationId))!.control).toBe('queued');
+    await waitFor(v, 'message:new', (m) => m.notice === 'requeued');
+    expect((await server.store.getAgent('agent_demo'))?.presence ?? (await server.store.listAgents((await server.store.getSiteByKey('demo'))!.id))[0]!.presence).toBe('offline');
+  });
+
+  it('outside business hours the visitor is told when we open, before waiting', async () => {
+    // Open one minute a week, on a day that is not today in UTC: closed now.
+    const today = new Date(time.clock()).getUTCDay();
+    const other = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][(today + 2) % 7]!;
+    await start({ settings: { businessHours: { timeZone: 'UTC', weekly: { [other]: [['09:00', '17:00']] } } } });
+    await agent(server.url);
+    const { v } = await queueUp(server, 'h1');
+    const notice = await waitFor(v, 'message:new', (m) => m.notice === 'unavailable');
+    expect(notice.body).toMatch(/offline right now and back .*09:00 \(UTC\)/);
+    await waitFor(v, 'conversation:updated', (c) => c.unavailable?.kind === 'closed' && typeof c.unavailable.opensAt === 'string');
+  });
+
+  it('a visitor who leaves the queue is counted as abandoned, and comes back to the same place', async () => {
+    await start();
+    const first = await queueUp(server, 'ab1');
+    const second = await queueUp(server, 'ab2');
+    expect(await server.store.queuePosition(second.conversationId)).toBe(2);
+    first.v.socket.disconnect();
+    await new Promise((r) => setTimeout(r, 100));
+    time.advance(301_000);
+    await server.app.runJobs();
+    const left = (await server.store.getConversation(first.conversationId))!;
+    expect(left.abandonedAt).not.toBeNull();
+    await waitFor(second.v, 'conversation:updated', (c) => c.queuePosition === 1);
+    expect((await server.store.listEvents(first.conversationId, 'abandoned'))[0]!.data.waitedSeconds).toBeGreaterThanOrEqual(301);
+
+    const back = await visitor(server.url, first.v.token);
+    expect(back.resumed.conversation).toMatchObject({ id: first.conversationId, control: 'queued', queuePosition: 1 });
+    expect((await server.store.getConversation(first.conversationId))!.abandonedAt).toBeNull();
+    expect(await server.store.queuePosition(second.conversationId)).toBe(2);
+  });
+});
+
+describe.each(storeFactories)('reply later by email on $name', (factory) => {
+  let server: TestServer;
+  let smtp: SMTPServer;
+  const inbox: { to: string; subject: string; text: string; html: string }[] = [];
+  afterEach(async () => {
+    await server?.close();
+    await new Promise<void>((r) => smtp.close(() => r()));
+  });
+
+  it('nobody online: the visitor chooses a reply later with an email; the reply reaches the chat and the inbox', async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, _session, callback) {
+        simpleParser(stream).then((mail) => {
+          inbox.push({ to: (mail.to as { text: string }).text, subject: mail.subject ?? '', text: mail.text ?? '', html: String(mail.html) });
+          callback();
+        }, callback);
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+    const port = (smtp.server.address() as { port: number }).port;
+    const time = controllableClock();
+    server = await startServer(factory, {
+      clock: time.clock,
+      timing: { replyEmailDelayMs: 30_000 },
+      mailer: smtpMailer(`smtp://127.0.0.1:${port}`, 'Demo Shop <support@shop.example>'),
+    });
+
+    const v = await visitor(server.url, undefined, { context: { pageUrl: 'https://shop.example/orders?id=7' } });
+    const sent = await request(v.socket, 'message:send', { clientId: 'rl1', body: 'I need a human about my invoice' });
+    const conversationId = sent.message.conversationId;
+    await waitFor(v, 'message:new', (m) => m.notice === 'unavailable' && /No one from our team is online/.test(m.body));
+    await waitFor(v, 'conversation:updated', (c) => c.unavailable?.kind === 'no_agents');
+
+    expect(await request(v.socket, 'conversation:replyLater', { email: 'not-an-email' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const chosen = await request(v.socket, 'conversation:replyLater', { email: 'ada@example.com' });
+    expect(chosen).toMatchObject({ ok: true, conversation: { replyLater: true, contactEmail: 'ada@example.com' } });
+    await waitFor(v, 'message:new', (m) => m.notice === 'reply_later' && m.body.includes('ada@example.com'));
+    v.socket.disconnect();
+
+    // Later an agent comes online, takes it and replies; the visitor is away.
+    const a = await agent(server.url);
+    await request(a.socket, 'conversation:claim', { conversationId });
+    await request(a.socket, 'message:send', { conversationId, clientId: 'a1', body: 'Your invoice INV-2291 is attached in your account now.' });
+    await request(a.socket, 'message:send', { conversationId, clientId: 'a2', body: 'Anything else, just reply in the chat.' });
+    expect(await server.app.runJobs()).toBe(0);
+    time.advance(31_000);
+    await server.app.runJobs();
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]!.to).toBe('ada@example.com');
+    expect(inbox[0]!.subject).toBe('Demo Shop: Maria replied to your chat');
+    expect(inbox[0]!.text).toContain('INV-2291');
+    expect(inbox[0]!.text).toContain('Anything else');
+    expect(inbox[0]!.text).toContain('https://shop.example/orders?id=7#baton-open');
+    // Nothing is mailed twice.
+    time.advance(60_000);
+    await server.app.runJobs();
+    expect(inbox).toHaveLength(1);
+
+    // Next visit: the reply is in the same chat.
+    const back = await visitor(server.url, v.token);
+    expect(back.resumed.conversation.id).toBe(conversationId);
+    expect(back.resumed.messages.map((m: any) => m.body)).toContain('Your invoice INV-2291 is attached in your account now.');
+    // Reply later is only for a waiting conversation.
+    expect(await request(back.socket, 'conversation:replyLater', {})).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+});
