@@ -24,12 +24,16 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
   // Then asks for a person and sees that they are queued, with a position.
   const marker = `handoff-${Date.now()}`;
   await visitor.send(`I want to talk to a real person please (${marker})`);
-  await visitor.expectInLog(/next in line/i);
-  await visitor.page.screenshot({ path: shot('widget-queued') });
-  await expect(visitor.page.getByRole('status')).toContainText(/next in line/i);
+  await visitor.expectInLog(/next in line|number \d+ in line/i);
+  // Nobody is online yet: said plainly, with the reply-later choice.
+  await expect(visitor.page.getByRole('status')).toContainText(/No one from our team is online/);
+  await expect(visitor.page.getByRole('button', { name: 'Reply later' })).toBeVisible();
 
-  // The agent signs in and sees the conversation in the live queue.
+  // The agent signs in and sees the conversation in the live queue; the visitor's status moves live.
   await agent.signIn();
+  await expect(visitor.page.getByRole('status')).toContainText(/next in line|number \d+ in line/i);
+  await expect(visitor.page.getByRole('button', { name: 'Reply later' })).toHaveCount(0);
+  await visitor.page.screenshot({ path: shot('widget-queued') });
   const card = agent.queueItem(marker);
   await expect(card).toBeVisible();
   await agent.page.screenshot({ path: shot('console-queue') });
@@ -53,6 +57,27 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
   await visitor.send('Great, thanks Maria!');
   await expect(agent.log).toContainText('Great, thanks Maria!');
   await expect(visitor.log.getByText('Read', { exact: true })).toBeVisible();
+
+  // An internal note stays with the agents; the verdict on the escalation is one click.
+  const notes = agent.page.getByRole('region', { name: 'Internal notes' });
+  await notes.getByRole('textbox', { name: 'Internal note' }).fill('VIP customer, internal only');
+  await notes.getByRole('button', { name: 'Add note' }).click();
+  await expect(notes).toContainText('VIP customer, internal only');
+  await agent.page.getByRole('group', { name: 'Was this escalation right?' }).getByRole('button', { name: 'Right call' }).click();
+  await expect(agent.page.getByRole('button', { name: 'Right call' })).toHaveAttribute('aria-pressed', 'true');
+  // The visitor panel shows where the visitor is.
+  await expect(agent.page.getByRole('complementary', { name: 'Visitor' })).toContainText('127.0.0.1');
+
+  // Hand back: the bot answers the next question; the visitor asks for a person again.
+  await agent.handBack();
+  await visitor.expectInLog(/back with the assistant/i);
+  await visitor.send('How do I return an item?');
+  await visitor.expectInLog(/30 days/);
+  await visitor.send(`I want to talk to a real person again please (${marker}-again)`);
+  await expect(visitor.page.getByRole('status')).toContainText(/next in line|number \d+ in line/i);
+  await agent.takeOver();
+  await visitor.expectInLog(/Maria/);
+  await expect(visitor.log).not.toContainText('VIP customer');
 
   // Agent resolves; the visitor sees it resolved and rates it, once; the agent sees the rating.
   await agent.resolve();

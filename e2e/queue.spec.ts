@@ -16,15 +16,40 @@ test('the second visitor moves up live when an agent takes the conversation ahea
   await expect(first!.page.getByRole('status')).toContainText(/No one from our team is online right now/);
 
   await agent.signIn();
-  await expect(first!.page.getByRole('status')).toContainText(/next in line/);
+  // Earlier tests may have left people waiting: positions are checked relative to the first visitor's.
+  const position = async (w: VisitorWidget) => {
+    const status = w.page.getByRole('status');
+    await expect(status).toContainText(/next in line|number \d+ in line/);
+    const text = (await status.textContent()) ?? '';
+    return /next in line/.test(text) ? 1 : Number(/number (\d+) in line/.exec(text)![1]);
+  };
+  const ahead = await position(first!);
 
   await second!.goto();
   await second!.open();
   await second!.send(`Can I talk to a person? (${marker}-b)`);
-  await expect(second!.page.getByRole('status')).toContainText(/number 2 in line/);
+  await expect(second!.page.getByRole('status')).toContainText(`number ${ahead + 1} in line`);
 
   await agent.queueItem(`${marker}-a`).click();
   await agent.takeOver();
-  await expect(second!.page.getByRole('status')).toContainText(/next in line/);
+  await expect(second!.page.getByRole('status')).toContainText(ahead === 1 ? 'next in line' : `number ${ahead} in line`);
   await Promise.all(contexts.map((c) => c.close()));
+});
+
+test('nobody online: the visitor chooses a reply later with an email and is told plainly what happens', async ({ browser }) => {
+  const context = await browser.newContext();
+  const visitor = new VisitorWidget(await context.newPage());
+  await visitor.goto();
+  await visitor.open();
+  await visitor.send(`I need a human (later-${Date.now()})`);
+  await visitor.expectInLog(/No one from our team is online right now/);
+  await visitor.page.getByRole('textbox', { name: 'Email (optional)' }).fill('not-an-email');
+  await visitor.page.getByRole('button', { name: 'Reply later' }).click();
+  await expect(visitor.page.getByRole('alert')).toContainText(/valid email/);
+  await visitor.page.getByRole('textbox', { name: 'Email (optional)' }).fill('ada@example.com');
+  await visitor.page.getByRole('button', { name: 'Reply later' }).click();
+  await expect(visitor.page.getByRole('status')).toContainText("We'll reply here and email ada@example.com");
+  await visitor.expectInLog(/send a copy to/);
+  await expect(visitor.page.getByRole('button', { name: 'Reply later' })).toHaveCount(0);
+  await context.close();
 });

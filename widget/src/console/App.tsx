@@ -6,7 +6,7 @@ import { type AgentSocket, connectAgent } from './connection.js';
 import { Conversation } from './Conversation.js';
 import { triggerLabel } from './Handoff.js';
 import { SignIn } from './SignIn.js';
-import { addDecisions, addMessages, consoleStore, queueOrder } from './store.js';
+import { applyOpened, consoleStore, queueOrder } from './store.js';
 
 function waited(since: string | null, now: number): string {
   if (!since) return '';
@@ -21,7 +21,12 @@ function QueueItem({ c, selected, now, onOpen }: { c: ConversationSummary; selec
         <span class="row">
           <span class={`badge badge-${c.control}`}>{c.control === 'agent' ? c.agent?.name ?? 'agent' : c.control}</span>
           {c.handoff && <span class={`status status-${c.handoff.status}`}>{c.handoff.status}</span>}
-          {c.control === 'queued' && <span class="timer">waiting {waited(c.queuedAt, now)}</span>}
+          {c.control === 'queued' && !c.abandoned && <span class="timer">waiting {waited(c.queuedAt, now)}</span>}
+          {c.abandoned && <span class="status status-left">left the chat</span>}
+          {c.replyLater && <span class="status status-later">reply later</span>}
+          {c.handoff?.riskFlags.map((f) => (
+            <span class="flag">{f}</span>
+          ))}
         </span>
         {c.handoff && (
           <span class="reason">
@@ -40,6 +45,7 @@ export function App() {
   const conversations = useStore(consoleStore, (s) => s.conversations);
   const selectedId = useStore(consoleStore, (s) => s.selectedId);
   const connection = useStore(consoleStore, (s) => s.connection);
+  const presence = useStore(consoleStore, (s) => s.presence);
   const [socket, setSocket] = useState<AgentSocket | null>(null);
   const [now, setNow] = useState(Date.now());
 
@@ -72,10 +78,12 @@ export function App() {
     consoleStore.setState({ selectedId: id });
     if (!socket) return;
     const ack = await socket.emitWithAck('conversation:open', { conversationId: id });
-    if (ack.ok) {
-      addMessages(id, ack.messages);
-      addDecisions(ack.decisions);
-    }
+    if (ack.ok) applyOpened(id, ack);
+  }
+
+  async function setPresence(presence: 'online' | 'away') {
+    consoleStore.setState({ presence });
+    await socket?.emitWithAck('presence:set', { presence });
   }
 
   async function signOut() {
@@ -91,7 +99,13 @@ export function App() {
         <strong>Baton</strong>
         <span class={`conn conn-${connection}`}>{connection === 'online' ? 'Live' : 'Reconnecting…'}</span>
         <span class="spacer" />
-        <span>{agent.name}</span>
+        <label class="presence">
+          <span>{agent.name}</span>
+          <select aria-label="Status" value={presence} onChange={(e) => setPresence((e.target as HTMLSelectElement).value as 'online' | 'away')}>
+            <option value="online">Online</option>
+            <option value="away">Away</option>
+          </select>
+        </label>
         <button type="button" onClick={signOut}>
           Sign out
         </button>

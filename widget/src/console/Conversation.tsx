@@ -1,5 +1,5 @@
 // One conversation: handoff package, transcript, the agent's controls and composer.
-import type { ConversationSummary } from '@baton/shared';
+import type { ConversationSummary, Outcome } from '@baton/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { renderMarkdown } from '../ui/markdown.js';
 import { MessageList } from '../ui/MessageList.js';
@@ -7,10 +7,17 @@ import { useStore } from '../ui/use-store.js';
 import type { AgentSocket } from './connection.js';
 import { Handoff } from './Handoff.js';
 import { addMessages, consoleStore, describeDecision, upsertConversations } from './store.js';
+import { clientId, Notes, Transfer, VerdictPicker, VisitorPanel } from './Tools.js';
 
 const labels = { bot: 'Assistant', you: 'You', visitor: 'Visitor', sending: 'Sending…', notSent: 'Not sent' };
-let counter = 0;
-const clientId = () => `a_${Date.now().toString(36)}_${(counter++).toString(36)}`;
+const OUTCOMES: Array<[Outcome, string]> = [
+  ['solved', 'Solved'],
+  ['not_solved', 'Not solved'],
+  ['won', 'Won (sale)'],
+  ['quote_sent', 'Quote sent'],
+  ['lost', 'Lost (sale)'],
+  ['spam', 'Spam'],
+];
 
 export function Conversation({ conversation, socket }: { conversation: ConversationSummary; socket: AgentSocket }) {
   const agent = useStore(consoleStore, (s) => s.agent);
@@ -20,6 +27,10 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
   const notes = decisions ? Object.fromEntries(Object.entries(decisions).map(([id, d]) => [id, describeDecision(d)])) : undefined;
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [transferring, setTransferring] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(conversation.handoff?.trigger === 'high_value_intent' ? 'quote_sent' : 'solved');
+  const conversationNotes = useStore(consoleStore, (s) => s.notes[conversation.id] ?? []);
+  const panel = useStore(consoleStore, (s) => s.visitorPanels[conversation.id]);
   const mine = conversation.control === 'agent' && conversation.agent?.id === agent?.id;
 
   // Read receipts: while this agent holds the conversation and the console is visible.
@@ -31,7 +42,7 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
 
   async function act(event: 'conversation:claim' | 'conversation:handBack' | 'conversation:resolve') {
     setError(null);
-    const ack = await socket.emitWithAck(event, { conversationId: conversation.id });
+    const ack = await socket.emitWithAck(event, { conversationId: conversation.id, ...(event === 'conversation:resolve' ? { outcome } : {}) });
     if (ack.ok) upsertConversations([ack.conversation]);
     else setError(ack.error.message);
   }
@@ -41,7 +52,7 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
     const body = draft.trim();
     if (!body) return;
     setError(null);
-    const ack = await socket.emitWithAck('message:send', { conversationId: conversation.id, clientId: clientId(), body });
+    const ack = await socket.emitWithAck('message:send', { conversationId: conversation.id, clientId: clientId('a'), body });
     if (ack.ok) {
       addMessages(conversation.id, [ack.message]);
       setDraft('');
@@ -84,10 +95,22 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
               Hand back to bot
             </button>
           )}
-          {(mine || conversation.control === 'queued') && (
-            <button type="button" onClick={() => act('conversation:resolve')}>
-              Resolve
+          {mine && (
+            <button type="button" aria-expanded={transferring} onClick={() => setTransferring(!transferring)}>
+              Transfer
             </button>
+          )}
+          {(mine || conversation.control === 'queued') && (
+            <span class="resolve">
+              <select aria-label="Outcome" value={outcome} onChange={(e) => setOutcome((e.target as HTMLSelectElement).value as Outcome)}>
+                {OUTCOMES.map(([value, label]) => (
+                  <option value={value}>{label}</option>
+                ))}
+              </select>
+              <button type="button" onClick={() => act('conversation:resolve')}>
+                Resolve
+              </button>
+            </span>
           )}
         </div>
       </header>
@@ -96,7 +119,21 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
           {error}
         </p>
       )}
+      {transferring && agent && (
+        <Transfer
+          conversationId={conversation.id}
+          selfId={agent.id}
+          socket={socket}
+          onDone={(message) => {
+            setTransferring(false);
+            setError(message);
+          }}
+        />
+      )}
       {conversation.handoff && <Handoff handoff={conversation.handoff} />}
+      {(conversation.handoff || conversation.verdict) && <VerdictPicker conversation={conversation} socket={socket} />}
+      <div class="conv-body">
+      <div class="conv-main">
       <MessageList messages={messages} viewer="agent" render={renderMarkdown} labels={labels} label="Transcript" notes={notes} />
       <p class="typing" aria-live="polite">{typing ? 'Visitor is typing…' : ''}</p>
       <form class="composer" onSubmit={send}>
@@ -118,6 +155,12 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
           Send
         </button>
       </form>
+      </div>
+      <div class="conv-side">
+        <Notes conversationId={conversation.id} notes={conversationNotes} socket={socket} />
+        <VisitorPanel panel={panel} />
+      </div>
+      </div>
     </section>
   );
 }

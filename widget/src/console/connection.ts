@@ -1,7 +1,7 @@
 // The console's socket: the session cookie authenticates it (same origin).
 import type { AgentClientToServer, AgentServerToClient } from '@baton/shared';
 import { io, type Socket } from 'socket.io-client';
-import { addDecisions, addMessages, consoleStore, upsertConversations } from './store.js';
+import { addDecisions, addMessages, addNotes, applyOpened, consoleStore, upsertConversations } from './store.js';
 
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 
@@ -15,10 +15,7 @@ export function connectAgent(onUnauthorized: () => void): AgentSocket {
     if (selected) {
       const have = consoleStore.getState().messages[selected] ?? [];
       const opened = await socket.emitWithAck('conversation:open', { conversationId: selected, afterSeq: have.at(-1)?.seq ?? 0 });
-      if (opened.ok) {
-        addMessages(selected, opened.messages);
-        addDecisions(opened.decisions);
-      }
+      if (opened.ok) applyOpened(selected, opened);
     }
   });
   socket.on('disconnect', () => consoleStore.setState({ connection: 'reconnecting' }));
@@ -31,6 +28,10 @@ export function connectAgent(onUnauthorized: () => void): AgentSocket {
   socket.on('conversation:updated', (c) => upsertConversations([c]));
   socket.on('message:new', (m) => addMessages(m.conversationId, [m]));
   socket.on('conversation:decision', (d) => addDecisions([d]));
+  socket.on('note:new', (n) => addNotes(n.conversationId, [n]));
+  socket.on('agent:updated', (a) => {
+    if (a.id === consoleStore.getState().agent?.id && a.presence !== 'offline') consoleStore.setState({ presence: a.presence });
+  });
   socket.on('typing', (t) => consoleStore.setState((s) => ({ visitorTyping: { ...s.visitorTyping, [t.conversationId]: t.typing } })));
   return socket;
 }

@@ -1,5 +1,5 @@
 // The agent console's state: one zustand/vanilla store, actions as functions.
-import type { Agent, ConversationSummary, DecisionNote, Message } from '@baton/shared';
+import type { Agent, ConversationSummary, DecisionNote, Message, Note, VisitorPanel } from '@baton/shared';
 import { createStore } from 'zustand/vanilla';
 
 export interface ConsoleState {
@@ -13,6 +13,10 @@ export interface ConsoleState {
   decisions: Record<string, Record<string, DecisionNote>>;
   visitorTyping: Record<string, boolean>;
   notice: string | null;
+  /** Internal notes per conversation (agents only). */
+  notes: Record<string, Note[]>;
+  visitorPanels: Record<string, VisitorPanel>;
+  presence: 'online' | 'away';
 }
 
 export const consoleStore = createStore<ConsoleState>(() => ({
@@ -25,7 +29,27 @@ export const consoleStore = createStore<ConsoleState>(() => ({
   decisions: {},
   visitorTyping: {},
   notice: null,
+  notes: {},
+  visitorPanels: {},
+  presence: 'online',
 }));
+
+export function addNotes(conversationId: string, incoming: Note[]) {
+  consoleStore.setState((s) => {
+    const byId = new Map((s.notes[conversationId] ?? []).map((n) => [n.id, n]));
+    for (const n of incoming) byId.set(n.id, n);
+    const sorted = [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return { notes: { ...s.notes, [conversationId]: sorted } };
+  });
+}
+
+/** What conversation:open returns, applied in one place (first open and every reconnect). */
+export function applyOpened(conversationId: string, opened: { messages: Message[]; decisions: DecisionNote[]; notes: Note[]; visitor: VisitorPanel }) {
+  addMessages(conversationId, opened.messages);
+  addDecisions(opened.decisions);
+  addNotes(conversationId, opened.notes);
+  consoleStore.setState((s) => ({ visitorPanels: { ...s.visitorPanels, [conversationId]: opened.visitor } }));
+}
 
 export function upsertConversations(list: ConversationSummary[]) {
   consoleStore.setState((s) => {
@@ -51,9 +75,11 @@ export function queueOrder(list: ConversationSummary[]): ConversationSummary[] {
   return [...list].sort((a, b) => {
     if (rank[a.control] !== rank[b.control]) return rank[a.control] - rank[b.control];
     if (a.control === 'queued') {
-      const ua = a.handoff?.status === 'urgent' ? 0 : 1;
-      const ub = b.handoff?.status === 'urgent' ? 0 : 1;
-      if (ua !== ub) return ua - ub;
+      // The server's order: those still here first, then priority (urgent, risk flags), then longest waiting.
+      if (!!a.abandoned !== !!b.abandoned) return a.abandoned ? 1 : -1;
+      const pa = a.priority ?? (a.handoff?.status === 'urgent' ? 2 : 0);
+      const pb = b.priority ?? (b.handoff?.status === 'urgent' ? 2 : 0);
+      if (pa !== pb) return pb - pa;
       return (a.queuedAt ?? '').localeCompare(b.queuedAt ?? '');
     }
     return b.updatedAt.localeCompare(a.updatedAt);

@@ -100,6 +100,8 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identif
     if (idle) idle(() => void load(), { timeout: 5000 });
     else setTimeout(() => void load(), 2000);
     if (pending.some(([c]) => c === 'open' || c === 'toggle')) void load();
+    // A reply-later email links here with #baton-open: the chat opens on the same conversation.
+    if (location.hash === '#baton-open') void load().then((a) => a.open());
   };
   if (document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach, { once: true });

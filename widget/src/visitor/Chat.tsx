@@ -21,7 +21,13 @@ function statusLine(c: VisitorConversation | null, t: Strings): string {
   if (!c) return t.withBot;
   switch (c.control) {
     case 'queued': {
+      if (c.replyLater) return t.replyLaterChosen(c.contactEmail ?? null);
+      if (c.unavailable?.kind === 'closed') {
+        const opens = c.unavailable.opensAt ? new Date(c.unavailable.opensAt) : null;
+        return opens ? t.closedUntil(opens.toLocaleString(undefined, { weekday: 'long', hour: '2-digit', minute: '2-digit' })) : t.closedNow;
+      }
       if (c.wait?.kind === 'no_agents') return t.noAgents;
+      if (c.unavailable?.kind === 'busy') return t.busy;
       const place = !c.queuePosition || c.queuePosition <= 1 ? t.queuedFirst : t.queued(c.queuePosition);
       const when =
         c.wait?.kind === 'range' ? t.waitRange(c.wait.lowMinutes, c.wait.highMinutes) : c.wait?.kind === 'soon' ? t.waitSoon : c.wait?.kind === 'unknown' ? t.waitUnknown : null;
@@ -58,6 +64,34 @@ function Rating({ conversationId, connection, t }: { conversationId: string; con
       </div>
       {error && <p class="bt-meta bt-error" role="alert">{error}</p>}
     </div>
+  );
+}
+
+/** Offered while nobody can answer live: wait, or a reply later in this chat (and by email). */
+function ReplyLater({ connection, t }: { connection: Connection; t: Strings }) {
+  const [email, setEmail] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      class="bt-later"
+      noValidate
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(await connection.replyLater(email));
+        setBusy(false);
+      }}
+    >
+      <p class="bt-meta">{t.replyLaterOffer}</p>
+      <div class="bt-later-row">
+        <input class="bt-input" type="email" aria-label={t.email} placeholder={t.email} autocomplete="email" maxLength={254} value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+        <button type="submit" class="bt-send" disabled={busy}>
+          {t.replyLater}
+        </button>
+      </div>
+      {error && <p class="bt-meta bt-error" role="alert">{error}</p>}
+    </form>
   );
 }
 
@@ -112,6 +146,7 @@ export function Chat({ store, connection, strings: t, render, onClose }: ChatPro
         receipt={receipt}
       />
       <p class="bt-typing" aria-live="polite">{typing ? t.typing(typing) : ''}</p>
+      {conversation?.control === 'queued' && conversation.unavailable && !conversation.replyLater && state === 'online' && <ReplyLater connection={connection} t={t} />}
       {conversation?.control === 'closed' &&
         (conversation.rated ? <p class="bt-thanks" aria-live="polite">{t.thanks}</p> : <Rating conversationId={conversation.id} connection={connection} t={t} />)}
       {state === 'unavailable' ? null : (

@@ -24,7 +24,27 @@ export interface Connection {
   /** CSAT for a resolved conversation; resolves with an error message, or null when stored. */
   rate(conversationId: string, rating: number, comment: string): Promise<string | null>;
   typing(on: boolean): void;
+  /** Nobody can answer live: ask for a reply later in this chat (and by email when given). */
+  replyLater(email: string): Promise<string | null>;
   close(): void;
+}
+
+/** Where the visitor is, for the agent's visitor panel (the fragment is left out). */
+function pageContext() {
+  const url = location.href.split('#')[0]!.slice(0, 2048);
+  let timeZone: string | undefined;
+  try {
+    timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    timeZone = undefined;
+  }
+  return {
+    pageUrl: url,
+    pageTitle: document.title.slice(0, 300),
+    ...(document.referrer ? { referrer: document.referrer.slice(0, 2048) } : {}),
+    locale: navigator.language.slice(0, 35),
+    ...(timeZone ? { timeZone: timeZone.slice(0, 64) } : {}),
+  };
 }
 
 export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: Message) => void): Connection {
@@ -68,6 +88,7 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     try {
       const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('session:resume', {
         ...(conversationId ? { conversationId, afterSeq: lastSeq(messages, conversationId) } : {}),
+        context: pageContext(),
       });
       if (!ack.ok) return;
       store.setState({ token: ack.visitorToken, connection: 'online', unavailableReason: null });
@@ -133,6 +154,18 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
         });
         if (ack.ok || ack.error.code === 'already_rated') {
           store.setState((s) => ({ conversation: s.conversation && s.conversation.id === conversationId ? { ...s.conversation, rated: true } : s.conversation }));
+          return null;
+        }
+        return ack.error.message;
+      } catch {
+        return 'No connection. Please try again.';
+      }
+    },
+    async replyLater(email) {
+      try {
+        const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('conversation:replyLater', email.trim() ? { email: email.trim() } : {});
+        if (ack.ok) {
+          setConversation(store, ack.conversation);
           return null;
         }
         return ack.error.message;

@@ -34,6 +34,13 @@ export const catalogs = {
     waitSoon: 'a specialist should join in about a minute',
     waitUnknown: "we can't estimate the wait yet — we'll reply right here",
     noAgents: "No one from our team is online right now. Leave your message — we'll reply right here.",
+    busy: 'Our team is busier than usual — the wait may be long.',
+    closedUntil: (when: string) => `Our team is offline until ${when}. We'll reply right here.`,
+    closedNow: "Our team is offline right now. We'll reply right here.",
+    replyLaterOffer: 'You can keep waiting here, or get a reply later in this chat — and by email if you like.',
+    replyLater: 'Reply later',
+    email: 'Email (optional)',
+    replyLaterChosen: (email: string | null) => (email ? `We'll reply here and email ${email}` : "We'll reply right here — you can close this page"),
   },
   de: {
     openChat: 'Chat öffnen',
@@ -69,6 +76,13 @@ export const catalogs = {
     waitSoon: 'gleich meldet sich jemand aus unserem Team',
     waitUnknown: 'die Wartezeit können wir noch nicht schätzen — wir antworten hier',
     noAgents: 'Gerade ist niemand aus unserem Team online. Schreiben Sie uns — wir antworten hier.',
+    busy: 'Unser Team ist gerade stark ausgelastet — die Wartezeit kann länger sein.',
+    closedUntil: (when: string) => `Unser Team ist bis ${when} offline. Wir antworten hier.`,
+    closedNow: 'Unser Team ist gerade offline. Wir antworten hier.',
+    replyLaterOffer: 'Sie können hier warten oder später eine Antwort in diesem Chat erhalten — auf Wunsch auch per E-Mail.',
+    replyLater: 'Später antworten',
+    email: 'E-Mail (optional)',
+    replyLaterChosen: (email: string | null) => (email ? `Wir antworten hier und per E-Mail an ${email}` : 'Wir antworten hier — Sie können die Seite schließen'),
   },
 };
 

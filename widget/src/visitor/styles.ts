@@ -43,6 +43,10 @@ export const chatCss = `
 .bt-end { height: 1px; }
 .bt-rating { margin: 0 12px 8px; padding: 10px 12px; border: 1px solid #e5e7eb; border-radius: 12px; display: grid; gap: 8px; }
 .bt-rating-title { margin: 0; font-weight: 600; }
+.bt-later { margin: 0 12px 8px; padding: 10px 12px; border: 1px solid #e5e7eb; border-radius: 12px; display: grid; gap: 8px; }
+.bt-later .bt-meta { margin: 0; }
+.bt-later-row { display: flex; gap: 8px; }
+.bt-later-row .bt-input { flex: 1; min-width: 0; }
 .bt-comment { font-size: 16px; }
 .bt-stars { display: flex; gap: 6px; }
 .bt-star { all: unset; cursor: pointer; font-size: 26px; line-height: 1; color: #b45309; padding: 2px 4px; border-radius: 6px; }

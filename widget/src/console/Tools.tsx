@@ -1,0 +1,172 @@
+// The agent's tools around a conversation: internal notes, the escalation verdict, transfer,
+// and the visitor panel.
+import type { AgentStatus, ConversationSummary, Note, Verdict, VisitorPanel as Panel } from '@baton/shared';
+import { useState } from 'preact/hooks';
+import type { AgentSocket } from './connection.js';
+import { addNotes, upsertConversations } from './store.js';
+
+let counter = 0;
+export const clientId = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${(counter++).toString(36)}`;
+
+export function Notes({ conversationId, notes, socket }: { conversationId: string; notes: Note[]; socket: AgentSocket }) {
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  async function add(e: Event) {
+    e.preventDefault();
+    const body = draft.trim();
+    if (!body) return;
+    const ack = await socket.emitWithAck('note:add', { conversationId, clientId: clientId('n'), body });
+    if (ack.ok) {
+      addNotes(conversationId, [ack.note]);
+      setDraft('');
+      setError(null);
+    } else setError(ack.error.message);
+  }
+  return (
+    <section class="notes" aria-label="Internal notes">
+      <h3>Internal notes <span class="muted">— only agents see these</span></h3>
+      {notes.length > 0 && (
+        <ul>
+          {notes.map((n) => (
+            <li key={n.id}>
+              <strong>{n.author.name}</strong> <time dateTime={n.createdAt}>{new Date(n.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
+              <p>{n.body}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form class="note-form" onSubmit={add}>
+        <input aria-label="Internal note" placeholder="Add a note for colleagues…" maxLength={4000} value={draft} onInput={(e) => setDraft((e.target as HTMLInputElement).value)} />
+        <button type="submit" disabled={!draft.trim()}>
+          Add note
+        </button>
+      </form>
+      {error && <p class="error" role="alert">{error}</p>}
+    </section>
+  );
+}
+
+const VERDICTS: Array<[Verdict, string]> = [
+  ['right', 'Right call'],
+  ['too_early', 'Too early'],
+  ['too_late', 'Too late'],
+  ['wrong_reason', 'Wrong reason'],
+];
+
+/** Seed step 6: was this escalation right? One click; the latest answer counts. */
+export function VerdictPicker({ conversation, socket }: { conversation: ConversationSummary; socket: AgentSocket }) {
+  const [error, setError] = useState<string | null>(null);
+  async function judge(verdict: Verdict) {
+    const ack = await socket.emitWithAck('conversation:verdict', { conversationId: conversation.id, verdict });
+    if (ack.ok) upsertConversations([ack.conversation]);
+    else setError(ack.error.message);
+  }
+  return (
+    <div class="verdict" role="group" aria-label="Was this escalation right?">
+      <span class="muted">Escalation:</span>
+      {VERDICTS.map(([value, label]) => (
+        <button type="button" class="chip" aria-pressed={conversation.verdict === value} onClick={() => judge(value)}>
+          {label}
+        </button>
+      ))}
+      {error && <span class="error" role="alert">{error}</span>}
+    </div>
+  );
+}
+
+export function Transfer({ conversationId, selfId, socket, onDone }: { conversationId: string; selfId: string; socket: AgentSocket; onDone: (error: string | null) => void }) {
+  const [agents, setAgents] = useState<AgentStatus[] | null>(null);
+  const [to, setTo] = useState('');
+  const [note, setNote] = useState('');
+  if (agents === null) {
+    void socket.emitWithAck('agents:list', {}).then((ack) => {
+      const list = ack.ok ? ack.agents.filter((a) => a.id !== selfId) : [];
+      setAgents(list);
+      setTo(list.find((a) => a.presence !== 'offline')?.id ?? '');
+    });
+  }
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (!to) return;
+    const ack = await socket.emitWithAck('conversation:transfer', { conversationId, toAgentId: to, ...(note.trim() ? { note: note.trim() } : {}) });
+    if (ack.ok) upsertConversations([ack.conversation]);
+    onDone(ack.ok ? null : ack.error.message);
+  }
+  return (
+    <form class="transfer" aria-label="Transfer" onSubmit={submit}>
+      <select aria-label="Transfer to" value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
+        {(agents ?? []).map((a) => (
+          <option value={a.id} disabled={a.presence === 'offline'}>
+            {a.name} — {a.presence}
+            {a.teams.length ? ` (${a.teams.join(', ')})` : ''}, {a.load}/{a.capacity}
+          </option>
+        ))}
+      </select>
+      <input aria-label="Transfer note" placeholder="Note for your colleague (internal)" value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+      <button type="submit" class="primary" disabled={!to}>
+        Transfer now
+      </button>
+      <button type="button" onClick={() => onDone(null)}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
+function browserOf(ua: string | undefined): string | null {
+  if (!ua) return null;
+  const m = /(Edg|OPR|Firefox|Chrome|Safari)\/(\d+)/.exec(ua);
+  const name = m ? { Edg: 'Edge', OPR: 'Opera' }[m[1]!] ?? m[1] : 'Browser';
+  const os = /Windows/.test(ua) ? 'Windows' : /Mac OS X/.test(ua) ? 'macOS' : /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Linux/.test(ua) ? 'Linux' : '';
+  return `${name}${m ? ` ${m[2]}` : ''}${os ? ` on ${os}` : ''}`;
+}
+
+function localTime(timeZone: string | undefined): string | null {
+  if (!timeZone) return null;
+  try {
+    return new Date().toLocaleTimeString([], { timeZone, hour: '2-digit', minute: '2-digit' }) + ` (${timeZone})`;
+  } catch {
+    return null;
+  }
+}
+
+export function VisitorPanel({ panel }: { panel: Panel | undefined }) {
+  if (!panel) return null;
+  const c = panel.context;
+  const rows: Array<[string, string | null | undefined]> = [
+    ['Page', c?.pageTitle ? `${c.pageTitle}` : null],
+    ['URL', c?.pageUrl],
+    ['Referrer', c?.referrer],
+    ['Browser', browserOf(c?.userAgent)],
+    ['Locale', c?.locale],
+    ['Local time', localTime(c?.timeZone)],
+  ];
+  return (
+    <aside class="visitor-panel" aria-label="Visitor">
+      <h3>Visitor</h3>
+      <dl>
+        {rows
+          .filter(([, v]) => v)
+          .map(([k, v]) => (
+            <>
+              <dt>{k}</dt>
+              <dd>{k === 'URL' ? <span class="url">{v}</span> : v}</dd>
+            </>
+          ))}
+      </dl>
+      <h4>Earlier conversations</h4>
+      {panel.earlier.length === 0 ? (
+        <p class="muted">None</p>
+      ) : (
+        <ul>
+          {panel.earlier.map((e) => (
+            <li>
+              {new Date(e.createdAt).toLocaleDateString()} · {e.outcome ?? e.control}
+              {e.summary ? ` · ${e.summary}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+    </aside>
+  );
+}
