@@ -13,6 +13,7 @@ import { JobRunner, storeTimers } from './service/jobs.js';
 import { chatLink, type Mailer, replyMail } from './service/mail.js';
 import type { SiteRecord, Store } from './store/types.js';
 import { type AgentNamespace, setupAgentNamespace } from './transport/agent-socket.js';
+import { adminRouter, setPasswordRoute } from './transport/admin.js';
 import { createHttpApp } from './transport/http.js';
 import { Sessions } from './transport/sessions.js';
 import { setupVisitorNamespace, type VisitorNamespace } from './transport/visitor-socket.js';
@@ -53,12 +54,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? ((prefix: string) => `${prefix}_${nanoid(16)}`);
   const sessions = new Sessions(deps.store, clock);
+  // Filled in once Socket.IO exists: deactivating an agent signs out their open consoles.
+  let disconnectAgent: (agentId: string) => void = () => {};
+  const adminDeps = { store: deps.store, sessions, logger: deps.logger, secret: deps.secret, clock, newId, disconnectAgent: (id: string) => disconnectAgent(id) };
   const http = createHttpApp({
     store: deps.store,
     sessions,
     logger: deps.logger,
     staticDir: deps.staticDir ?? DEFAULT_STATIC_DIR,
     secureCookies: deps.secureCookies ?? false,
+    admin: { router: adminRouter(adminDeps), setPassword: setPasswordRoute(adminDeps) },
   });
   const httpServer = createServer(http);
   const io = new Server(httpServer, {
@@ -69,6 +74,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
+  disconnectAgent = (agentId) => agents.in(`agent:${agentId}`).disconnectSockets(true);
 
   const notifier: Notifier = {
     toVisitor: (visitorId: string, event: string, payload: unknown) => {

@@ -14,6 +14,8 @@ export const ErrorCode = z.enum([
   'payload_too_large',
   'origin_not_allowed',
   'internal',
+  'conflict',
+  'invalid_token',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -65,4 +67,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   origin_not_allowed: 403,
   internal: 500,
+  conflict: 409,
+  invalid_token: 400,
 };

@@ -9,27 +9,35 @@ import type { AgentRecord, Store } from '../store/types.js';
 import { errorAck } from './requests.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from './sessions.js';
 
-const publicAgent = (a: AgentRecord) => ({ id: a.id, email: a.email, name: a.name, role: a.role, siteId: a.siteId });
+export const publicAgent = (a: AgentRecord) => ({ id: a.id, email: a.email, name: a.name, role: a.role, siteId: a.siteId });
 
-function send(res: Response, logger: Logger, error: unknown, event: string) {
+export function send(res: Response, logger: Logger, error: unknown, event: string) {
   const ack = errorAck(error, logger, event);
   res.status(HTTP_STATUS[ack.error.code]).json(ack);
 }
 
 /** Wraps an async route so a thrown error becomes an error response, never an unhandled rejection. */
-const route =
+export const route =
   (logger: Logger, name: string, fn: (req: Request, res: Response) => Promise<void>): RequestHandler =>
   (req, res) => {
     fn(req, res).catch((error) => send(res, logger, error, name));
   };
 
-function sessionToken(req: Request): string | undefined {
+export function sessionToken(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice(7);
   return req.headers.cookie ? parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined;
 }
 
-export function createHttpApp(deps: { store: Store; sessions: Sessions; logger: Logger; staticDir: string; secureCookies: boolean }): Express {
+export function createHttpApp(deps: {
+  store: Store;
+  sessions: Sessions;
+  logger: Logger;
+  staticDir: string;
+  secureCookies: boolean;
+  /** The admin API and set-password route (absent in tests that do not need them). */
+  admin?: { router: express.Router; setPassword: RequestHandler };
+}): Express {
   const { store, sessions, logger, staticDir } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -97,6 +105,11 @@ export function createHttpApp(deps: { store: Store; sessions: Sessions; logger: 
       res.json({ ok: true, config });
     }),
   );
+
+  if (deps.admin) {
+    api.use('/admin', deps.admin.router);
+    api.post('/agent/set-password', deps.admin.setPassword);
+  }
 
   api.use((_req, res) => {
     res.status(404).json({ ok: false, error: { code: 'not_found', message: 'No such endpoint.' } });

@@ -5,7 +5,7 @@ import { useStore } from '../ui/use-store.js';
 import { type AgentSocket, connectAgent } from './connection.js';
 import { Conversation } from './Conversation.js';
 import { triggerLabel } from './Handoff.js';
-import { SignIn } from './SignIn.js';
+import { SetPassword, SignIn } from './SignIn.js';
 import { applyOpened, consoleStore, queueOrder } from './store.js';
 
 function waited(since: string | null, now: number): string {
@@ -71,6 +71,9 @@ export function App() {
     document.title = waiting > 0 ? `(${waiting}) Baton console` : 'Baton console';
   }, [waiting]);
 
+  if (location.pathname === '/console/set-password' && location.hash.length > 1) {
+    return <SetPassword token={location.hash.slice(1)} onDone={() => location.assign('/console')} />;
+  }
   if (checking) return <p class="loading">Loading…</p>;
   if (!agent) return <SignIn onSignedIn={(a) => consoleStore.setState({ agent: a })} />;
 

@@ -53,3 +53,52 @@ export function SignIn({ onSignedIn }: { onSignedIn: (agent: Agent) => void }) {
     </main>
   );
 }
+
+/** /console/set-password#TOKEN: from an invitation or a reset link an admin created. */
+export function SetPassword({ token, onDone }: { token: string; onDone: () => void }) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError(null);
+    try {
+      const res = await fetch('/api/agent/set-password', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, password }) });
+      const body = (await res.json()) as { ok: boolean; error?: { message: string } };
+      if (body.ok) setDone(true);
+      else setError(body.error?.message ?? 'Could not set the password.');
+    } catch {
+      setError('The server cannot be reached. Check your connection and try again.');
+    }
+  }
+  return (
+    <main class="signin">
+      <form class="card" onSubmit={submit}>
+        <h1>Choose your password</h1>
+        {done ? (
+          <>
+            <p>Your password is set.</p>
+            <button type="button" class="primary" onClick={onDone}>
+              Go to sign in
+            </button>
+          </>
+        ) : (
+          <>
+            <label>
+              New password
+              <input type="password" autoComplete="new-password" minLength={10} required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
+            </label>
+            {error && (
+              <p class="error" role="alert">
+                {error}
+              </p>
+            )}
+            <button type="submit" class="primary">
+              Set password
+            </button>
+          </>
+        )}
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,217 @@
+// The admin API: agents (invite with a set-password link shown once, role, teams, capacity,
+// deactivate) and the site's settings. Only admins of the site; an agent's session gets
+// `forbidden`, no session `unauthorized`.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { BatonError } from '@baton/shared';
+import express, { type Request, type Router } from 'express';
+import { z } from 'zod';
+import { hashPassword } from '../auth/password.js';
+import type { Logger } from '../log.js';
+import { SiteSettingsSchema } from '../service/settings.js';
+import type { AgentRecord, Store } from '../store/types.js';
+import { publicAgent, route, sessionToken } from './http.js';
+import type { Sessions } from './sessions.js';
+
+export const INVITE_TTL_MS = 72 * 60 * 60 * 1000;
+
+export interface AdminDeps {
+  store: Store;
+  sessions: Sessions;
+  logger: Logger;
+  secret: string;
+  clock: () => Date;
+  newId: (prefix: string) => string;
+  /** Signs a deactivated agent's open consoles out at once, on every node. */
+  disconnectAgent: (agentId: string) => void;
+}
+
+// A set-password token is bound to the agent's current password hash: using it changes the
+// hash, so it works once; it also expires.
+function sign(secret: string, agentId: string, exp: number, passwordHash: string) {
+  return createHmac('sha256', secret).update(`set-password|${agentId}|${exp}|${passwordHash}`).digest('base64url');
+}
+export function setPasswordToken(secret: string, agent: AgentRecord, exp: number): string {
+  return `${agent.id}.${exp}.${sign(secret, agent.id, exp, agent.passwordHash)}`;
+}
+
+const Email = z.string().trim().toLowerCase().email('a valid email address').max(254);
+const Teams = z.array(z.string().trim().min(1).max(40).regex(/^[a-z0-9_-]+$/, 'lowercase letters, digits, - and _')).max(20);
+const InviteBody = z.object({
+  email: Email,
+  name: z.string().trim().min(1).max(80),
+  role: z.enum(['agent', 'admin']).default('agent'),
+  teams: Teams.default([]),
+  capacity: z.number().int().min(1).max(50).nullable().default(null),
+});
+const AgentPatchBody = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    role: z.enum(['agent', 'admin']),
+    active: z.boolean(),
+    teams: Teams,
+    capacity: z.number().int().min(1).max(50).nullable(),
+  })
+  .partial()
+  .strict();
+const Origin = z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://shop.example or http://localhost:*');
+const Appearance = z.object({
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #4f46e5'),
+  greeting: z.string().max(300),
+  launcherLabel: z.string().max(40),
+  position: z.enum(['left', 'right']),
+  cannedResponses: z.array(z.object({ shortcut: z.string().min(1).max(40), body: z.string().min(1).max(4000) })).max(200),
+});
+const SitePatchBody = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    allowedOrigins: z.array(Origin).max(50),
+    settings: SiteSettingsSchema.omit({ identitySecret: true }).partial().extend(Appearance.partial().shape).strict(),
+  })
+  .partial()
+  .strict();
+const SetPasswordBody = z.object({ token: z.string().min(1).max(512), password: z.string().min(10, 'at least 10 characters').max(256) });
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new BatonError('bad_request', `${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid body'}`);
+}
+
+const adminAgent = (a: AgentRecord) => ({ ...publicAgent(a), active: a.active, teams: a.teams, capacity: a.capacity, presence: a.presence });
+
+export function adminRouter(deps: AdminDeps): Router {
+  const { store, sessions, logger } = deps;
+  const router = express.Router();
+
+  async function admin(req: Request): Promise<AgentRecord> {
+    const token = sessionToken(req);
+    const agent = token ? await sessions.agentFor(token) : null;
+    if (!agent) throw new BatonError('unauthorized', 'Sign in as an admin.');
+    if (agent.role !== 'admin') throw new BatonError('forbidden', 'Only admins can do this.');
+    return agent;
+  }
+  async function siteAgent(me: AgentRecord, id: string): Promise<AgentRecord> {
+    const agent = await store.getAgent(id);
+    if (!agent || agent.siteId !== me.siteId) throw new BatonError('not_found', 'No such agent.');
+    return agent;
+  }
+  const link = (req: Request, agent: AgentRecord) => {
+    const exp = deps.clock().getTime() + INVITE_TTL_MS;
+    return `${req.protocol}://${req.get('host')}/console/set-password#${setPasswordToken(deps.secret, agent, exp)}`;
+  };
+
+  router.get(
+    '/agents',
+    route(logger, 'admin.agents', async (req, res) => {
+      const me = await admin(req);
+      res.json({ ok: true, agents: (await store.listAgents(me.siteId)).map(adminAgent) });
+    }),
+  );
+
+  router.post(
+    '/agents',
+    route(logger, 'admin.invite', async (req, res) => {
+      const me = await admin(req);
+      const body = parse(InviteBody, req.body);
+      if (await store.getAgentByEmail(body.email)) throw new BatonError('conflict', 'An agent with this email already exists.');
+      // No usable password until the invited agent sets one through the link.
+      const agent = await store.ensureAgent({
+        id: deps.newId('agent'),
+        siteId: me.siteId,
+        email: body.email,
+        name: body.name,
+        role: body.role,
+        passwordHash: `unset:${randomBytes(16).toString('hex')}`,
+        active: true,
+        teams: body.teams,
+        capacity: body.capacity,
+        now: deps.clock().toISOString(),
+      });
+      logger.info({ by: me.id, agent: agent.id }, 'agent invited');
+      res.status(201).json({ ok: true, agent: adminAgent(agent), setPasswordUrl: link(req, agent) });
+    }),
+  );
+
+  router.patch(
+    '/agents/:id',
+    route(logger, 'admin.agent', async (req, res) => {
+      const me = await admin(req);
+      const target = await siteAgent(me, String(req.params.id));
+      const patch = parse(AgentPatchBody, req.body);
+      if (target.id === me.id && (patch.active === false || patch.role === 'agent')) {
+        throw new BatonError('bad_request', 'You cannot deactivate or demote yourself; ask another admin.');
+      }
+      const updated = await store.updateAgent(target.id, patch);
+      if (patch.active === false) {
+        await store.deleteSessionsOf(target.id);
+        deps.disconnectAgent(target.id);
+      }
+      logger.info({ by: me.id, agent: target.id, fields: Object.keys(patch) }, 'agent updated');
+      res.json({ ok: true, agent: adminAgent(updated!) });
+    }),
+  );
+
+  router.post(
+    '/agents/:id/password-link',
+    route(logger, 'admin.reset', async (req, res) => {
+      const me = await admin(req);
+      const target = await siteAgent(me, String(req.params.id));
+      res.json({ ok: true, setPasswordUrl: link(req, target) });
+    }),
+  );
+
+  router.get(
+    '/site',
+    route(logger, 'admin.site', async (req, res) => {
+      const me = await admin(req);
+      const site = (await store.getSite(me.siteId))!;
+      const { identitySecret, ...settings } = site.settings;
+      res.json({ ok: true, site: { key: site.key, name: site.name, allowedOrigins: site.allowedOrigins, settings, identitySecretSet: typeof identitySecret === 'string' } });
+    }),
+  );
+
+  router.patch(
+    '/site',
+    route(logger, 'admin.site.update', async (req, res) => {
+      const me = await admin(req);
+      const body = parse(SitePatchBody, req.body);
+      const site = (await store.getSite(me.siteId))!;
+      const updated = await store.upsertSite({
+        id: site.id,
+        key: site.key,
+        name: body.name ?? site.name,
+        allowedOrigins: body.allowedOrigins ?? site.allowedOrigins,
+        settings: { ...site.settings, ...(body.settings ?? {}) },
+        now: site.createdAt,
+      });
+      const { identitySecret: _secret, ...settings } = updated.settings;
+      logger.info({ by: me.id, fields: Object.keys(body) }, 'site updated');
+      res.json({ ok: true, site: { key: updated.key, name: updated.name, allowedOrigins: updated.allowedOrigins, settings } });
+    }),
+  );
+
+  return router;
+}
+
+/** POST /api/agent/set-password: the invited (or reset) agent chooses a password; the link then stops working. */
+export function setPasswordRoute(deps: AdminDeps) {
+  return route(deps.logger, 'set-password', async (req, res) => {
+    const body = parse(SetPasswordBody, req.body);
+    const [agentId = '', expText = '', mac = ''] = body.token.split('.');
+    const exp = Number(expText);
+    const agent = agentId ? await deps.store.getAgent(agentId) : null;
+    const expected = agent ? sign(deps.secret, agent.id, exp, agent.passwordHash) : '';
+    const valid =
+      agent !== null &&
+      agent.active &&
+      Number.isFinite(exp) &&
+      exp > deps.clock().getTime() &&
+      mac.length === expected.length &&
+      timingSafeEqual(Buffer.from(mac), Buffer.from(expected));
+    if (!valid) throw new BatonError('invalid_token', 'This link is invalid, expired or already used. Ask an admin for a new one.');
+    await deps.store.updateAgent(agent.id, { passwordHash: await hashPassword(body.password) });
+    await deps.store.deleteSessionsOf(agent.id);
+    res.json({ ok: true });
+  });
+}
