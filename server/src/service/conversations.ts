@@ -175,7 +175,8 @@ export class ConversationService {
     const wait = estimateWait({
       position: view.queuePosition,
       agentsOnline: available.length,
-      capacity: siteSettings(site).agentCapacity,
+      // Agents may have their own capacities: the average keeps agents × capacity = the slots online.
+      capacity: available.length ? available.reduce((n, a) => n + a.capacity, 0) / available.length : siteSettings(site).agentCapacity,
       busySlots: available.reduce((n, a) => n + a.load, 0),
       handleTimes,
     });
