@@ -47,6 +47,14 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
   // The visitor sees the agent join by name.
   await visitor.expectInLog(/Maria/);
 
+  // A canned response: "/" and its shortcut, picked from the list, then sent.
+  const composer = agent.page.getByRole('textbox', { name: 'Reply' });
+  await composer.fill('/che');
+  await agent.page.getByRole('list', { name: 'Canned responses' }).getByRole('button').first().click();
+  await expect(composer).toHaveValue('Thanks — give me a minute to check that for you.');
+  await agent.page.getByRole('button', { name: 'Send', exact: true }).click();
+  await visitor.expectInLog('give me a minute to check');
+
   // Agent replies; the visitor sees it.
   await agent.reply('Hi, I am Maria. I can see your question about shipping.');
   await visitor.expectInLog('I can see your question about shipping');

@@ -11,14 +11,29 @@ export const DEMO = {
   identitySecret: 'demo-identity-secret',
 } as const;
 
+const DEMO_SETTINGS = {
+  botName: 'Assistant',
+  color: '#4f46e5',
+  // The identity secret signs user ids for Baton('identify', …); demo only — real sites set their own.
+  identitySecret: DEMO.identitySecret,
+  cannedResponses: [
+    { shortcut: 'hello', body: "Hi, I'm here and I've read what you told the assistant — no need to repeat anything." },
+    { shortcut: 'refund', body: 'Refunds reach your account **5–10 working days** after we receive the return.' },
+    { shortcut: 'check', body: 'Thanks — give me a minute to check that for you.' },
+    { shortcut: 'bye', body: 'Glad I could help! If anything else comes up, just write here.' },
+  ],
+};
+
 export async function seedDemo(store: Store, options: { now: string; extraOrigins?: string[] }) {
+  // Idempotent and respectful: what an admin changed since the first start is kept.
+  const existingSite = await store.getSiteByKey(DEMO.siteKey);
+  const origins = ['http://localhost:*', 'http://127.0.0.1:*', ...(options.extraOrigins ?? [])];
   const site = await store.upsertSite({
-    id: 'site_demo',
+    id: existingSite?.id ?? 'site_demo',
     key: DEMO.siteKey,
-    name: DEMO.siteName,
-    allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*', ...(options.extraOrigins ?? [])],
-    // The identity secret signs user ids for Baton('identify', …); demo only — real sites set their own.
-    settings: { botName: 'Assistant', color: '#4f46e5', identitySecret: DEMO.identitySecret },
+    name: existingSite?.name ?? DEMO.siteName,
+    allowedOrigins: [...new Set([...(existingSite?.allowedOrigins ?? []), ...origins])],
+    settings: { ...DEMO_SETTINGS, ...(existingSite?.settings ?? {}) },
     now: options.now,
   });
   const existing = await store.getAgentByEmail(DEMO.agentEmail);

@@ -88,6 +88,18 @@ export function createHttpApp(deps: {
   );
 
   api.get(
+    '/agent/site',
+    route(logger, 'agent-site', async (req, res) => {
+      const token = sessionToken(req);
+      const agent = token ? await sessions.agentFor(token) : null;
+      if (!agent) throw new BatonError('unauthorized', 'Not signed in.');
+      const site = (await store.getSite(agent.siteId))!;
+      const canned = Array.isArray(site.settings.cannedResponses) ? site.settings.cannedResponses : [];
+      res.json({ ok: true, site: { key: site.key, name: site.name, cannedResponses: canned } });
+    }),
+  );
+
+  api.get(
     '/sites/:key/widget-config',
     route(logger, 'widget-config', async (req, res) => {
       const site = await store.getSiteByKey(String(req.params.key));

@@ -1,12 +1,12 @@
 // The console: sign in, then the live queue beside the open conversation.
 import type { Agent, ConversationSummary } from '@baton/shared';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useStore } from '../ui/use-store.js';
 import { type AgentSocket, connectAgent } from './connection.js';
 import { Conversation } from './Conversation.js';
 import { triggerLabel } from './Handoff.js';
 import { SetPassword, SignIn } from './SignIn.js';
-import { applyOpened, consoleStore, queueOrder } from './store.js';
+import { applyOpened, consoleStore, onQueueArrival, queueOrder, unreadCount } from './store.js';
 
 function waited(since: string | null, now: number): string {
   if (!since) return '';
@@ -14,7 +14,7 @@ function waited(since: string | null, now: number): string {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
 }
 
-function QueueItem({ c, selected, now, onOpen }: { c: ConversationSummary; selected: boolean; now: number; onOpen: () => void }) {
+function QueueItem({ c, selected, now, unread, onOpen }: { c: ConversationSummary; selected: boolean; now: number; unread: number; onOpen: () => void }) {
   return (
     <li class={`queue-item ${selected ? 'selected' : ''} control-${c.control}`}>
       <button type="button" onClick={onOpen} aria-current={selected ? 'true' : undefined}>
@@ -23,6 +23,7 @@ function QueueItem({ c, selected, now, onOpen }: { c: ConversationSummary; selec
           {c.handoff && <span class={`status status-${c.handoff.status}`}>{c.handoff.status}</span>}
           {c.control === 'queued' && !c.abandoned && <span class="timer">waiting {waited(c.queuedAt, now)}</span>}
           {c.abandoned && <span class="status status-left">left the chat</span>}
+          {unread > 0 && !selected && <span class="unread">{unread} new</span>}
           {c.replyLater && <span class="status status-later">reply later</span>}
           {c.handoff?.riskFlags.map((f) => (
             <span class="flag">{f}</span>
@@ -46,8 +47,11 @@ export function App() {
   const selectedId = useStore(consoleStore, (s) => s.selectedId);
   const connection = useStore(consoleStore, (s) => s.connection);
   const presence = useStore(consoleStore, (s) => s.presence);
+  const seen = useStore(consoleStore, (s) => s.seenSeq);
+  const alerts = useStore(consoleStore, (s) => s.alerts);
   const [socket, setSocket] = useState<AgentSocket | null>(null);
   const [now, setNow] = useState(Date.now());
+  const openRef = useRef<((id: string) => Promise<void>) | null>(null);
 
   useEffect(() => {
     fetch('/api/agent/me', { credentials: 'same-origin' })
@@ -62,8 +66,58 @@ export function App() {
     if (!agent) return;
     const s = connectAgent(() => consoleStore.setState({ agent: null }));
     setSocket(s);
+    fetch('/api/agent/site', { credentials: 'same-origin' })
+      .then((r) => r.json() as Promise<{ ok: boolean; site?: { cannedResponses: Array<{ shortcut: string; body: string }> } }>)
+      .then((r) => r.ok && r.site && consoleStore.setState({ canned: r.site.cannedResponses }))
+      .catch(() => {});
     return () => s.disconnect();
   }, [agent?.id]);
+
+  // New arrivals: a short tone and a desktop notification, when the agent turned alerts on.
+  useEffect(() => {
+    onQueueArrival((c) => {
+      if (!consoleStore.getState().alerts) return;
+      try {
+        const audio = new AudioContext();
+        const tone = audio.createOscillator();
+        const gain = audio.createGain();
+        gain.gain.value = 0.05;
+        tone.frequency.value = 660;
+        tone.connect(gain).connect(audio.destination);
+        tone.start();
+        tone.stop(audio.currentTime + 0.15);
+      } catch {
+        // no audio: the title badge still counts
+      }
+      if ('Notification' in window && Notification.permission === 'granted' && document.visibilityState !== 'visible') {
+        new Notification('New conversation waiting', { body: c.handoff?.summary ?? c.lastMessage ?? '', tag: c.id });
+      }
+    });
+  }, []);
+
+  // Keyboard: Alt+↓ / Alt+↑ move through the list, Alt+T takes over, Alt+R resolves.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey) return;
+      const state = consoleStore.getState();
+      const ids = queueOrder(Object.values(state.conversations).filter((c) => c.control !== 'closed')).map((c) => c.id);
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const at = state.selectedId ? ids.indexOf(state.selectedId) : -1;
+        const next = ids[Math.min(ids.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)))];
+        if (next) void openRef.current?.(next);
+      } else if (e.key === 't' || e.key === 'r') {
+        const label = e.key === 't' ? 'Take over' : 'Resolve';
+        const button = [...document.querySelectorAll<HTMLButtonElement>('.conversation .actions button')].find((b) => b.textContent?.trim() === label);
+        if (button) {
+          e.preventDefault();
+          button.click();
+        }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const list = queueOrder(Object.values(conversations).filter((c) => c.control !== 'closed' || c.id === selectedId));
   const waiting = list.filter((c) => c.control === 'queued').length;
@@ -84,6 +138,14 @@ export function App() {
     if (ack.ok) applyOpened(id, ack);
   }
 
+  openRef.current = open;
+
+  async function toggleAlerts() {
+    const on = !alerts;
+    if (on && 'Notification' in window && Notification.permission === 'default') await Notification.requestPermission().catch(() => {});
+    consoleStore.setState({ alerts: on });
+  }
+
   async function setPresence(presence: 'online' | 'away') {
     consoleStore.setState({ presence });
     await socket?.emitWithAck('presence:set', { presence });
@@ -102,6 +164,9 @@ export function App() {
         <strong>Baton</strong>
         <span class={`conn conn-${connection}`}>{connection === 'online' ? 'Live' : 'Reconnecting…'}</span>
         <span class="spacer" />
+        <button type="button" aria-pressed={alerts} onClick={toggleAlerts} title="Sound and desktop notifications for new arrivals">
+          Alerts
+        </button>
         <label class="presence">
           <span>{agent.name}</span>
           <select aria-label="Status" value={presence} onChange={(e) => setPresence((e.target as HTMLSelectElement).value as 'online' | 'away')}>
@@ -120,7 +185,7 @@ export function App() {
         ) : (
           <ul>
             {list.map((c) => (
-              <QueueItem key={c.id} c={c} now={now} selected={c.id === selectedId} onOpen={() => open(c.id)} />
+              <QueueItem key={c.id} c={c} now={now} unread={unreadCount(c, seen)} selected={c.id === selectedId} onOpen={() => open(c.id)} />
             ))}
           </ul>
         )}

@@ -6,7 +6,7 @@ import { MessageList } from '../ui/MessageList.js';
 import { useStore } from '../ui/use-store.js';
 import type { AgentSocket } from './connection.js';
 import { Handoff } from './Handoff.js';
-import { addMessages, consoleStore, describeDecision, upsertConversations } from './store.js';
+import { addMessages, cannedMatches, consoleStore, describeDecision, markSeen, upsertConversations } from './store.js';
 import { clientId, Notes, Transfer, VerdictPicker, VisitorPanel } from './Tools.js';
 
 const labels = { bot: 'Assistant', you: 'You', visitor: 'Visitor', sending: 'Sending…', notSent: 'Not sent' };
@@ -30,11 +30,17 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
   const [transferring, setTransferring] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(conversation.handoff?.trigger === 'high_value_intent' ? 'quote_sent' : 'solved');
   const conversationNotes = useStore(consoleStore, (s) => s.notes[conversation.id] ?? []);
+  const canned = useStore(consoleStore, (s) => s.canned);
+  const [preview, setPreview] = useState(false);
+  const suggestions = cannedMatches(draft, canned);
   const panel = useStore(consoleStore, (s) => s.visitorPanels[conversation.id]);
   const mine = conversation.control === 'agent' && conversation.agent?.id === agent?.id;
 
   // Read receipts: while this agent holds the conversation and the console is visible.
   const lastSeq = messages.at(-1)?.seq ?? 0;
+  useEffect(() => {
+    if (lastSeq > 0) markSeen(conversation.id, lastSeq);
+  }, [lastSeq, conversation.id]);
   useEffect(() => {
     if (!mine || lastSeq === 0 || document.visibilityState !== 'visible') return;
     socket.emit('conversation:read', { conversationId: conversation.id, seq: lastSeq }, () => {});
@@ -86,7 +92,7 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
         </div>
         <div class="actions">
           {(conversation.control === 'queued' || conversation.control === 'bot') && (
-            <button type="button" class="primary" onClick={() => act('conversation:claim')}>
+            <button type="button" class="primary" aria-keyshortcuts="Alt+T" title="Take over (Alt+T)" onClick={() => act('conversation:claim')}>
               Take over
             </button>
           )}
@@ -107,7 +113,7 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
                   <option value={value}>{label}</option>
                 ))}
               </select>
-              <button type="button" onClick={() => act('conversation:resolve')}>
+              <button type="button" aria-keyshortcuts="Alt+R" title="Resolve (Alt+R)" onClick={() => act('conversation:resolve')}>
                 Resolve
               </button>
             </span>
@@ -136,10 +142,25 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
       <div class="conv-main">
       <MessageList messages={messages} viewer="agent" render={renderMarkdown} labels={labels} label="Transcript" notes={notes} />
       <p class="typing" aria-live="polite">{typing ? 'Visitor is typing…' : ''}</p>
+      {suggestions.length > 0 && mine && (
+        <ul class="canned" aria-label="Canned responses">
+          {suggestions.map((c) => (
+            <li>
+              <button type="button" onClick={() => setDraft(c.body)}>
+                <strong>/{c.shortcut}</strong> {c.body}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {preview && draft.trim() && (
+        // biome-ignore lint/security/noDangerouslySetInnerHtml: renderMarkdown sanitizes with DOMPurify
+        <div class="preview-pane bt-body" aria-label="Preview" dangerouslySetInnerHTML={{ __html: renderMarkdown(draft) }} />
+      )}
       <form class="composer" onSubmit={send}>
         <textarea
           aria-label="Reply"
-          placeholder={mine ? 'Reply to the visitor (Markdown)…' : 'Take over to reply'}
+          placeholder={mine ? 'Reply to the visitor (Markdown; / for canned responses)…' : 'Take over to reply'}
           disabled={!mine}
           value={draft}
           rows={3}
@@ -149,8 +170,16 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
           }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e);
+            // "/" + shortcut, then Tab: the first matching canned response.
+            if (e.key === 'Tab' && suggestions[0]) {
+              e.preventDefault();
+              setDraft(suggestions[0].body);
+            }
           }}
         />
+        <button type="button" aria-pressed={preview} onClick={() => setPreview(!preview)} disabled={!mine}>
+          Preview
+        </button>
         <button type="submit" class="primary" disabled={!mine || !draft.trim()}>
           Send
         </button>

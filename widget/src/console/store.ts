@@ -17,6 +17,11 @@ export interface ConsoleState {
   notes: Record<string, Note[]>;
   visitorPanels: Record<string, VisitorPanel>;
   presence: 'online' | 'away';
+  /** The last seq this agent has seen per conversation (unread counts). */
+  seenSeq: Record<string, number>;
+  canned: Array<{ shortcut: string; body: string }>;
+  /** Sound and desktop notifications for new arrivals in the queue. */
+  alerts: boolean;
 }
 
 export const consoleStore = createStore<ConsoleState>(() => ({
@@ -32,7 +37,26 @@ export const consoleStore = createStore<ConsoleState>(() => ({
   notes: {},
   visitorPanels: {},
   presence: 'online',
+  seenSeq: {},
+  canned: [],
+  alerts: false,
 }));
+
+export function markSeen(conversationId: string, seq: number) {
+  consoleStore.setState((s) => ((s.seenSeq[conversationId] ?? 0) >= seq ? s : { seenSeq: { ...s.seenSeq, [conversationId]: seq } }));
+}
+
+/** New messages since the agent last looked, for conversations they hold. */
+export function unreadCount(c: { id: string; lastSeq: number }, seen: Record<string, number>): number {
+  return seen[c.id] === undefined ? 0 : Math.max(0, c.lastSeq - seen[c.id]!);
+}
+
+/** Canned responses matching what follows "/" in the composer. */
+export function cannedMatches(draft: string, canned: Array<{ shortcut: string; body: string }>) {
+  if (!draft.startsWith('/')) return [];
+  const q = draft.slice(1).trim().toLowerCase();
+  return canned.filter((c) => c.shortcut.toLowerCase().startsWith(q) || (q.length > 1 && c.body.toLowerCase().includes(q))).slice(0, 8);
+}
 
 export function addNotes(conversationId: string, incoming: Note[]) {
   consoleStore.setState((s) => {
@@ -51,12 +75,25 @@ export function applyOpened(conversationId: string, opened: { messages: Message[
   consoleStore.setState((s) => ({ visitorPanels: { ...s.visitorPanels, [conversationId]: opened.visitor } }));
 }
 
+/** Called with each conversation that newly entered the queue (sound, desktop notification). */
+let onArrival: (c: ConversationSummary) => void = () => {};
+export function onQueueArrival(fn: (c: ConversationSummary) => void) {
+  onArrival = fn;
+}
+
 export function upsertConversations(list: ConversationSummary[]) {
+  const arrived: ConversationSummary[] = [];
   consoleStore.setState((s) => {
     const next = { ...s.conversations };
-    for (const c of list) next[c.id] = c;
+    for (const c of list) {
+      const before = next[c.id];
+      if (c.control === 'queued' && before && before.control !== 'queued') arrived.push(c);
+      if (c.control === 'queued' && !before && Object.keys(s.conversations).length > 0) arrived.push(c);
+      next[c.id] = c;
+    }
     return { conversations: next };
   });
+  for (const c of arrived) onArrival(c);
 }
 
 export function addMessages(conversationId: string, incoming: Message[]) {
