@@ -200,6 +200,8 @@ export const ConversationSummary = z.object({
   /** The visitor left while waiting (for the metrics); cleared when they come back. */
   abandoned: z.boolean().optional(),
   replyLater: z.boolean().optional(),
+  /** The agent marked that the customer had to repeat something the package held. */
+  repeated: z.boolean().optional(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 

@@ -12,6 +12,7 @@ import {
   Message,
   Note,
   Outcome,
+  Trigger,
   Verdict,
   VisitorContext,
   VisitorConversation,
@@ -137,7 +138,18 @@ export const agentRequests = {
   },
   /** Was the escalation right, too early, too late, or for the wrong reason? Feeds the metrics. */
   'conversation:verdict': {
-    request: z.object({ conversationId: Id, verdict: Verdict, comment: z.string().max(1000).optional() }),
+    request: z.object({
+      conversationId: Id,
+      verdict: Verdict,
+      comment: z.string().max(1000).optional(),
+      /** For `wrong_reason`: the trigger that would have been right. */
+      correctTrigger: Trigger.optional(),
+    }),
+    ack: ackOf({ conversation: ConversationSummary }),
+  },
+  /** The agent's mark that the customer had to repeat something the handoff package held. */
+  'conversation:repeated': {
+    request: z.object({ conversationId: Id, repeated: z.boolean() }),
     ack: ackOf({ conversation: ConversationSummary }),
   },
   /** An internal note: stored with the conversation, shown to agents, never sent to the visitor. */

@@ -564,7 +564,7 @@ export class ConversationService {
   }
 
   /** The agents' judgement of the escalation; the latest one counts, every one is kept in the log. */
-  async verdict(agent: AgentRecord, input: { conversationId: string; verdict: Verdict; comment?: string }): Promise<ConversationSummary> {
+  async verdict(agent: AgentRecord, input: { conversationId: string; verdict: Verdict; comment?: string; correctTrigger?: string }): Promise<ConversationSummary> {
     const { store } = this.deps;
     const conversation = await this.agentConversation(agent, input.conversationId);
     if (!conversation.handoff && (await store.listEvents(conversation.id, 'transition')).every((e) => e.data.to !== 'queued' && !(e.data.by as { agentInitiated?: boolean })?.agentInitiated)) {
@@ -576,11 +576,28 @@ export class ConversationService {
     await store.recordEvent({
       conversationId: conversation.id,
       type: 'verdict',
-      data: { agentId: agent.id, verdict: input.verdict, trigger: conversation.trigger, rule: conversation.handoff?.rule ?? null, comment: input.comment?.trim() || null },
+      data: {
+        agentId: agent.id,
+        verdict: input.verdict,
+        trigger: conversation.trigger,
+        rule: conversation.handoff?.rule ?? null,
+        comment: input.comment?.trim() || null,
+        ...(input.verdict === 'wrong_reason' && input.correctTrigger ? { correctTrigger: input.correctTrigger } : {}),
+      },
       at: now,
     });
     const view = await agentView(store, updated);
     this.deps.notifier.toSiteAgents(updated.siteId, 'conversation:updated', view);
+    return view;
+  }
+
+  /** "The customer had to repeat": confirms (or clears) repetition for the metrics. */
+  async markRepeated(agent: AgentRecord, input: { conversationId: string; repeated: boolean }): Promise<ConversationSummary> {
+    const { store } = this.deps;
+    const conversation = await this.agentConversation(agent, input.conversationId);
+    await store.recordEvent({ conversationId: conversation.id, type: 'repeat_mark', data: { agentId: agent.id, repeated: input.repeated }, at: this.now() });
+    const view = await agentView(store, conversation);
+    this.deps.notifier.toSiteAgents(conversation.siteId, 'conversation:updated', view);
     return view;
   }
 
@@ -838,6 +855,10 @@ export class ConversationService {
         await this.systemNotice(conversation, 'unavailable', this.copy.unavailable(unavailable.kind, opensAt));
       }
       const position = (await store.queuePosition(conversation.id)) ?? 1;
+      // The estimate shown at queueing, kept to measure it against the wait that followed.
+      const shown = (await this.visitorViewOf(conversation)).wait;
+      const estimateSeconds = !shown ? null : shown.kind === 'soon' ? 60 : shown.kind === 'range' ? ((shown.lowMinutes + shown.highMinutes) / 2) * 60 : null;
+      await store.recordEvent({ conversationId: conversation.id, type: 'queued_estimate', data: { kind: shown?.kind ?? null, seconds: estimateSeconds }, at: this.now() });
       const { message } = await store.appendMessage({
         id: this.deps.newId('m'),
         conversationId: conversation.id,

@@ -598,6 +598,48 @@ export class KyselyStore implements Store {
     }));
   }
 
+  // ---- analytics ----
+
+  async conversationsBetween(siteId: string, from: string, to: string, limit: number): Promise<ConversationRecord[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('site_id', '=', siteId)
+      .where('created_at', '>=', ms(from))
+      .where('created_at', '<', ms(to))
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toConversation);
+  }
+
+  async eventsOf(conversationIds: string[], types?: string[]): Promise<ConversationEventRecord[]> {
+    const out: ConversationEventRecord[] = [];
+    for (let i = 0; i < conversationIds.length; i += 500) {
+      let query = this.db.selectFrom('conversation_events').selectAll().where('conversation_id', 'in', conversationIds.slice(i, i + 500));
+      if (types?.length) query = query.where('type', 'in', types);
+      const rows = await query.orderBy('id').execute();
+      for (const r of rows) out.push({ id: Number(r.id), conversationId: r.conversation_id, type: r.type, data: JSON.parse(r.data) as Record<string, unknown>, at: iso(r.at) });
+    }
+    return out;
+  }
+
+  async messagesOf(conversationIds: string[]): Promise<Message[]> {
+    const out: Message[] = [];
+    for (let i = 0; i < conversationIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', 'in', conversationIds.slice(i, i + 500))
+        .orderBy('conversation_id')
+        .orderBy('seq')
+        .execute();
+      out.push(...rows.map(toMessage));
+    }
+    return out;
+  }
+
   // ---- durable timers ----
 
   async scheduleJob(job: { id: string; kind: string; runAt: string; data: Record<string, unknown> }): Promise<JobRecord> {

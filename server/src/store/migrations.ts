@@ -167,6 +167,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('jobs_run_at').on('jobs').column('run_at').execute();
       },
     },
+    '0007_analytics': {
+      async up(db: Kysely<any>) {
+        // The analytics page reads a site's conversations by creation time.
+        await db.schema.createIndex('conversations_site_created').on('conversations').columns(['site_id', 'created_at']).execute();
+      },
+    },
   };
 }
 

@@ -245,6 +245,14 @@ export interface Store {
   recordEvent(event: Omit<ConversationEventRecord, 'id'>): Promise<void>;
   listEvents(conversationId: string, type?: string): Promise<ConversationEventRecord[]>;
 
+  // analytics: facts for a date range (metrics are computed from these, never from counters)
+  /** The site's conversations created in [from, to). */
+  conversationsBetween(siteId: string, from: Iso, to: Iso, limit: number): Promise<ConversationRecord[]>;
+  /** Events of many conversations, in insertion order. */
+  eventsOf(conversationIds: string[], types?: string[]): Promise<ConversationEventRecord[]>;
+  /** Messages of many conversations, by conversation then seq. */
+  messagesOf(conversationIds: string[]): Promise<Message[]>;
+
   // durable timers
   /** Creates or replaces the job with this id (a new token each time). */
   scheduleJob(job: { id: string; kind: string; runAt: Iso; data: Record<string, unknown> }): Promise<JobRecord>;

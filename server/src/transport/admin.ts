@@ -9,6 +9,9 @@ import { hashPassword } from '../auth/password.js';
 import type { Logger } from '../log.js';
 import { SiteSettingsSchema } from '../service/settings.js';
 import type { AgentRecord, Store } from '../store/types.js';
+import { evalCaseFrom } from '../metrics/eval-export.js';
+import { handoffReport } from '../metrics/handoff.js';
+import { loadFacts } from '../metrics/queries.js';
 import { publicAgent, route, sessionToken } from './http.js';
 import type { Sessions } from './sessions.js';
 
@@ -69,6 +72,34 @@ const SitePatchBody = z
   })
   .partial()
   .strict();
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-11-01');
+const TriggerName = z.enum(['accuracy_risk', 'emotional_urgency', 'workflow_failure', 'high_value_intent', 'visitor_request', 'agent_initiated']);
+const MetricsQuery = z
+  .object({
+    from: Day.optional(),
+    to: Day.optional(),
+    team: z.string().max(40).optional(),
+    intent: z.string().max(80).optional(),
+    trigger: TriggerName.optional(),
+  })
+  .strict();
+const ExportQuery = z
+  .object({
+    conversationId: z.string().max(64).optional(),
+    from: Day.optional(),
+    to: Day.optional(),
+    trigger: TriggerName.exclude(['agent_initiated']).optional(),
+  })
+  .strict();
+
+/** [from, to) in UTC days; default: the last 30 days. `to` is inclusive as a day. */
+function range(now: Date, from?: string, to?: string): { from: string; to: string } {
+  const end = to ? new Date(`${to}T00:00:00Z`).getTime() + 86_400_000 : now.getTime() + 1;
+  const start = from ? new Date(`${from}T00:00:00Z`).getTime() : end - 30 * 86_400_000;
+  if (start >= end) throw new BatonError('bad_request', 'from must be before to.');
+  return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
+}
+
 const SetPasswordBody = z.object({ token: z.string().min(1).max(512), password: z.string().min(10, 'at least 10 characters').max(256) });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -188,6 +219,48 @@ export function adminRouter(deps: AdminDeps): Router {
       const { identitySecret: _secret, ...settings } = updated.settings;
       logger.info({ by: me.id, fields: Object.keys(body) }, 'site updated');
       res.json({ ok: true, site: { key: updated.key, name: updated.name, allowedOrigins: updated.allowedOrigins, settings } });
+    }),
+  );
+
+  router.get(
+    '/metrics',
+    route(logger, 'admin.metrics', async (req, res) => {
+      const me = await admin(req);
+      const q = parse(MetricsQuery, req.query);
+      const r = range(deps.clock(), q.from, q.to);
+      const facts = await loadFacts(store, me.siteId, r.from, r.to);
+      const filter = { ...(q.team ? { team: q.team } : {}), ...(q.intent ? { intent: q.intent } : {}), ...(q.trigger ? { trigger: q.trigger } : {}) };
+      res.json({ ok: true, range: r, filter, report: handoffReport(facts, filter) });
+    }),
+  );
+
+  // Judged escalations as labelled cases for `pnpm eval:policy` (JSONL): one conversation, or every
+  // conversation in a range that an agent judged too early, too late or for the wrong reason.
+  router.get(
+    '/eval-cases',
+    route(logger, 'admin.eval-cases', async (req, res) => {
+      const me = await admin(req);
+      const q = parse(ExportQuery, req.query);
+      let ids: string[];
+      if (q.conversationId) {
+        const c = await store.getConversation(q.conversationId);
+        if (!c || c.siteId !== me.siteId) throw new BatonError('not_found', 'No such conversation.');
+        ids = [c.id];
+      } else {
+        const r = range(deps.clock(), q.from, q.to);
+        ids = (await store.conversationsBetween(me.siteId, r.from, r.to, 50_000)).filter((c) => c.verdict && c.verdict !== 'right').map((c) => c.id);
+      }
+      const lines: string[] = [];
+      for (const id of ids) {
+        const [messages, events] = await Promise.all([store.listMessages(id, 0, 500), store.listEvents(id)]);
+        try {
+          lines.push(JSON.stringify(evalCaseFrom({ conversationId: id, messages, events, ...(q.trigger ? { correctTrigger: q.trigger } : {}) })));
+        } catch (error) {
+          if (q.conversationId) throw error; // one conversation: say why it cannot be exported
+        }
+      }
+      res.type('application/x-ndjson').set('content-disposition', 'attachment; filename="baton-eval-cases.jsonl"');
+      res.send(lines.length ? `${lines.join('\n')}\n` : '');
     }),
   );
 

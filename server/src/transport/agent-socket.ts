@@ -62,6 +62,7 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
         'conversation:resolve': async (p) => ({ conversation: await service.resolve(agent, p.conversationId, p.outcome) }),
         'conversation:transfer': async (p) => ({ conversation: await service.transfer(agent, p) }),
         'conversation:verdict': async (p) => ({ conversation: await service.verdict(agent, p) }),
+        'conversation:repeated': async (p) => ({ conversation: await service.markRepeated(agent, p) }),
         'note:add': async (p) => ({ note: await service.addNote(agent, p) }),
         'agents:list': async () => ({ agents: await service.agents(agent) }),
         'presence:set': async (p) => ({ agent: await service.setPresence(agent, p.presence) }),

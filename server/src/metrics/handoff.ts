@@ -1,0 +1,290 @@
+// Handoff quality (seed step 6), computed from stored facts only: conversation rows, their event
+// log (transitions, decisions, verdicts, marks, estimates) and messages. Pure: the caller loads
+// the facts (for a date range). Definitions, exclusions and blind spots: docs/metrics.md.
+import type { Message } from '@baton/shared';
+import type { ConversationEventRecord, ConversationRecord } from '../store/types.js';
+
+export interface Facts {
+  conversations: ConversationRecord[];
+  events: ConversationEventRecord[];
+  messages: Message[];
+}
+
+export interface MetricsFilter {
+  team?: string;
+  intent?: string;
+  /** A trigger, or `agent_initiated` for takeovers before the bot escalated. */
+  trigger?: string;
+}
+
+export interface Quantiles {
+  n: number;
+  p50: number | null;
+  p90: number | null;
+}
+
+/** A count with the conversations behind it, so every number links to them. */
+export interface Counted {
+  count: number;
+  ids: string[];
+}
+
+export interface Outcomes {
+  conversations: number;
+  rated: number;
+  csatAverage: number | null;
+  resolutionRate: number | null;
+  conversionRate: number | null;
+}
+
+export interface HandoffReport {
+  conversations: number;
+  escalated: Counted;
+  timeToHuman: { firstReplySeconds: Quantiles; claimSeconds: Quantiles; byTeam: Record<string, Quantiles>; byHour: Record<string, Quantiles> };
+  repetition: { escalated: number; detected: Counted; confirmed: Counted; withoutRepetition: Counted; rate: number | null };
+  intents: Array<{ intent: string; escalations: number; triggers: Record<string, number>; ids: string[] }>;
+  helped: { botOnly: Outcomes; escalated: Outcomes; byTrigger: Record<string, Outcomes> };
+  verdicts: { judged: number; byVerdict: Record<string, Counted>; byTrigger: Record<string, Record<string, number>>; byIntent: Record<string, Record<string, number>> };
+  botResolution: { botOnly: number; resolved: Counted; rate: number | null };
+  abandonment: { queued: number; abandoned: Counted; rate: number | null };
+  waitEstimate: { n: number; meanAbsoluteErrorMinutes: number | null; ids: string[] };
+  daily: Array<{ day: string; conversations: number; escalated: number; csatAverage: number | null }>;
+}
+
+const SOLVED = new Set(['solved', 'won', 'quote_sent']);
+const CONVERTED = new Set(['won', 'quote_sent']);
+/** A new conversation from the same visitor within this window means the bot did not resolve it. */
+export const REPEAT_CONTACT_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export function quantiles(values: number[]): Quantiles {
+  if (values.length === 0) return { n: 0, p50: null, p90: null };
+  const sorted = [...values].sort((a, b) => a - b);
+  // Nearest-rank percentiles: an actual observed value, no interpolation.
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  return { n: sorted.length, p50: at(0.5), p90: at(0.9) };
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
+const mean = (xs: number[]) => (xs.length === 0 ? null : Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100);
+const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
+const counted = (ids: string[]): Counted => ({ count: ids.length, ids });
+
+/** What happened to one conversation, read from its events and messages. */
+export interface Story {
+  c: ConversationRecord;
+  /** When it first went to people: the bot's escalation, or an agent taking over early. */
+  escalatedAt: string | null;
+  agentInitiated: boolean;
+  trigger: string | null;
+  intent: string;
+  team: string;
+  claimedAt: string | null;
+  firstAgentReplyAt: string | null;
+  verdict: string | null;
+  repeatMark: boolean | null;
+  estimateSeconds: number | null;
+  waitedSeconds: number | null;
+  messages: Message[];
+}
+
+export function stories(facts: Facts): Story[] {
+  const events = groupBy(facts.events, (e) => e.conversationId);
+  const messages = groupBy(facts.messages, (m) => m.conversationId);
+  return facts.conversations.map((c) => {
+    const log = events.get(c.id) ?? [];
+    const transitions = log.filter((e) => e.type === 'transition');
+    const escalation = transitions.find((e) => e.data.to === 'queued' || (e.data.to === 'agent' && e.data.from === 'bot'));
+    const agentInitiated = escalation ? escalation.data.from === 'bot' && escalation.data.to === 'agent' : false;
+    const escalatedAt = escalation?.at ?? null;
+    const firstQueued = transitions.find((e) => e.data.to === 'queued');
+    const claim = escalatedAt ? transitions.find((e) => e.data.to === 'agent' && e.at >= escalatedAt) : undefined;
+    const msgs = messages.get(c.id) ?? [];
+    const firstAgent = escalatedAt ? msgs.find((m) => m.author.kind === 'agent' && m.createdAt >= escalatedAt) : undefined;
+    const verdicts = log.filter((e) => e.type === 'verdict');
+    const marks = log.filter((e) => e.type === 'repeat_mark');
+    const estimate = log.find((e) => e.type === 'queued_estimate');
+    const claimAfterQueue = firstQueued ? transitions.find((e) => e.data.to === 'agent' && e.at >= firstQueued.at) : undefined;
+    return {
+      c,
+      escalatedAt,
+      agentInitiated,
+      trigger: agentInitiated ? 'agent_initiated' : (c.trigger ?? (escalation?.data.trigger as string | undefined) ?? null),
+      intent: c.handoff?.intent ?? 'unknown',
+      team: c.team ?? 'none',
+      claimedAt: claim?.at ?? null,
+      firstAgentReplyAt: firstAgent?.createdAt ?? null,
+      verdict: c.verdict ?? (verdicts.at(-1)?.data.verdict as string | undefined) ?? null,
+      repeatMark: marks.length ? marks.at(-1)!.data.repeated === true : null,
+      estimateSeconds: typeof estimate?.data.seconds === 'number' ? estimate.data.seconds : null,
+      waitedSeconds: firstQueued && claimAfterQueue ? seconds(firstQueued.at, claimAfterQueue.at) : null,
+      messages: msgs,
+    };
+  });
+}
+
+/** Values from the handoff package the customer should never have to give again. */
+export function knownDetails(c: ConversationRecord): Array<{ name: string; value: string }> {
+  return Object.entries(c.handoff?.customerDetails ?? {})
+    .filter(([, v]) => v && !v.includes('***') && v.length >= 3)
+    .map(([name, value]) => ({ name, value }));
+}
+
+const words = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]/g, ' ').toLowerCase();
+
+/**
+ * Detected repetition: after the handoff the visitor repeats a detail already in the package,
+ * or one of the agent's first two messages asks for one ("what is your order number?").
+ */
+export function detectRepetition(s: Story): boolean {
+  if (!s.escalatedAt) return false;
+  const details = knownDetails(s.c);
+  if (details.length === 0) return false;
+  const after = s.messages.filter((m) => m.createdAt >= s.escalatedAt!);
+  const visitorRepeats = after.some((m) => m.author.kind === 'visitor' && details.some((d) => m.body.toLowerCase().includes(d.value.toLowerCase())));
+  const agentAsks = after
+    .filter((m) => m.author.kind === 'agent')
+    .slice(0, 2)
+    .some((m) => m.body.includes('?') && details.some((d) => m.body.toLowerCase().includes(words(d.name))));
+  return visitorRepeats || agentAsks;
+}
+
+/** CSAT, resolution and conversion of a group: escalated ones by their outcomes, bot-only ones by bot resolution. */
+function outcomes(list: Story[], botResolved: Set<string>, escalatedGroup: boolean): Outcomes {
+  const rated = list.filter((s) => s.c.csat);
+  const closed = list.filter((s) => s.c.outcome);
+  const highValueClosed = closed.filter((s) => s.c.handoff?.trigger === 'high_value_intent' || s.team === 'sales');
+  return {
+    conversations: list.length,
+    rated: rated.length,
+    csatAverage: mean(rated.map((s) => s.c.csat!.rating)),
+    resolutionRate: escalatedGroup
+      ? ratio(closed.filter((s) => SOLVED.has(s.c.outcome!)).length, closed.length)
+      : ratio(list.filter((s) => botResolved.has(s.c.id)).length, list.length),
+    conversionRate: ratio(highValueClosed.filter((s) => CONVERTED.has(s.c.outcome!)).length, highValueClosed.length),
+  };
+}
+
+export function handoffReport(facts: Facts, filter: MetricsFilter = {}): HandoffReport {
+  const all = stories(facts);
+  const matches = (s: Story) =>
+    (!filter.team || s.team === filter.team) && (!filter.intent || s.intent === filter.intent) && (!filter.trigger || s.trigger === filter.trigger);
+  const filtered = filter.team || filter.intent || filter.trigger ? all.filter((s) => s.escalatedAt && matches(s)) : all;
+  const escalated = filtered.filter((s) => s.escalatedAt);
+  const botOnly = filtered.filter((s) => !s.escalatedAt);
+
+  // Time to human.
+  const firstReply = escalated.filter((s) => s.firstAgentReplyAt).map((s) => seconds(s.escalatedAt!, s.firstAgentReplyAt!));
+  const claim = escalated.filter((s) => s.claimedAt && !s.agentInitiated).map((s) => seconds(s.escalatedAt!, s.claimedAt!));
+  const byTeam: Record<string, Quantiles> = {};
+  for (const [team, list] of groupBy(escalated.filter((s) => s.firstAgentReplyAt), (s) => s.team)) {
+    byTeam[team] = quantiles(list.map((s) => seconds(s.escalatedAt!, s.firstAgentReplyAt!)));
+  }
+  const byHour: Record<string, Quantiles> = {};
+  for (const [hour, list] of groupBy(escalated.filter((s) => s.firstAgentReplyAt), (s) => s.escalatedAt!.slice(11, 13))) {
+    byHour[hour] = quantiles(list.map((s) => seconds(s.escalatedAt!, s.firstAgentReplyAt!)));
+  }
+
+  // Repetition: detected automatically and confirmed by agents, shown separately.
+  const handled = escalated.filter((s) => s.firstAgentReplyAt || s.claimedAt);
+  const detected = handled.filter(detectRepetition).map((s) => s.c.id);
+  const confirmed = handled.filter((s) => s.repeatMark === true).map((s) => s.c.id);
+  const repeated = new Set([...detected, ...confirmed]);
+  const without = handled.filter((s) => s.c.control === 'closed' && !repeated.has(s.c.id)).map((s) => s.c.id);
+
+  // Which intents escalate most, with their triggers.
+  const intents = [...groupBy(escalated, (s) => s.intent)]
+    .map(([intent, list]) => ({
+      intent,
+      escalations: list.length,
+      triggers: countBy(list, (s) => s.trigger ?? 'unknown'),
+      ids: list.map((s) => s.c.id),
+    }))
+    .sort((a, b) => b.escalations - a.escalations || a.intent.localeCompare(b.intent));
+
+  // Bot resolution: never escalated, the bot's last decision was an answer, and no new
+  // conversation from the same visitor within the window.
+  const decisionsByConv = groupBy(
+    facts.events.filter((e) => e.type === 'decision'),
+    (e) => e.conversationId,
+  );
+  const byVisitor = groupBy(all, (s) => s.c.visitorId);
+  const botResolved = new Set(
+    botOnly
+      .filter((s) => {
+        const last = decisionsByConv.get(s.c.id)?.at(-1)?.data.decision as { mode?: string } | undefined;
+        if (last?.mode !== 'resolve') return false;
+        const created = Date.parse(s.c.createdAt);
+        const again = (byVisitor.get(s.c.visitorId) ?? []).some(
+          (o) => o.c.id !== s.c.id && Date.parse(o.c.createdAt) > created && Date.parse(o.c.createdAt) - created < REPEAT_CONTACT_WINDOW_MS,
+        );
+        return !again;
+      })
+      .map((s) => s.c.id),
+  );
+
+  // Verdicts.
+  const judged = escalated.filter((s) => s.verdict);
+  const byVerdict: Record<string, Counted> = {};
+  for (const v of ['right', 'too_early', 'too_late', 'wrong_reason']) byVerdict[v] = counted(judged.filter((s) => s.verdict === v).map((s) => s.c.id));
+  const byTriggerVerdict: Record<string, Record<string, number>> = {};
+  for (const [t, list] of groupBy(judged, (s) => s.trigger ?? 'unknown')) byTriggerVerdict[t] = countBy(list, (s) => s.verdict!);
+  const byIntentVerdict: Record<string, Record<string, number>> = {};
+  for (const [i, list] of groupBy(judged, (s) => s.intent)) byIntentVerdict[i] = countBy(list, (s) => s.verdict!);
+
+  // Abandonment among conversations that waited.
+  const queued = filtered.filter((s) => s.c.queuedAt || s.waitedSeconds !== null || (s.escalatedAt && !s.agentInitiated));
+  const abandoned = queued.filter((s) => s.c.abandonedAt).map((s) => s.c.id);
+
+  // Wait estimate shown vs the wait that followed.
+  const estimated = filtered.filter((s) => s.estimateSeconds !== null && s.waitedSeconds !== null);
+  const errors = estimated.map((s) => Math.abs(s.estimateSeconds! - s.waitedSeconds!) / 60);
+
+  const helpedByTrigger: Record<string, Outcomes> = {};
+  for (const [t, list] of groupBy(escalated, (s) => s.trigger ?? 'unknown')) helpedByTrigger[t] = outcomes(list, botResolved, true);
+
+  const daily = [...groupBy(filtered, (s) => s.c.createdAt.slice(0, 10))]
+    .map(([day, list]) => ({
+      day,
+      conversations: list.length,
+      escalated: list.filter((s) => s.escalatedAt).length,
+      csatAverage: mean(list.filter((s) => s.c.csat).map((s) => s.c.csat!.rating)),
+    }))
+    .sort((a, b) => a.day.localeCompare(b.day));
+
+  return {
+    conversations: filtered.length,
+    escalated: counted(escalated.map((s) => s.c.id)),
+    timeToHuman: { firstReplySeconds: quantiles(firstReply), claimSeconds: quantiles(claim), byTeam, byHour },
+    repetition: {
+      escalated: handled.length,
+      detected: counted(detected),
+      confirmed: counted(confirmed),
+      withoutRepetition: counted(without),
+      rate: ratio(repeated.size, handled.length),
+    },
+    intents,
+    helped: { botOnly: outcomes(botOnly, botResolved, false), escalated: outcomes(escalated, botResolved, true), byTrigger: helpedByTrigger },
+    verdicts: { judged: judged.length, byVerdict, byTrigger: byTriggerVerdict, byIntent: byIntentVerdict },
+    botResolution: { botOnly: botOnly.length, resolved: counted([...botResolved]), rate: ratio(botResolved.size, botOnly.length) },
+    abandonment: { queued: queued.length, abandoned: counted(abandoned), rate: ratio(abandoned.length, queued.length) },
+    waitEstimate: { n: estimated.length, meanAbsoluteErrorMinutes: errors.length ? Math.round(mean(errors)! * 100) / 100 : null, ids: estimated.map((s) => s.c.id) },
+    daily,
+  };
+}
+
+function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
+  return out;
+}
