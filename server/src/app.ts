@@ -9,6 +9,7 @@ import { Server } from 'socket.io';
 import type { BotProvider } from './bot/provider.js';
 import type { Logger } from './log.js';
 import { ConversationService, type Notifier, type Timing } from './service/conversations.js';
+import { createMetrics } from './observability.js';
 import { JobRunner, storeTimers } from './service/jobs.js';
 import { chatLink, type Mailer, replyMail } from './service/mail.js';
 import type { SiteRecord, Store } from './store/types.js';
@@ -37,6 +38,8 @@ export interface AppDeps {
   timing?: Partial<Timing>;
   /** How often this node looks for due jobs; 0 = never on its own (tests call runJobs). */
   jobPollMs?: number;
+  /** Bearer token for GET /metrics; unset = open (bind the port privately or set it). */
+  metricsToken?: string;
 }
 
 export interface App {
@@ -64,6 +67,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
     staticDir: deps.staticDir ?? DEFAULT_STATIC_DIR,
     secureCookies: deps.secureCookies ?? false,
     admin: { router: adminRouter(adminDeps), setPassword: setPasswordRoute(adminDeps) },
+  });
+  const { registry, meter } = createMetrics({
+    socketCounts: () => ({ visitor: io.of(NAMESPACES.visitor).sockets.size, agent: io.of(NAMESPACES.agent).sockets.size }),
+    queueWaiting: () => deps.store.countConversations('queued'),
+  });
+  http.get('/metrics', (req, res) => {
+    if (deps.metricsToken && req.headers.authorization !== `Bearer ${deps.metricsToken}`) {
+      res.status(401).json({ ok: false, error: { code: 'unauthorized', message: 'A bearer token is required for /metrics.' } });
+      return;
+    }
+    registry
+      .metrics()
+      .then((text) => res.type(registry.contentType).send(text))
+      .catch((err) => {
+        deps.logger.error({ err }, 'metrics failed');
+        res.status(500).end();
+      });
   });
   const httpServer = createServer(http);
   const io = new Server(httpServer, {
@@ -105,6 +125,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       visitorConnected: async (visitorId) => (await visitors.in(`visitor:${visitorId}`).fetchSockets()).length > 0,
     },
     timers: storeTimers(deps.store),
+    meter,
     ...(deps.timing ? { timing: deps.timing } : {}),
   });
   const jobs = new JobRunner(

@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   BATON_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Baton <no-reply@localhost>'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -43,6 +44,7 @@ export interface Config {
   llm: { baseUrl: string; apiKey?: string; model: string; timeoutMs?: number } | undefined;
   /** Reply-later emails; unset = replies wait in the chat only. */
   smtp: { url: string; from: string } | undefined;
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
+    metricsToken: e.METRICS_TOKEN,
     llm:
       e.BATON_LLM_BASE_URL && e.BATON_LLM_MODEL
         ? {

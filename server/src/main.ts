@@ -41,6 +41,7 @@ async function main() {
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,
     ...(config.smtp ? { mailer: smtpMailer(config.smtp.url, config.smtp.from) } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
   });
   const { url } = await app.listen(config.port, config.host);
 

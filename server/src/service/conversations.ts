@@ -25,6 +25,7 @@ import { type CopyCatalog, DEFAULT_COPY } from '../core/copy.js';
 import { estimateWait } from '../core/wait.js';
 import { availability, type Candidate, chooseAgent, priorityOf, queueOrder } from '../core/routing.js';
 import type { Logger } from '../log.js';
+import { type Meter, NO_METER } from '../observability.js';
 import type { AgentRecord, ConversationRecord, SiteRecord, Store } from '../store/types.js';
 import { siteSettings } from './settings.js';
 import { agentStatus, agentView, visitorView } from './views.js';
@@ -79,6 +80,7 @@ export interface ServiceDeps {
   botTimeoutMs?: number;
   presence?: Presence;
   timers?: Timers;
+  meter?: Meter;
   timing?: Partial<Timing>;
 }
 
@@ -103,12 +105,14 @@ export class ConversationService {
   private readonly botChains = new Map<string, Promise<void>>();
   private readonly presence: Presence;
   private readonly timers: Timers;
+  private readonly meter: Meter;
   readonly timing: Timing;
 
   constructor(private readonly deps: ServiceDeps) {
     this.copy = deps.copy ?? DEFAULT_COPY;
     this.presence = deps.presence ?? NO_PRESENCE;
     this.timers = deps.timers ?? NO_TIMERS;
+    this.meter = deps.meter ?? NO_METER;
     this.timing = { ...DEFAULT_TIMING, ...deps.timing };
   }
 
@@ -378,6 +382,7 @@ export class ConversationService {
       decision = this.botFailure(error, history);
     }
     logger.info({ conversationId, mode: decision.mode, rule: decision.rule, ms: Date.now() - started }, 'bot decision');
+    this.meter.botTurn((Date.now() - started) / 1000);
 
     const now = this.now();
     await store.recordEvent({
@@ -820,6 +825,8 @@ export class ConversationService {
       if (fresh && fresh.control !== conversation.control) return this.apply(fresh, command, extra, by);
       throw new BatonError('already_claimed', 'The conversation changed; try again.', { agentName: fresh?.agentName ?? null });
     }
+    if (command.type === 'escalate') this.meter.escalation(command.trigger);
+    if (command.type === 'claim' && conversation.queuedAt) this.meter.timeToHuman((Date.parse(now) - Date.parse(conversation.queuedAt)) / 1000);
     await store.recordEvent({
       conversationId: conversation.id,
       type: 'transition',
@@ -915,6 +922,7 @@ export class ConversationService {
   /** A new message goes to the visitor's tabs, the agents watching, and the site's queue view. */
   private async announce(message: Message, siteId: string, visitorId: string) {
     const { store, notifier } = this.deps;
+    this.meter.message(message.author.kind);
     notifier.toVisitor(visitorId, 'message:new', message);
     notifier.toWatchers(message.conversationId, 'message:new', message);
     const conversation = await store.getConversation(message.conversationId);

@@ -499,6 +499,15 @@ export class KyselyStore implements Store {
     return Number(ahead.n) + 1;
   }
 
+  async countConversations(control: Control): Promise<number> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('control', '=', control)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async agentLoads(siteId: string): Promise<Map<string, number>> {
     const rows = await this.db
       .selectFrom('conversations')

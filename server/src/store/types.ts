@@ -229,6 +229,8 @@ export interface Store {
   busySlots(siteId: string): Promise<number>;
   /** 1-based position among the site's queued, not abandoned conversations (priority, then queuedAt); null when not queued. */
   queuePosition(conversationId: string): Promise<number | null>;
+  /** Conversations in this state across every site (operations gauges). */
+  countConversations(control: Control): Promise<number>;
   /** Open conversations each agent of the site holds. */
   agentLoads(siteId: string): Promise<Map<string, number>>;
 

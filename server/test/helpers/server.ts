@@ -31,6 +31,7 @@ export interface ServerOptions {
   settings?: Record<string, unknown>;
   /** Jobs run only when the test calls app.runJobs() (default), or on a poll. */
   jobPollMs?: number;
+  metricsToken?: string;
 }
 
 export async function startServer(factory: StoreFactory, options: ServerOptions = {}): Promise<TestServer> {
@@ -51,6 +52,7 @@ export async function startServer(factory: StoreFactory, options: ServerOptions 
     ...(options.timing ? { timing: options.timing } : {}),
     ...(options.mailer ? { mailer: options.mailer } : {}),
     jobPollMs: options.jobPollMs ?? 0,
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
   });
   const { url } = await app.listen(0, '127.0.0.1');
   const sockets: Socket[] = [];
