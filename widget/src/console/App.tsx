@@ -3,6 +3,7 @@ import type { Agent, ConversationSummary } from '@baton/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useStore } from '../ui/use-store.js';
 import { type AgentSocket, connectAgent } from './connection.js';
+import { Analytics } from './Analytics.js';
 import { Conversation } from './Conversation.js';
 import { triggerLabel } from './Handoff.js';
 import { SetPassword, SignIn } from './SignIn.js';
@@ -52,6 +53,7 @@ export function App() {
   const [socket, setSocket] = useState<AgentSocket | null>(null);
   const [now, setNow] = useState(Date.now());
   const openRef = useRef<((id: string) => Promise<void>) | null>(null);
+  const [view, setView] = useState<'queue' | 'analytics'>('queue');
 
   useEffect(() => {
     fetch('/api/agent/me', { credentials: 'same-origin' })
@@ -163,6 +165,16 @@ export function App() {
       <header class="topbar">
         <strong>Baton</strong>
         <span class={`conn conn-${connection}`}>{connection === 'online' ? 'Live' : 'Reconnecting…'}</span>
+        {agent.role === 'admin' && (
+          <span class="tabs">
+            <button type="button" aria-pressed={view === 'queue'} onClick={() => setView('queue')}>
+              Conversations
+            </button>
+            <button type="button" aria-pressed={view === 'analytics'} onClick={() => setView('analytics')}>
+              Analytics
+            </button>
+          </span>
+        )}
         <span class="spacer" />
         <button type="button" aria-pressed={alerts} onClick={toggleAlerts} title="Sound and desktop notifications for new arrivals">
           Alerts
@@ -190,7 +202,20 @@ export function App() {
           </ul>
         )}
       </nav>
-      <main class="main">{selected && socket ? <Conversation conversation={selected} socket={socket} /> : <p class="muted empty">Pick a conversation from the queue.</p>}</main>
+      <main class="main">
+        {view === 'analytics' ? (
+          <Analytics
+            onOpenConversation={(id) => {
+              setView('queue');
+              void open(id);
+            }}
+          />
+        ) : selected && socket ? (
+          <Conversation conversation={selected} socket={socket} />
+        ) : (
+          <p class="muted empty">Pick a conversation from the queue.</p>
+        )}
+      </main>
     </div>
   );
 }

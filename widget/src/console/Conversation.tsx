@@ -137,7 +137,7 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
         />
       )}
       {conversation.handoff && <Handoff handoff={conversation.handoff} />}
-      {(conversation.handoff || conversation.verdict) && <VerdictPicker conversation={conversation} socket={socket} />}
+      {(conversation.handoff || conversation.verdict || conversation.control === 'agent') && <VerdictPicker conversation={conversation} socket={socket} />}
       <div class="conv-body">
       <div class="conv-main">
       <MessageList messages={messages} viewer="agent" render={renderMarkdown} labels={labels} label="Transcript" notes={notes} />

@@ -69,6 +69,18 @@ export function VerdictPicker({ conversation, socket }: { conversation: Conversa
           {label}
         </button>
       ))}
+      <label class="repeat">
+        <input
+          type="checkbox"
+          checked={conversation.repeated ?? false}
+          onChange={async (e) => {
+            const ack = await socket.emitWithAck('conversation:repeated', { conversationId: conversation.id, repeated: (e.target as HTMLInputElement).checked });
+            if (ack.ok) upsertConversations([ack.conversation]);
+            else setError(ack.error.message);
+          }}
+        />{' '}
+        Customer had to repeat
+      </label>
       {error && <span class="error" role="alert">{error}</span>}
     </div>
   );

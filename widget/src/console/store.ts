@@ -68,7 +68,11 @@ export function addNotes(conversationId: string, incoming: Note[]) {
 }
 
 /** What conversation:open returns, applied in one place (first open and every reconnect). */
-export function applyOpened(conversationId: string, opened: { messages: Message[]; decisions: DecisionNote[]; notes: Note[]; visitor: VisitorPanel }) {
+export function applyOpened(
+  conversationId: string,
+  opened: { conversation: ConversationSummary; messages: Message[]; decisions: DecisionNote[]; notes: Note[]; visitor: VisitorPanel },
+) {
+  upsertConversations([opened.conversation]);
   addMessages(conversationId, opened.messages);
   addDecisions(opened.decisions);
   addNotes(conversationId, opened.notes);

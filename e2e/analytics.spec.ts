@@ -1,0 +1,61 @@
+// [E2E6] Handoff quality closes the loop: a rating and a "too late" verdict show on the analytics
+// page, and the judged escalation exports as a case that `pnpm eval:policy` runs and fails.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { AgentConsole } from './pages/console.js';
+import { VisitorWidget } from './pages/widget.js';
+
+test('a rating and a "too late" verdict reach the analytics page; the export is an eval case that fails', async ({ browser }) => {
+  const visitorContext = await browser.newContext();
+  const agentContext = await browser.newContext();
+  const visitor = new VisitorWidget(await visitorContext.newPage());
+  const agent = new AgentConsole(await agentContext.newPage());
+  const marker = `analytics-${Date.now()}`;
+
+  await agent.signIn();
+  await visitor.goto();
+  await visitor.open();
+  await visitor.send('How long does shipping take to Austria?');
+  await visitor.expectInLog(/working days/);
+  await visitor.send(`I want to talk to a real person please (${marker})`);
+  await agent.queueItem(marker).click();
+  await agent.takeOver();
+  await visitor.expectInLog(/Maria/);
+  const conversationId = await visitor.page.evaluate(() => JSON.parse(localStorage.getItem('baton:demo') ?? '{}').conversationId as string);
+  expect(conversationId).toBeTruthy();
+
+  await agent.page.getByRole('group', { name: 'Was this escalation right?' }).getByRole('button', { name: 'Too late' }).click();
+  await expect(agent.page.getByRole('button', { name: 'Too late' })).toHaveAttribute('aria-pressed', 'true');
+  await agent.page.getByRole('checkbox', { name: 'Customer had to repeat' }).check();
+  await expect(agent.page.getByRole('checkbox', { name: 'Customer had to repeat' })).toBeChecked();
+  await agent.resolve();
+  await visitor.page.getByRole('group', { name: 'Rate this conversation' }).getByRole('button', { name: '4 out of 5' }).click();
+  await expect(visitor.page.getByText('Thank you for your feedback!')).toBeVisible();
+
+  // The analytics page: the verdict under timing verdicts, the rating in "did escalation help".
+  await agent.page.getByRole('button', { name: 'Analytics', exact: true }).click();
+  const verdicts = agent.page.getByRole('table', { name: 'Timing verdicts' });
+  await expect(verdicts.getByRole('row', { name: /visitor request/ })).toBeVisible();
+  await verdicts.getByRole('row', { name: /^All/ }).getByRole('button').nth(2).click();
+  await expect(agent.page.getByRole('region', { name: 'Too late' })).toContainText(conversationId);
+  await expect(agent.page.getByRole('table', { name: 'Did escalation help?' })).toContainText(/rated\)/);
+
+  // The export runs through pnpm eval:policy and fails on the flagged decision.
+  const res = await agent.page.request.get(`/api/admin/eval-cases?conversationId=${conversationId}`);
+  expect(res.status()).toBe(200);
+  const file = join(mkdtempSync(join(tmpdir(), 'baton-eval-')), 'case.jsonl');
+  writeFileSync(file, await res.text());
+  const out = execFileSync('node', ['--import', 'tsx', 'server/scripts/eval-policy.ts', '--site', 'server/sites/demo', file], { encoding: 'utf8' });
+  const result = JSON.parse(out.split('\n')[0]!);
+  expect(result).toMatchObject({ timing: 'too_late', pass: false });
+
+  // The operations endpoint moved too.
+  const metrics = await (await agent.page.request.get('/metrics')).text();
+  expect(metrics).toMatch(/baton_escalations_total\{trigger="visitor_request"\} [1-9]/);
+
+  await visitorContext.close();
+  await agentContext.close();
+});
