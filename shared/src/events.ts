@@ -133,7 +133,16 @@ export const agentRequests = {
   },
   /** Hands the conversation to a colleague, with a note only agents see. */
   'conversation:transfer': {
-    request: z.object({ conversationId: Id, toAgentId: Id, note: z.string().max(LIMITS.messageBodyMax).optional() }),
+    request: z
+      .object({
+        conversationId: Id,
+        /** A colleague who is online… */
+        toAgentId: Id.optional(),
+        /** …or a team: the conversation goes back to the queue for that team, ahead of ordinary cases. */
+        toTeam: z.string().trim().min(1).max(40).optional(),
+        note: z.string().max(LIMITS.messageBodyMax).optional(),
+      })
+      .refine((p) => (p.toAgentId ? 1 : 0) + (p.toTeam ? 1 : 0) === 1, 'give either toAgentId or toTeam'),
     ack: ackOf({ conversation: ConversationSummary }),
   },
   /** Was the escalation right, too early, too late, or for the wrong reason? Feeds the metrics. */

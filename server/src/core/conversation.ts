@@ -125,7 +125,11 @@ export function transition(
         ok: true,
         state: { control: 'queued', agentId: null, agentName: null, queuedAt: command.at },
         effects: [
-          { type: 'notice', notice: 'requeued', body: command.reason === 'agent_silent' ? copy.requeuedSilent() : copy.requeued() },
+          {
+            type: 'notice',
+            notice: command.reason.startsWith('team:') ? 'transferred' : 'requeued',
+            body: command.reason === 'agent_silent' ? copy.requeuedSilent() : command.reason.startsWith('team:') ? copy.transferredToTeam(command.reason.slice(5)) : copy.requeued(),
+          },
           { type: 'queueChanged' },
         ],
       };

@@ -8,6 +8,7 @@ export interface CopyCatalog {
   requeued(): string;
   botUnavailable(): string;
   transferred(agentName: string): string;
+  transferredToTeam(team: string): string;
   /** Said before the visitor waits, when nobody can answer live. */
   unavailable(kind: 'no_agents' | 'busy' | 'closed', opensAt: string | null): string;
   replyLater(email: string | null): string;
@@ -27,6 +28,8 @@ export const DEFAULT_COPY: CopyCatalog = {
     "Your specialist had to step away, so you're back in the queue — the next available person will pick up right here, with everything you've shared.",
   transferred: (agentName) =>
     `I'm bringing in **${agentName}**, who is best placed to help with this. They can see the whole conversation, so there's no need to repeat anything.`,
+  transferredToTeam: (team) =>
+    `I'm passing this to our **${team}** team, who handle exactly this. You're at the front of their line, and they'll see the whole conversation — no need to repeat anything.`,
   unavailable: (kind, opensAt) =>
     kind === 'closed'
       ? `Our team is offline right now${opensAt ? ` and back ${opensAt}` : ''}. You can keep this chat open and wait, or choose **Reply later**: we'll answer right here in this chat — and by email if you leave one.`

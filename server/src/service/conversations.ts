@@ -544,10 +544,26 @@ export class ConversationService {
     return agentView(this.deps.store, updated);
   }
 
-  async transfer(agent: AgentRecord, input: { conversationId: string; toAgentId: string; note?: string }): Promise<ConversationSummary> {
+  async transfer(agent: AgentRecord, input: { conversationId: string; toAgentId?: string; toTeam?: string; note?: string }): Promise<ConversationSummary> {
     const { store } = this.deps;
     const conversation = await this.agentConversation(agent, input.conversationId);
-    const target = await store.getAgent(input.toAgentId);
+    const note = input.note?.trim();
+    if (input.toTeam) {
+      // Back to the queue for that team, ahead of ordinary cases; the visitor is told why.
+      if (conversation.control !== 'agent' || conversation.agentId !== agent.id) {
+        throw new BatonError('not_in_control', 'Only the agent in control can transfer this conversation.');
+      }
+      await this.timers.cancel(`silent:${conversation.id}`);
+      const updated = await this.apply(
+        conversation,
+        { type: 'requeue', reason: `team:${input.toTeam}`, at: this.now() },
+        { team: input.toTeam, priority: Math.max(conversation.priority, 1) },
+        { kind: 'agent', agentId: agent.id, toTeam: input.toTeam },
+      );
+      await this.addNote(agent, { conversationId: conversation.id, clientId: `transfer-${this.deps.newId('n')}`, body: `Transferred to the ${input.toTeam} team${note ? `: ${note}` : '.'}` });
+      return agentView(store, updated);
+    }
+    const target = input.toAgentId ? await store.getAgent(input.toAgentId) : null;
     if (!target || target.siteId !== agent.siteId || !target.active) throw new BatonError('not_found', 'No such agent.');
     const connected = await this.presence.connectedAgents(agent.siteId);
     if (!connected.has(target.id) || target.presence === 'offline') {
@@ -559,7 +575,6 @@ export class ConversationService {
       {},
       { kind: 'agent', agentId: agent.id, toAgentId: target.id },
     );
-    const note = input.note?.trim();
     await this.addNote(agent, {
       conversationId: conversation.id,
       clientId: `transfer-${this.deps.newId('n')}`,

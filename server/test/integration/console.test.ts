@@ -121,6 +121,21 @@ describe.each(storeFactories)('the agent console on $name', (factory) => {
     expect(opened.notes.at(-1).body).toBe('Transferred to Tom: Refund over 100 EUR, needs billing');
   });
 
+  it('transfer to a team: back in line ahead of ordinary cases, routed to that team', async () => {
+    const { v, conversationId } = await escalated(server, 'team');
+    const ordinary = await escalated(server, 'team-other');
+    const maria = await agent(server.url);
+    await request(maria.socket, 'conversation:claim', { conversationId });
+    expect(await request(maria.socket, 'conversation:transfer', { conversationId })).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'give either toAgentId or toTeam' } });
+    const moved = await request(maria.socket, 'conversation:transfer', { conversationId, toTeam: 'billing', note: 'double charge' });
+    expect(moved).toMatchObject({ ok: true, conversation: { control: 'queued', team: 'billing', agent: null } });
+    await waitFor(v, 'message:new', (m) => m.notice === 'transferred' && m.body.includes('billing'));
+    expect(await server.store.queuePosition(conversationId)).toBe(1);
+    expect(await server.store.queuePosition(ordinary.conversationId)).toBe(2);
+    const opened = await request(maria.socket, 'conversation:open', { conversationId });
+    expect(opened.notes.at(-1).body).toBe('Transferred to the billing team: double charge');
+  });
+
   it('the visitor panel: page, browser, locale and earlier conversations', async () => {
     const context = { pageUrl: 'https://shop.example/checkout', pageTitle: 'Checkout', referrer: 'https://search.example/', locale: 'de-AT', timeZone: 'Europe/Vienna' };
     const first = await escalated(server, 'panel-1', { context });

@@ -3,6 +3,7 @@ import type { Agent, ConversationSummary } from '@baton/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useStore } from '../ui/use-store.js';
 import { type AgentSocket, connectAgent } from './connection.js';
+import { Admin } from './Admin.js';
 import { Analytics } from './Analytics.js';
 import { Conversation } from './Conversation.js';
 import { triggerLabel } from './Handoff.js';
@@ -53,7 +54,7 @@ export function App() {
   const [socket, setSocket] = useState<AgentSocket | null>(null);
   const [now, setNow] = useState(Date.now());
   const openRef = useRef<((id: string) => Promise<void>) | null>(null);
-  const [view, setView] = useState<'queue' | 'analytics'>('queue');
+  const [view, setView] = useState<'queue' | 'analytics' | 'admin'>('queue');
 
   useEffect(() => {
     fetch('/api/agent/me', { credentials: 'same-origin' })
@@ -173,6 +174,9 @@ export function App() {
             <button type="button" aria-pressed={view === 'analytics'} onClick={() => setView('analytics')}>
               Analytics
             </button>
+            <button type="button" aria-pressed={view === 'admin'} onClick={() => setView('admin')}>
+              Team
+            </button>
           </span>
         )}
         <span class="spacer" />
@@ -203,7 +207,9 @@ export function App() {
         )}
       </nav>
       <main class="main">
-        {view === 'analytics' ? (
+        {view === 'admin' ? (
+          <Admin />
+        ) : view === 'analytics' ? (
           <Analytics
             onOpenConversation={(id) => {
               setView('queue');

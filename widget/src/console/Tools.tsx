@@ -94,25 +94,39 @@ export function Transfer({ conversationId, selfId, socket, onDone }: { conversat
     void socket.emitWithAck('agents:list', {}).then((ack) => {
       const list = ack.ok ? ack.agents.filter((a) => a.id !== selfId) : [];
       setAgents(list);
-      setTo(list.find((a) => a.presence !== 'offline')?.id ?? '');
+      const online = list.find((a) => a.presence !== 'offline');
+      setTo(online ? `agent:${online.id}` : '');
     });
   }
+  const teams = [...new Set(['support', 'billing', 'technical', 'sales', ...(agents ?? []).flatMap((a) => a.teams)])].sort();
   async function submit(e: Event) {
     e.preventDefault();
     if (!to) return;
-    const ack = await socket.emitWithAck('conversation:transfer', { conversationId, toAgentId: to, ...(note.trim() ? { note: note.trim() } : {}) });
+    const [kind, value] = [to.slice(0, to.indexOf(':')), to.slice(to.indexOf(':') + 1)];
+    const target = kind === 'team' ? { toTeam: value } : { toAgentId: value };
+    const ack = await socket.emitWithAck('conversation:transfer', { conversationId, ...target, ...(note.trim() ? { note: note.trim() } : {}) });
     if (ack.ok) upsertConversations([ack.conversation]);
     onDone(ack.ok ? null : ack.error.message);
   }
   return (
     <form class="transfer" aria-label="Transfer" onSubmit={submit}>
       <select aria-label="Transfer to" value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
-        {(agents ?? []).map((a) => (
-          <option value={a.id} disabled={a.presence === 'offline'}>
-            {a.name} — {a.presence}
-            {a.teams.length ? ` (${a.teams.join(', ')})` : ''}, {a.load}/{a.capacity}
-          </option>
-        ))}
+        <option value="" disabled>
+          Choose a colleague or team
+        </option>
+        <optgroup label="Colleagues">
+          {(agents ?? []).map((a) => (
+            <option value={`agent:${a.id}`} disabled={a.presence === 'offline'}>
+              {a.name} — {a.presence}
+              {a.teams.length ? ` (${a.teams.join(', ')})` : ''}, {a.load}/{a.capacity}
+            </option>
+          ))}
+        </optgroup>
+        <optgroup label="Teams (back to the queue, first in line)">
+          {teams.map((t) => (
+            <option value={`team:${t}`}>{t}</option>
+          ))}
+        </optgroup>
       </select>
       <input aria-label="Transfer note" placeholder="Note for your colleague (internal)" value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
       <button type="submit" class="primary" disabled={!to}>

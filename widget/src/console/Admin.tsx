@@ -1,0 +1,233 @@
+// Admin: the team (invite with a set-password link shown once, roles, teams, capacity,
+// deactivate) and the site's settings (routing, capacity, hours, appearance, canned responses).
+import { useEffect, useState } from 'preact/hooks';
+
+interface AdminAgent {
+  id: string;
+  email: string;
+  name: string;
+  role: 'agent' | 'admin';
+  active: boolean;
+  teams: string[];
+  capacity: number | null;
+  presence: string;
+}
+interface SiteSettings {
+  routing?: 'auto' | 'pick';
+  agentCapacity?: number;
+  agentSilentSeconds?: number;
+  maxWaiting?: number;
+  color?: string;
+  greeting?: string;
+  businessHours?: { timeZone: string; weekly: Record<string, Array<[string, string]>> } | null;
+  cannedResponses?: Array<{ shortcut: string; body: string }>;
+}
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<{ ok: true } & T | { ok: false; error: { message: string } }> {
+  try {
+    const res = await fetch(`/api/admin${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return (await res.json()) as never;
+  } catch {
+    return { ok: false, error: { message: 'The server cannot be reached.' } };
+  }
+}
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const hoursText = (h: SiteSettings['businessHours']) =>
+  h ? DAYS.filter((d) => h.weekly[d]?.length).map((d) => `${d} ${h.weekly[d]!.map(([a, b]) => `${a}-${b}`).join(',')}`).join('\n') : '';
+function parseHours(timeZone: string, text: string): SiteSettings['businessHours'] {
+  if (!timeZone.trim() && !text.trim()) return null;
+  const weekly: Record<string, Array<[string, string]>> = {};
+  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    const [day = '', spans = ''] = line.split(/\s+/, 2);
+    weekly[day.toLowerCase()] = spans.split(',').map((s) => s.split('-') as [string, string]);
+  }
+  return { timeZone: timeZone.trim(), weekly };
+}
+
+export function Admin() {
+  const [agents, setAgents] = useState<AdminAgent[]>([]);
+  const [settings, setSettings] = useState<SiteSettings>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [invite, setInvite] = useState({ email: '', name: '', role: 'agent', teams: '' });
+  const [link, setLink] = useState<string | null>(null);
+  const [zone, setZone] = useState('');
+  const [hours, setHours] = useState('');
+  const [canned, setCanned] = useState('');
+
+  async function load() {
+    const [a, s] = await Promise.all([api<{ agents: AdminAgent[] }>('GET', '/agents'), api<{ site: { settings: SiteSettings } }>('GET', '/site')]);
+    if (a.ok) setAgents(a.agents);
+    if (s.ok) {
+      setSettings(s.site.settings);
+      setZone(s.site.settings.businessHours?.timeZone ?? '');
+      setHours(hoursText(s.site.settings.businessHours));
+      setCanned((s.site.settings.cannedResponses ?? []).map((c) => `${c.shortcut}: ${c.body}`).join('\n'));
+    }
+  }
+  useEffect(() => {
+    void load();
+  }, []);
+
+  const done = (r: { ok: boolean; error?: { message: string } }, ok: string) => {
+    if (r.ok) {
+      setMessage(ok);
+      setError(null);
+    } else {
+      setError(r.error?.message ?? 'Failed.');
+      setMessage(null);
+    }
+    return r.ok;
+  };
+
+  async function sendInvite(e: Event) {
+    e.preventDefault();
+    const teams = invite.teams.split(',').map((t) => t.trim()).filter(Boolean);
+    const r = await api<{ setPasswordUrl: string }>('POST', '/agents', { email: invite.email, name: invite.name, role: invite.role, teams });
+    if (done(r, `Invited ${invite.name}.`) && r.ok) {
+      setLink(r.setPasswordUrl);
+      setInvite({ email: '', name: '', role: 'agent', teams: '' });
+      void load();
+    }
+  }
+
+  async function patchAgent(id: string, patch: Partial<AdminAgent>) {
+    const r = await api('PATCH', `/agents/${id}`, patch);
+    if (done(r, 'Saved.')) void load();
+  }
+
+  async function saveSettings(e: Event) {
+    e.preventDefault();
+    const cannedResponses = canned
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l) => ({ shortcut: l.slice(0, l.indexOf(':')).trim(), body: l.slice(l.indexOf(':') + 1).trim() }));
+    const r = await api('PATCH', '/site', {
+      settings: {
+        routing: settings.routing ?? 'pick',
+        agentCapacity: Number(settings.agentCapacity ?? 3),
+        agentSilentSeconds: Number(settings.agentSilentSeconds ?? 180),
+        maxWaiting: Number(settings.maxWaiting ?? 10),
+        ...(settings.color ? { color: settings.color } : {}),
+        ...(settings.greeting !== undefined ? { greeting: settings.greeting } : {}),
+        businessHours: parseHours(zone, hours),
+        cannedResponses,
+      },
+    });
+    done(r, 'Settings saved.');
+  }
+
+  const set = (k: keyof SiteSettings, v: unknown) => setSettings({ ...settings, [k]: v });
+  return (
+    <section class="admin" aria-label="Team and settings">
+      <h2>Team</h2>
+      {message && <p class="ok" role="status">{message}</p>}
+      {error && <p class="error" role="alert">{error}</p>}
+      <table aria-label="Agents">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Email</th>
+            <th>Role</th>
+            <th>Teams</th>
+            <th>Capacity</th>
+            <th>Status</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {agents.map((a) => (
+            <tr class={a.active ? '' : 'inactive'}>
+              <td>{a.name}</td>
+              <td>{a.email}</td>
+              <td>
+                <select aria-label={`Role of ${a.name}`} value={a.role} onChange={(e) => patchAgent(a.id, { role: (e.target as HTMLSelectElement).value as 'agent' | 'admin' })}>
+                  <option value="agent">agent</option>
+                  <option value="admin">admin</option>
+                </select>
+              </td>
+              <td>{a.teams.join(', ') || '—'}</td>
+              <td>{a.capacity ?? 'site default'}</td>
+              <td>{a.active ? a.presence : 'deactivated'}</td>
+              <td>
+                <button type="button" onClick={() => patchAgent(a.id, { active: !a.active })}>
+                  {a.active ? 'Deactivate' : 'Reactivate'}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form class="invite" aria-label="Invite an agent" onSubmit={sendInvite}>
+        <input aria-label="Invite email" type="email" placeholder="Email" required value={invite.email} onInput={(e) => setInvite({ ...invite, email: (e.target as HTMLInputElement).value })} />
+        <input aria-label="Invite name" placeholder="Name" required value={invite.name} onInput={(e) => setInvite({ ...invite, name: (e.target as HTMLInputElement).value })} />
+        <select aria-label="Invite role" value={invite.role} onChange={(e) => setInvite({ ...invite, role: (e.target as HTMLSelectElement).value })}>
+          <option value="agent">agent</option>
+          <option value="admin">admin</option>
+        </select>
+        <input aria-label="Invite teams" placeholder="Teams (comma-separated)" value={invite.teams} onInput={(e) => setInvite({ ...invite, teams: (e.target as HTMLInputElement).value })} />
+        <button type="submit" class="primary">
+          Invite
+        </button>
+      </form>
+      {link && (
+        <p class="invite-link">
+          Send this link to the new agent; it is shown only now and works once, for 72 hours: <code>{link}</code>
+        </p>
+      )}
+
+      <h2>Site settings</h2>
+      <form class="settings" aria-label="Site settings" onSubmit={saveSettings}>
+        <label>
+          Routing
+          <select value={settings.routing ?? 'pick'} onChange={(e) => set('routing', (e.target as HTMLSelectElement).value)}>
+            <option value="pick">Agents pick from the queue</option>
+            <option value="auto">Auto-assign (least busy, round-robin, teams)</option>
+          </select>
+        </label>
+        <label>
+          Conversations per agent
+          <input type="number" min={1} max={50} value={settings.agentCapacity ?? 3} onInput={(e) => set('agentCapacity', Number((e.target as HTMLInputElement).value))} />
+        </label>
+        <label>
+          Silent agent timeout (seconds)
+          <input type="number" min={30} value={settings.agentSilentSeconds ?? 180} onInput={(e) => set('agentSilentSeconds', Number((e.target as HTMLInputElement).value))} />
+        </label>
+        <label>
+          Offer a reply later when this many wait
+          <input type="number" min={0} value={settings.maxWaiting ?? 10} onInput={(e) => set('maxWaiting', Number((e.target as HTMLInputElement).value))} />
+        </label>
+        <label>
+          Colour
+          <input type="color" value={settings.color ?? '#4f46e5'} onInput={(e) => set('color', (e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Greeting
+          <input value={settings.greeting ?? ''} maxLength={300} onInput={(e) => set('greeting', (e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Business hours time zone (empty: always open)
+          <input placeholder="Europe/Berlin" value={zone} onInput={(e) => setZone((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Opening hours, one day per line
+          <textarea rows={4} placeholder={'mon 09:00-17:00\ntue 09:00-12:00,13:00-17:00'} value={hours} onInput={(e) => setHours((e.target as HTMLTextAreaElement).value)} />
+        </label>
+        <label>
+          Canned responses, one per line as "shortcut: text"
+          <textarea rows={5} value={canned} onInput={(e) => setCanned((e.target as HTMLTextAreaElement).value)} />
+        </label>
+        <button type="submit" class="primary">
+          Save settings
+        </button>
+      </form>
+    </section>
+  );
+}
