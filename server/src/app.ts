@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIMITS, NAMESPACES } from '@baton/shared';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { BotProvider } from './bot/provider.js';
 import type { Logger } from './log.js';
@@ -40,6 +42,8 @@ export interface AppDeps {
   jobPollMs?: number;
   /** Bearer token for GET /metrics; unset = open (bind the port privately or set it). */
   metricsToken?: string;
+  /** Several nodes: Socket.IO rooms and broadcasts through Redis Streams (ioredis). */
+  redis?: { url: string; streamName?: string };
 }
 
 export interface App {
@@ -91,6 +95,25 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Visitors connect from customers' sites; each site's allowed origins are checked per namespace.
     cors: { origin: true, credentials: false },
     serveClient: false,
+  });
+  // Redis Streams adapter: survives a Redis blip without losing packets (the stream is resumed),
+  // and fetchSockets() answers for every node, so presence and "who is online" span the cluster.
+  const redis = deps.redis ? new Redis(deps.redis.url, { lazyConnect: false, maxRetriesPerRequest: null }) : null;
+  if (redis) {
+    redis.on('error', (err) => deps.logger.warn({ err }, 'redis error (retrying)'));
+    io.adapter(createAdapter(redis, { streamName: deps.redis?.streamName ?? 'baton', onlyPlaintext: true }));
+  }
+  let draining = false;
+  http.get('/readyz', (_req, res) => {
+    const checks: Array<Promise<unknown>> = [deps.store.ping()];
+    if (redis) checks.push(redis.ping());
+    Promise.all(checks).then(
+      () => (draining ? res.status(503).json({ ok: false, error: { code: 'internal', message: 'shutting down' } }) : res.json({ ok: true })),
+      (err) => {
+        deps.logger.warn({ err }, 'not ready');
+        res.status(503).json({ ok: false, error: { code: 'internal', message: 'database or redis unreachable' } });
+      },
+    );
   });
   const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
@@ -172,10 +195,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
       });
     },
     async close() {
+      // Stop taking work, let clients reconnect to another node, finish what is in flight.
+      draining = true;
       await jobs.stop();
+      io.local.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
       await service.idle();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -28,6 +28,9 @@ const EnvSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Baton <no-reply@localhost>'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** The Redis stream the nodes of one Baton cluster share (another cluster on the same Redis uses another name). */
+  REDIS_STREAM: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - (at most 64)').default('baton'),
 });
 
 export interface Config {
@@ -45,6 +48,9 @@ export interface Config {
   /** Reply-later emails; unset = replies wait in the chat only. */
   smtp: { url: string; from: string } | undefined;
   metricsToken: string | undefined;
+  /** Several nodes: Socket.IO fan-out through Redis (needs Postgres). */
+  redisUrl: string | undefined;
+  redisStream: string;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +82,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.BATON_LLM_BASE_URL && !e.BATON_LLM_MODEL) {
     throw new ConfigError(['BATON_LLM_MODEL: required when BATON_LLM_BASE_URL is set']);
   }
+  if (e.REDIS_URL && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL ?? '')) {
+    throw new ConfigError([
+      'REDIS_URL: several nodes need a shared database — set DATABASE_URL=postgres://… (an SQLite file cannot be shared between nodes)',
+    ]);
+  }
   const dataDir = resolve(e.BATON_DATA_DIR);
   return {
     port: e.PORT,
@@ -89,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
     metricsToken: e.METRICS_TOKEN,
+    redisUrl: e.REDIS_URL,
+    redisStream: e.REDIS_STREAM,
     llm:
       e.BATON_LLM_BASE_URL && e.BATON_LLM_MODEL
         ? {

@@ -42,6 +42,7 @@ async function main() {
     ...(config.smtp ? { mailer: smtpMailer(config.smtp.url, config.smtp.from) } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    ...(config.redisUrl ? { redis: { url: config.redisUrl, streamName: config.redisStream } } : {}),
   });
   const { url } = await app.listen(config.port, config.host);
 
@@ -51,6 +52,7 @@ async function main() {
     `  agent console:     ${url}/console`,
     `  database:          ${store.dialect}${config.databaseUrl ? '' : ` (${config.dataDir}/baton.sqlite)`}`,
   ];
+  if (config.redisUrl) lines.push('  cluster:           Socket.IO over Redis Streams (several nodes)');
   lines.push(`  bot:               ${config.llm ? `language model ${config.llm.model} behind the playbook's rules` : 'built-in engine (playbook + knowledge base)'}`);
   if (config.demo) {
     lines.push(`  demo agent:        ${DEMO.agentEmail} / ${DEMO.agentPassword}`);

@@ -33,4 +33,20 @@ describe('config', () => {
     const problems = (error as ConfigError).problems.join('\n');
     for (const name of ['PORT', 'DATABASE_URL', 'BATON_SECRET', 'BATON_DEMO', 'LOG_LEVEL']) expect(problems).toContain(name);
   });
+
+  it('refuses several nodes on SQLite, and bad SMTP, Redis and metrics values, by name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-config-'));
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', BATON_DATA_DIR: dir })).toThrow(/REDIS_URL: several nodes need a shared database/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'sqlite:./x.db', BATON_DATA_DIR: dir })).toThrow(/DATABASE_URL=postgres/);
+    const ok = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://u@h/db', BATON_SECRET: 'x'.repeat(32) });
+    expect(ok).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', redisStream: 'baton', demo: false });
+    let error: unknown;
+    try {
+      loadConfig({ SMTP_URL: 'mail.example', REDIS_URL: 'http://r', METRICS_TOKEN: 'short', REDIS_STREAM: 'a b', BATON_DATA_DIR: dir });
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['SMTP_URL', 'REDIS_URL', 'METRICS_TOKEN', 'REDIS_STREAM']) expect(problems).toContain(name);
+  });
 });

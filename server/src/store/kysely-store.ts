@@ -2,7 +2,7 @@
 // seq allocation (row lock on the conversation), claims (compare-and-set UPDATE), one open
 // conversation per visitor (partial unique index), idempotent retries (unique client id).
 import { BatonError, type Control, type HandoffPackage, type Message, type NoticeKind, type Trigger } from '@baton/shared';
-import { type Kysely, Migrator, type Selectable } from 'kysely';
+import { type Kysely, Migrator, type Selectable, sql } from 'kysely';
 import { CodeMigrationProvider } from './migrations.js';
 import { randomUUID } from 'node:crypto';
 import type { AgentsTable, ConversationsTable, Database, JobsTable, MessagesTable } from './schema.js';
@@ -128,6 +128,10 @@ export class KyselyStore implements Store {
     if (error || failed) {
       throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
     }
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
   }
 
   async close(): Promise<void> {

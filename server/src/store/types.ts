@@ -173,6 +173,8 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** Throws when the database cannot be reached (readiness). */
+  ping(): Promise<void>;
   /** Runs fn in one database transaction; everything fn does through `tx` commits or rolls back together. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 
