@@ -101,7 +101,7 @@ describe('two nodes behind one database and Redis', () => {
 
     // Redis drops every client connection: the nodes reconnect and the stream resumes.
     const killer = new Redis(REDIS_URL);
-    await killer.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+    await killer.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
     await killer.quit();
     await request(agentOnB.socket, 'message:send', { conversationId, clientId: 'a2', body: 'Still here after the Redis blip' });
     await waitFor(visitorOnA, 'message:new', (m) => m.body === 'Still here after the Redis blip', 15_000);
