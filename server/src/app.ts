@@ -17,6 +17,7 @@ import { chatLink, type Mailer, replyMail } from './service/mail.js';
 import type { SiteRecord, Store } from './store/types.js';
 import { type AgentNamespace, setupAgentNamespace } from './transport/agent-socket.js';
 import { adminRouter, setPasswordRoute } from './transport/admin.js';
+import { type LimitRules, Limits } from './transport/limits.js';
 import { createHttpApp } from './transport/http.js';
 import { Sessions } from './transport/sessions.js';
 import { setupVisitorNamespace, type VisitorNamespace } from './transport/visitor-socket.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   metricsToken?: string;
   /** Several nodes: Socket.IO rooms and broadcasts through Redis Streams (ioredis). */
   redis?: { url: string; streamName?: string };
+  /** Rate limits (defaults in transport/limits.ts). */
+  limits?: Partial<LimitRules>;
 }
 
 export interface App {
@@ -61,6 +64,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? ((prefix: string) => `${prefix}_${nanoid(16)}`);
   const sessions = new Sessions(deps.store, clock);
+  const redis = deps.redis ? new Redis(deps.redis.url, { lazyConnect: false, maxRetriesPerRequest: null }) : null;
+  if (redis) redis.on('error', (err) => deps.logger.warn({ err }, 'redis error (retrying)'));
+  const limits = new Limits(deps.limits, redis);
   // Filled in once Socket.IO exists: deactivating an agent signs out their open consoles.
   let disconnectAgent: (agentId: string) => void = () => {};
   const adminDeps = { store: deps.store, sessions, logger: deps.logger, secret: deps.secret, clock, newId, disconnectAgent: (id: string) => disconnectAgent(id) };
@@ -70,6 +76,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger: deps.logger,
     staticDir: deps.staticDir ?? DEFAULT_STATIC_DIR,
     secureCookies: deps.secureCookies ?? false,
+    limits,
     admin: { router: adminRouter(adminDeps), setPassword: setPasswordRoute(adminDeps) },
   });
   const { registry, meter } = createMetrics({
@@ -98,9 +105,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   // Redis Streams adapter: survives a Redis blip without losing packets (the stream is resumed),
   // and fetchSockets() answers for every node, so presence and "who is online" span the cluster.
-  const redis = deps.redis ? new Redis(deps.redis.url, { lazyConnect: false, maxRetriesPerRequest: null }) : null;
   if (redis) {
-    redis.on('error', (err) => deps.logger.warn({ err }, 'redis error (retrying)'));
     io.adapter(createAdapter(redis, { streamName: deps.redis?.streamName ?? 'baton', onlyPlaintext: true }));
   }
   let draining = false;
@@ -176,7 +181,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     { pollMs: deps.jobPollMs || 1000 },
   );
   if (deps.jobPollMs !== 0) jobs.start();
-  setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger });
+  setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger, limits });
   setupAgentNamespace(agents, { sessions, service, logger: deps.logger });
 
   return {

@@ -86,7 +86,7 @@ export class JobRunner {
           }
         }
       }
-      if (jobs.length < this.opts.batch) return ran;
+      // Keep going until nothing is claimable: another runner may have won some of this batch.
     }
   }
 }

@@ -2,17 +2,21 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError, HTTP_STATUS, LoginBody, type WidgetConfig } from '@baton/shared';
+import helmet from 'helmet';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
 import { parse as parseCookie } from 'cookie';
 import type { Logger } from '../log.js';
 import type { AgentRecord, Store } from '../store/types.js';
 import { errorAck } from './requests.js';
+import type { Limits } from './limits.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from './sessions.js';
 
 export const publicAgent = (a: AgentRecord) => ({ id: a.id, email: a.email, name: a.name, role: a.role, siteId: a.siteId });
 
 export function send(res: Response, logger: Logger, error: unknown, event: string) {
   const ack = errorAck(error, logger, event);
+  const retry = ack.error.details?.retryAfterMs;
+  if (typeof retry === 'number') res.setHeader('Retry-After', String(Math.ceil(retry / 1000)));
   res.status(HTTP_STATUS[ack.error.code]).json(ack);
 }
 
@@ -35,6 +39,7 @@ export function createHttpApp(deps: {
   logger: Logger;
   staticDir: string;
   secureCookies: boolean;
+  limits: Limits;
   /** The admin API and set-password route (absent in tests that do not need them). */
   admin?: { router: express.Router; setPassword: RequestHandler };
 }): Express {
@@ -42,6 +47,36 @@ export function createHttpApp(deps: {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Security headers everywhere; the widget's files stay loadable from customers' sites.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, crossOriginEmbedderPolicy: false }));
+  // The console and the API: a strict CSP with no inline script and no framing.
+  const consoleCsp = helmet.contentSecurityPolicy({
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  });
+  app.use(['/console', '/api'], consoleCsp);
+  // CSRF: a cookie-authenticated change must come from the console's own origin. (The cookie is
+  // SameSite=Lax as well; bearer-token clients are not affected.)
+  app.use('/api', (req, res, next) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.headers.authorization?.startsWith('Bearer ')) return next();
+    const origin = req.headers.origin;
+    if (origin && origin !== `${req.protocol}://${req.get('host')}`) {
+      res.status(403).json({ ok: false, error: { code: 'forbidden', message: 'Cross-site requests are not allowed.' } });
+      return;
+    }
+    next();
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -55,7 +90,19 @@ export function createHttpApp(deps: {
     route(logger, 'login', async (req, res) => {
       const body = LoginBody.safeParse(req.body ?? {});
       if (!body.success) throw new BatonError('bad_request', 'An email and a password are required.');
-      const { agent, token } = await sessions.login(body.data.email, body.data.password);
+      // Slower, then locked: per IP on every attempt, per account on failures — unknown emails
+      // are counted exactly like known ones, so the answers do not reveal which accounts exist.
+      await deps.limits.consume('loginPerIp', req.ip ?? 'unknown');
+      await deps.limits.check('loginPerAccount', body.data.email);
+      let signedIn: Awaited<ReturnType<Sessions['login']>>;
+      try {
+        signedIn = await sessions.login(body.data.email, body.data.password);
+      } catch (error) {
+        if (error instanceof BatonError && error.code === 'unauthorized') await deps.limits.consume('loginPerAccount', body.data.email).catch(() => {});
+        throw error;
+      }
+      await deps.limits.reset('loginPerAccount', body.data.email);
+      const { agent, token } = signedIn;
       res.cookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'lax',

@@ -4,6 +4,7 @@ import { type VisitorClientToServer, VisitorAuth, type VisitorServerToClient, vi
 import type { Namespace, Socket } from 'socket.io';
 import { originAllowed, signVisitorToken, verifyVisitorToken } from '../auth/tokens.js';
 import type { Logger } from '../log.js';
+import type { Limits } from './limits.js';
 import type { ConversationService } from '../service/conversations.js';
 import type { Store } from '../store/types.js';
 import { refuse, registerRequests } from './requests.js';
@@ -18,9 +19,9 @@ export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToC
 
 export function setupVisitorNamespace(
   nsp: VisitorNamespace,
-  deps: { store: Store; service: ConversationService; secret: string; newId: (p: string) => string; logger: Logger },
+  deps: { store: Store; service: ConversationService; secret: string; newId: (p: string) => string; logger: Logger; limits: Limits },
 ) {
-  const { store, service, secret, logger } = deps;
+  const { store, service, secret, logger, limits } = deps;
 
   nsp.use(async (socket, next) => {
     try {
@@ -65,12 +66,24 @@ export function setupVisitorNamespace(
           ...(await service.resume(ctx, p, socket.handshake.headers['user-agent'])),
         }),
         'conversation:replyLater': async (p) => ({ conversation: await service.replyLater(ctx, p) }),
-        'message:send': async (p) => ({ message: await service.visitorSend(ctx, p) }),
+        'message:send': async (p) => {
+          await limits.consume('visitorMessage', data.visitorId);
+          // A message that would open a new conversation also counts against the IP and the site.
+          const open = await store.latestConversation(data.visitorId);
+          if (!open || open.control === 'closed') {
+            await limits.consume('conversationPerIp', `${data.siteId}:${socket.handshake.address}`);
+            await limits.consume('conversationPerSite', data.siteId);
+          }
+          return { message: await service.visitorSend(ctx, p) };
+        },
         'typing:set': async (p) => {
           await service.visitorTyping(ctx, p.typing);
           return {};
         },
-        'visitor:identify': async (p) => ({ verified: await service.identify(ctx, p) }),
+        'visitor:identify': async (p) => {
+          await limits.consume('identify', data.visitorId);
+          return { verified: await service.identify(ctx, p) };
+        },
         'conversation:rate': async (p) => {
           await service.rate(ctx, p);
           return {};

@@ -10,6 +10,7 @@ import { createLogger } from '../../src/log.js';
 import type { Timing } from '../../src/service/conversations.js';
 import type { Mailer } from '../../src/service/mail.js';
 import type { Store } from '../../src/store/types.js';
+import type { LimitRules } from '../../src/transport/limits.js';
 import type { StoreFactory } from './db.js';
 
 export const SECRET = 'integration-test-secret-0123456789abcdef';
@@ -32,6 +33,9 @@ export interface ServerOptions {
   /** Jobs run only when the test calls app.runJobs() (default), or on a poll. */
   jobPollMs?: number;
   metricsToken?: string;
+  limits?: Partial<LimitRules>;
+  /** Where log lines go (default: silent). */
+  log?: { level: string; write: (line: string) => void };
 }
 
 export async function startServer(factory: StoreFactory, options: ServerOptions = {}): Promise<TestServer> {
@@ -46,13 +50,14 @@ export async function startServer(factory: StoreFactory, options: ServerOptions 
     store,
     bots: () => bot,
     secret: SECRET,
-    logger: createLogger('silent'),
+    logger: options.log ? createLogger(options.log.level, { write: options.log.write }) : createLogger('silent'),
     ...(options.botTimeoutMs ? { botTimeoutMs: options.botTimeoutMs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timing ? { timing: options.timing } : {}),
     ...(options.mailer ? { mailer: options.mailer } : {}),
     jobPollMs: options.jobPollMs ?? 0,
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const { url } = await app.listen(0, '127.0.0.1');
   const sockets: Socket[] = [];

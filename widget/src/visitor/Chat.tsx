@@ -102,6 +102,7 @@ export function Chat({ store, connection, strings: t, render, onClose }: ChatPro
   const state = useStore(store, (s) => s.connection);
   const typing = useStore(store, (s) => s.agentTyping);
   const config = useStore(store, (s) => s.config);
+  const slowDown = useStore(store, (s) => s.slowDown);
   const [draft, setDraft] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
 
@@ -145,7 +146,7 @@ export function Chat({ store, connection, strings: t, render, onClose }: ChatPro
         onQuickReply={conversation?.control === 'closed' ? undefined : submit}
         receipt={receipt}
       />
-      <p class="bt-typing" aria-live="polite">{typing ? t.typing(typing) : ''}</p>
+      <p class="bt-typing" aria-live="polite">{slowDown ? t.slowDown : typing ? t.typing(typing) : ''}</p>
       {conversation?.control === 'queued' && conversation.unavailable && !conversation.replyLater && state === 'online' && <ReplyLater connection={connection} t={t} />}
       {conversation?.control === 'closed' &&
         (conversation.rated ? <p class="bt-thanks" aria-live="polite">{t.thanks}</p> : <Rating conversationId={conversation.id} connection={connection} t={t} />)}

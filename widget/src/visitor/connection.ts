@@ -72,7 +72,18 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
           const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { clientId: item.clientId, body: item.body });
           if (ack.ok) receiveMessages(store, [ack.message]);
           else if (FINAL_CODES.has(ack.error.code)) markFailed(store, item.clientId, ack.error.message);
-          else break; // rate limited or a server fault: keep it, try again on the next flush
+          else {
+            if (ack.error.code === 'rate_limited') {
+              // Kept in the outbox; sent when the server says we may.
+              const wait = Number((ack.error.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 2000);
+              store.setState({ slowDown: true });
+              setTimeout(() => {
+                store.setState({ slowDown: false });
+                void flush();
+              }, Math.min(60_000, Math.max(500, wait)));
+            }
+            break; // a server fault or too fast: keep it, try again later
+          }
         } catch {
           break; // no ack in time: the connection is likely gone; resent after reconnect
         }

@@ -18,6 +18,8 @@ export interface VisitorState {
   outbox: OutboxItem[];
   agentTyping: string | null;
   unread: number;
+  /** The server asked us to slow down: the outbox waits and the visitor is told, kindly. */
+  slowDown: boolean;
 }
 
 interface Persisted {
@@ -56,6 +58,7 @@ export function createVisitorStore(siteKey: string) {
     messages: [],
     outbox: persisted.outbox,
     agentTyping: null,
+    slowDown: false,
     unread: 0,
   }));
   store.subscribe((s, prev) => {

@@ -1,0 +1,105 @@
+// Abuse controls and web security over the real server: rate limits trip and recover, sign-in
+// locks without revealing which accounts exist, security headers, CSRF, and logs free of secrets.
+import { afterEach, describe, expect, it } from 'vitest';
+import { sqliteFactory } from '../helpers/db.js';
+import { connect, login, request, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
+
+describe('abuse controls and web security', () => {
+  let server: TestServer;
+  afterEach(async () => server.close());
+
+  it('visitor messages: too fast is refused with a retry time, nothing is lost, then it recovers', async () => {
+    server = await startServer(sqliteFactory, { limits: { visitorMessage: { points: 3, duration: 1 } } });
+    const v = await visitor(server.url);
+    for (let i = 1; i <= 3; i++) expect(await request(v.socket, 'message:send', { clientId: `f${i}`, body: `hello ${i}` })).toMatchObject({ ok: true });
+    const refused = await request(v.socket, 'message:send', { clientId: 'f4', body: 'hello 4' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited', details: { retryAfterMs: expect.any(Number) } } });
+    expect(refused.error.message).toMatch(/kept/);
+    await new Promise((r) => setTimeout(r, refused.error.details.retryAfterMs + 50));
+    expect(await request(v.socket, 'message:send', { clientId: 'f4', body: 'hello 4' })).toMatchObject({ ok: true });
+    await server.app.service.idle();
+    const conversation = (await server.store.latestConversation(v.visitorId))!;
+    const bodies = (await server.store.listMessages(conversation.id, 0, 50)).filter((m) => m.author.kind === 'visitor').map((m) => m.body);
+    expect(bodies).toEqual(['hello 1', 'hello 2', 'hello 3', 'hello 4']);
+  });
+
+  it('new conversations per network are capped', async () => {
+    server = await startServer(sqliteFactory, { limits: { conversationPerIp: { points: 2, duration: 60 } } });
+    for (let i = 0; i < 2; i++) {
+      const v = await visitor(server.url);
+      expect(await request(v.socket, 'message:send', { clientId: 'n1', body: 'hi' })).toMatchObject({ ok: true });
+    }
+    const third = await visitor(server.url);
+    expect(await request(third.socket, 'message:send', { clientId: 'n1', body: 'hi' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
+  it('sign-in: locked after repeated failures, with the same answers for unknown accounts', async () => {
+    server = await startServer(sqliteFactory, { limits: { loginPerAccount: { points: 3, duration: 60, blockDuration: 60 } } });
+    const known = [];
+    const unknown = [];
+    for (let i = 0; i < 3; i++) {
+      known.push(await login(server.url, 'agent@demo.test', 'wrong-password'));
+      unknown.push(await login(server.url, 'nobody@demo.test', 'wrong-password'));
+    }
+    expect(known.map((r) => r.status)).toEqual([401, 401, 401]);
+    expect(unknown.map((r) => r.body)).toEqual(known.map((r) => r.body));
+    // Locked now — even the right password waits — and the unknown account looks the same.
+    const locked = await login(server.url, 'agent@demo.test', 'baton-demo');
+    const lockedUnknown = await login(server.url, 'nobody@demo.test', 'baton-demo');
+    expect(locked.status).toBe(429);
+    expect(locked.body).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect(lockedUnknown.status).toBe(429);
+    expect(lockedUnknown.body.error.message).toBe(locked.body.error.message);
+  });
+
+  it('headers: a strict CSP for the console, nosniff, no framing; the widget stays embeddable', async () => {
+    server = await startServer(sqliteFactory);
+    const consolePage = await fetch(`${server.url}/console`);
+    const csp = consolePage.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(consolePage.headers.get('x-content-type-options')).toBe('nosniff');
+    const widget = await fetch(`${server.url}/widget.js`);
+    expect(widget.headers.get('access-control-allow-origin')).toBe('*');
+    expect(widget.headers.get('cross-origin-resource-policy')).toBeNull();
+  });
+
+  it('CSRF: a cookie-authenticated change from another origin is refused', async () => {
+    server = await startServer(sqliteFactory);
+    const { cookie } = await login(server.url);
+    const sessionCookie = cookie!.split(';')[0]!;
+    const evil = await fetch(`${server.url}/api/admin/site`, {
+      method: 'PATCH',
+      headers: { cookie: sessionCookie, origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ settings: { routing: 'auto' } }),
+    });
+    expect(evil.status).toBe(403);
+    const same = await fetch(`${server.url}/api/admin/site`, {
+      method: 'PATCH',
+      headers: { cookie: sessionCookie, origin: server.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ settings: { routing: 'auto' } }),
+    });
+    expect(same.status).toBe(200);
+  });
+
+  it('the log of a whole handoff holds no password, token, cookie, email or message text', async () => {
+    const lines: string[] = [];
+    server = await startServer(sqliteFactory, { log: { level: 'trace', write: (l) => lines.push(l) } });
+    const { body, cookie } = await login(server.url);
+    const v = await visitor(server.url);
+    await request(v.socket, 'visitor:identify', { userId: 'u1', email: 'ada.secret@example.com', userHash: 'deadbeef' });
+    const sent = await request(v.socket, 'message:send', { clientId: 'l1', body: 'My card 4111 1111 1111 1111 was charged twice, I need a human' });
+    await waitFor(v, 'conversation:updated', (c) => c.control === 'queued');
+    await request(v.socket, 'conversation:replyLater', { email: 'ada.secret@example.com' });
+    const a = await connect(server.url, '/agent', { token: body.token });
+    await request(a.socket, 'conversation:claim', { conversationId: sent.message.conversationId });
+    await request(a.socket, 'bogus:event', { password: 'baton-demo' });
+    await login(server.url, 'agent@demo.test', 'a-wrong-password-xyz');
+    const log = lines.join('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const secret of ['baton-demo', 'a-wrong-password-xyz', body.token, v.token, cookie!.split(';')[0]!.split('=')[1]!, 'ada.secret@example.com', '4111 1111', 'demo-identity-secret']) {
+      expect(log).not.toContain(secret);
+    }
+  });
+});
