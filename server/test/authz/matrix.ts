@@ -1,0 +1,132 @@
+// The authorization matrix: every socket event and REST endpoint, and what each kind of caller
+// gets. `ok` = allowed; a code = refused with that code (for REST, the HTTP status follows the
+// code); `handshake:<code>` = the namespace refuses the connection itself. The test fails when an
+// event or endpoint exists that this table does not list. Rows run in this order, so later rows
+// see the state earlier rows left (e.g. the agent holds the conversation after the claim row).
+
+export const CALLERS = ['none', 'visitorA', 'visitorB', 'visitorOtherSite', 'agent', 'agentOtherSite', 'admin', 'adminOtherSite', 'deactivated', 'expired'] as const;
+export type Caller = (typeof CALLERS)[number];
+export type Outcome = 'ok' | string;
+
+export interface Ctx {
+  /** Visitor A's queued conversation on the demo site. */
+  conversationId: string;
+  adminId: string;
+  unique: () => string;
+}
+
+type Expect = Partial<Record<Caller, Outcome>>;
+
+const VISITOR_HANDSHAKE: Expect = {
+  none: 'handshake:bad_request',
+  agent: 'handshake:unauthorized',
+  agentOtherSite: 'handshake:unauthorized',
+  admin: 'handshake:unauthorized',
+  adminOtherSite: 'handshake:unauthorized',
+  deactivated: 'handshake:unauthorized',
+  expired: 'handshake:unauthorized',
+};
+const AGENT_HANDSHAKE: Expect = {
+  none: 'handshake:unauthorized',
+  visitorA: 'handshake:unauthorized',
+  visitorB: 'handshake:unauthorized',
+  visitorOtherSite: 'handshake:unauthorized',
+  deactivated: 'handshake:unauthorized',
+  expired: 'handshake:unauthorized',
+};
+
+export interface SocketRow {
+  event: string;
+  ns: 'visitor' | 'agent';
+  payload: (ctx: Ctx) => unknown;
+  expect: Expect;
+}
+
+const visitorRow = (event: string, payload: SocketRow['payload'], a: Outcome, b: Outcome, other: Outcome): SocketRow => ({
+  event,
+  ns: 'visitor',
+  payload,
+  expect: { ...VISITOR_HANDSHAKE, visitorA: a, visitorB: b, visitorOtherSite: other },
+});
+const agentRow = (event: string, payload: SocketRow['payload'], agent: Outcome, admin: Outcome, otherSite: Outcome): SocketRow => ({
+  event,
+  ns: 'agent',
+  payload,
+  expect: { ...AGENT_HANDSHAKE, agent, admin, agentOtherSite: otherSite, adminOtherSite: otherSite },
+});
+const conv = (extra: Record<string, unknown> = {}) => (ctx: Ctx) => ({ conversationId: ctx.conversationId, ...extra });
+
+export const SOCKET_MATRIX: SocketRow[] = [
+  visitorRow('session:resume', () => ({}), 'ok', 'ok', 'ok'),
+  visitorRow('message:send', (ctx) => ({ clientId: ctx.unique(), body: 'hello' }), 'ok', 'ok', 'ok'),
+  visitorRow('typing:set', () => ({ typing: true }), 'ok', 'ok', 'ok'),
+  visitorRow('visitor:identify', () => ({ userId: 'u-1', name: 'Ada' }), 'ok', 'ok', 'ok'),
+  // Another visitor's conversation answers like a missing one; A's own is not resolved yet.
+  visitorRow('conversation:rate', conv({ rating: 5 }), 'bad_request', 'not_found', 'not_found'),
+  // Only a waiting conversation can ask for a reply later (B's and the other site's are with the bot).
+  visitorRow('conversation:replyLater', () => ({}), 'ok', 'bad_request', 'bad_request'),
+
+  agentRow('queue:list', () => ({}), 'ok', 'ok', 'ok'),
+  agentRow('agents:list', () => ({}), 'ok', 'ok', 'ok'),
+  agentRow('presence:set', () => ({ presence: 'online' }), 'ok', 'ok', 'ok'),
+  agentRow('conversation:open', conv(), 'ok', 'ok', 'not_found'),
+  agentRow('typing:set', conv({ typing: true }), 'ok', 'ok', 'not_found'),
+  agentRow('note:add', (ctx) => ({ conversationId: ctx.conversationId, clientId: ctx.unique(), body: 'internal' }), 'ok', 'ok', 'not_found'),
+  agentRow('conversation:verdict', conv({ verdict: 'right' }), 'ok', 'ok', 'not_found'),
+  agentRow('conversation:repeated', conv({ repeated: false }), 'ok', 'ok', 'not_found'),
+  // The agent (Tom) claims first; the admin then learns someone holds it.
+  agentRow('conversation:claim', conv(), 'ok', 'already_claimed', 'not_found'),
+  agentRow('message:send', (ctx) => ({ conversationId: ctx.conversationId, clientId: ctx.unique(), body: 'hi' }), 'ok', 'not_in_control', 'not_found'),
+  agentRow('conversation:read', conv({ seq: 1 }), 'ok', 'not_in_control', 'not_found'),
+  // Tom transfers to the admin; the admin (now holding it) cannot transfer to herself.
+  agentRow('conversation:transfer', (ctx) => ({ conversationId: ctx.conversationId, toAgentId: ctx.adminId }), 'ok', 'bad_request', 'not_found'),
+  agentRow('conversation:handBack', conv(), 'not_in_control', 'ok', 'not_found'),
+  // With the bot again: nobody may resolve it without taking it over.
+  agentRow('conversation:resolve', conv({ outcome: 'solved' }), 'not_in_control', 'not_in_control', 'not_found'),
+];
+
+export interface RestRow {
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  /** The concrete URL and body for this run. */
+  url: (ctx: Ctx) => string;
+  body?: (ctx: Ctx) => unknown;
+  expect: Expect;
+}
+
+const PUBLIC = (outcome: Outcome): Expect => Object.fromEntries(CALLERS.map((c) => [c, outcome]));
+const SIGNED_IN: Expect = {
+  none: 'unauthorized',
+  visitorA: 'unauthorized',
+  visitorB: 'unauthorized',
+  visitorOtherSite: 'unauthorized',
+  agent: 'ok',
+  agentOtherSite: 'ok',
+  admin: 'ok',
+  adminOtherSite: 'ok',
+  deactivated: 'unauthorized',
+  expired: 'unauthorized',
+};
+const ADMIN = (own: Outcome, otherSite: Outcome): Expect => ({ ...SIGNED_IN, agent: 'forbidden', agentOtherSite: 'forbidden', admin: own, adminOtherSite: otherSite });
+
+export const REST_MATRIX: RestRow[] = [
+  { method: 'GET', path: '/healthz', url: () => '/healthz', expect: PUBLIC('ok') },
+  { method: 'GET', path: '/readyz', url: () => '/readyz', expect: PUBLIC('ok') },
+  { method: 'GET', path: '/metrics', url: () => '/metrics', expect: PUBLIC('ok') },
+  { method: 'GET', path: '/api/sites/:key/widget-config', url: () => '/api/sites/demo/widget-config', expect: PUBLIC('ok') },
+  { method: 'POST', path: '/api/agent/login', url: () => '/api/agent/login', body: (ctx) => ({ email: `${ctx.unique()}@x.test`, password: 'wrong' }), expect: PUBLIC('unauthorized') },
+  { method: 'POST', path: '/api/agent/set-password', url: () => '/api/agent/set-password', body: () => ({ token: 'a.1.b', password: 'long-enough-password' }), expect: PUBLIC('invalid_token') },
+  { method: 'GET', path: '/api/agent/me', url: () => '/api/agent/me', expect: SIGNED_IN },
+  { method: 'GET', path: '/api/agent/site', url: () => '/api/agent/site', expect: SIGNED_IN },
+  { method: 'GET', path: '/api/admin/agents', url: () => '/api/admin/agents', expect: ADMIN('ok', 'ok') },
+  { method: 'POST', path: '/api/admin/agents', url: () => '/api/admin/agents', body: (ctx) => ({ email: `${ctx.unique()}@x.test`, name: 'New' }), expect: ADMIN('ok', 'ok') },
+  { method: 'PATCH', path: '/api/admin/agents/:id', url: () => '/api/admin/agents/agent_tom', body: () => ({ capacity: 2 }), expect: ADMIN('ok', 'not_found') },
+  { method: 'POST', path: '/api/admin/agents/:id/password-link', url: () => '/api/admin/agents/agent_tom/password-link', expect: ADMIN('ok', 'not_found') },
+  { method: 'GET', path: '/api/admin/site', url: () => '/api/admin/site', expect: ADMIN('ok', 'ok') },
+  { method: 'PATCH', path: '/api/admin/site', url: () => '/api/admin/site', body: () => ({ settings: { maxWaiting: 5 } }), expect: ADMIN('ok', 'ok') },
+  { method: 'GET', path: '/api/admin/metrics', url: () => '/api/admin/metrics', expect: ADMIN('ok', 'ok') },
+  // A's conversation was judged "right" above: not exportable, but visible only to its own site.
+  { method: 'GET', path: '/api/admin/eval-cases', url: (ctx) => `/api/admin/eval-cases?conversationId=${ctx.conversationId}`, expect: ADMIN('bad_request', 'not_found') },
+  // Last: it ends the caller's session.
+  { method: 'POST', path: '/api/agent/logout', url: () => '/api/agent/logout', expect: PUBLIC('ok') },
+];
