@@ -65,14 +65,22 @@ export const visitorRequests = {
   },
   /** From the host page's `Baton('identify', { userId, name, email, userHash })`. */
   'visitor:identify': {
-    request: z.object({
-      userId: z.string().min(1).max(128),
-      name: z.string().max(LIMITS.nameMax).optional(),
-      email: z.string().email().max(254).optional(),
-      /** Hex HMAC-SHA256 of userId with the site's identity secret. */
-      userHash: z.string().max(128).optional(),
-    }),
-    ack: ackOf({ verified: z.boolean() }),
+    request: z
+      .object({
+        userId: z.string().min(1).max(128).optional(),
+        name: z.string().max(LIMITS.nameMax).optional(),
+        email: z.string().email().max(254).optional(),
+        /** Hex HMAC-SHA256 of userId with the site's identity secret. */
+        userHash: z.string().max(128).optional(),
+        /** Or a short-lived HS256 JWT signed with the same secret: `sub` = user id, `exp` required. */
+        userJwt: z.string().max(4096).optional(),
+      })
+      .refine((p) => p.userId || p.userJwt, 'give userId (with userHash) or userJwt'),
+    /**
+     * `visitorToken` when this verified user already chats from another browser or device: the
+     * client switches to it and continues that conversation (only if it has none of its own).
+     */
+    ack: ackOf({ verified: z.boolean(), visitorToken: z.string().optional() }),
   },
   'conversation:rate': {
     request: z.object({

@@ -19,7 +19,7 @@ import {
   type AgentStatus,
 } from '@baton/shared';
 import type { BotDecision, BotProvider } from '../bot/provider.js';
-import { verifyUserHash } from '../auth/identity.js';
+import { type IdentityClaim, validSecrets, verifyIdentity } from '../auth/identity.js';
 import { type Command, type ControlState, type Effect, mayAuthorSpeak, transition } from '../core/conversation.js';
 import { type CopyCatalog, DEFAULT_COPY } from '../core/copy.js';
 import { estimateWait } from '../core/wait.js';
@@ -301,16 +301,40 @@ export class ConversationService {
     return updated;
   }
 
-  /** The host page's identify call: stored as verified only when the site's identity secret signed the user id. */
-  async identify(ctx: VisitorContext, input: { userId: string; name?: string; email?: string; userHash?: string }): Promise<boolean> {
+  /**
+   * The host page's identify call: verified only when the site's identity secret signed it (HMAC
+   * of the user id or a short-lived JWT). A verified user who already chats from another device
+   * continues there: the answer names that visitor, unless this one has a conversation of its own
+   * (histories are never merged). Unverified identities are stored as such, or refused when the
+   * site requires verification.
+   */
+  async identify(ctx: VisitorContext, input: IdentityClaim): Promise<{ verified: boolean; switchTo: string | null }> {
     const { store } = this.deps;
     const site = await this.site(ctx.siteId);
-    const secret = siteSettings(site).identitySecret;
-    const verified = verifyUserHash(secret, input.userId, input.userHash);
-    await store.setVisitorProfile({ id: ctx.visitorId, siteId: ctx.siteId, userId: input.userId, name: input.name ?? null, email: input.email ?? null, verified, now: this.now() });
+    const settings = siteSettings(site);
+    const identity = await verifyIdentity(validSecrets(settings, this.deps.clock()), input, this.deps.clock());
+    if (!identity.verified && settings.requireVerifiedIdentity) {
+      throw new BatonError('unauthorized', 'This site accepts only identities it has signed.');
+    }
+    if (!identity.userId) throw new BatonError('bad_request', 'userJwt: not valid for this site (expired, wrongly signed or too long-lived).');
+    await store.setVisitorProfile({
+      id: ctx.visitorId,
+      siteId: ctx.siteId,
+      userId: identity.userId,
+      name: identity.name ?? null,
+      email: identity.email ?? null,
+      verified: identity.verified,
+      now: this.now(),
+    });
+    let switchTo: string | null = null;
+    if (identity.verified) {
+      const other = await store.findVerifiedVisitor(ctx.siteId, identity.userId, ctx.visitorId);
+      const own = await store.latestConversation(ctx.visitorId);
+      if (other && !own) switchTo = other.id;
+    }
     const open = await store.latestConversation(ctx.visitorId);
     if (open && open.control !== 'closed') this.deps.notifier.toSiteAgents(open.siteId, 'conversation:updated', await agentView(store, open));
-    return verified;
+    return { verified: identity.verified, switchTo };
   }
 
   /** CSAT: a rating from 1 to 5 and an optional comment, once, after the conversation was resolved. */

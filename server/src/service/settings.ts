@@ -32,6 +32,10 @@ export const SiteSettingsSchema = z.object({
   businessHours: BusinessHoursSchema.nullable().default(null),
   botName: z.string().max(80).default('Assistant'),
   identitySecret: z.string().optional(),
+  identitySecretPrevious: z.string().optional(),
+  identitySecretRotatedAt: z.string().optional(),
+  /** Refuse identities the site did not sign (no unverified identities at all). */
+  requireVerifiedIdentity: z.boolean().default(false),
 });
 export type SiteSettings = z.infer<typeof SiteSettingsSchema> & { businessHours: BusinessHours | null };
 

@@ -299,6 +299,20 @@ export class KyselyStore implements Store {
     };
   }
 
+  async findVerifiedVisitor(siteId: string, userId: string, exceptVisitorId: string): Promise<VisitorRecord | null> {
+    const row = await this.db
+      .selectFrom('visitors')
+      .select('id')
+      .where('site_id', '=', siteId)
+      .where('user_id', '=', userId)
+      .where('verified', '=', 1)
+      .where('id', '<>', exceptVisitorId)
+      .orderBy('last_seen_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? this.getVisitor(row.id) : null;
+  }
+
   async setVisitorContext(id: string, context: VisitorContextInfo): Promise<void> {
     await this.db.updateTable('visitors').set({ context: JSON.stringify(context) }).where('id', '=', id).execute();
   }

@@ -173,6 +173,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('conversations_site_created').on('conversations').columns(['site_id', 'created_at']).execute();
       },
     },
+    '0008_verified_users': {
+      async up(db: Kysely<any>) {
+        // A verified user found again on another device.
+        await db.schema.createIndex('visitors_site_user').on('visitors').columns(['site_id', 'user_id']).execute();
+      },
+    },
   };
 }
 

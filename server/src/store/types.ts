@@ -205,6 +205,8 @@ export interface Store {
   /** Records who the visitor says they are, and whether the site vouched for it (creates the visitor if needed). */
   setVisitorProfile(input: { id: string; siteId: string; userId: string; name: string | null; email: string | null; verified: boolean; now: Iso }): Promise<VisitorRecord>;
   setVisitorContext(id: string, context: VisitorContextInfo): Promise<void>;
+  /** The most recently seen other visitor of the site with this verified user id. */
+  findVerifiedVisitor(siteId: string, userId: string, exceptVisitorId: string): Promise<VisitorRecord | null>;
   /** The visitor's conversations, newest first. */
   visitorConversations(visitorId: string, limit: number): Promise<ConversationRecord[]>;
 

@@ -5,6 +5,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BatonError } from '@baton/shared';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
+import { ROTATION_GRACE_MS } from '../auth/identity.js';
 import { hashPassword } from '../auth/password.js';
 import type { Logger } from '../log.js';
 import { SiteSettingsSchema } from '../service/settings.js';
@@ -68,7 +69,7 @@ const SitePatchBody = z
   .object({
     name: z.string().trim().min(1).max(80),
     allowedOrigins: z.array(Origin).max(50),
-    settings: SiteSettingsSchema.omit({ identitySecret: true }).partial().extend(Appearance.partial().shape).strict(),
+    settings: SiteSettingsSchema.omit({ identitySecret: true, identitySecretPrevious: true, identitySecretRotatedAt: true }).partial().extend(Appearance.partial().shape).strict(),
   })
   .partial()
   .strict();
@@ -197,7 +198,7 @@ export function adminRouter(deps: AdminDeps): Router {
     route(logger, 'admin.site', async (req, res) => {
       const me = await admin(req);
       const site = (await store.getSite(me.siteId))!;
-      const { identitySecret, ...settings } = site.settings;
+      const { identitySecret, identitySecretPrevious: _previous, ...settings } = site.settings;
       res.json({ ok: true, site: { key: site.key, name: site.name, allowedOrigins: site.allowedOrigins, settings, identitySecretSet: typeof identitySecret === 'string' } });
     }),
   );
@@ -216,9 +217,31 @@ export function adminRouter(deps: AdminDeps): Router {
         settings: { ...site.settings, ...(body.settings ?? {}) },
         now: site.createdAt,
       });
-      const { identitySecret: _secret, ...settings } = updated.settings;
+      const { identitySecret: _secret, identitySecretPrevious: _previous, ...settings } = updated.settings;
       logger.info({ by: me.id, fields: Object.keys(body) }, 'site updated');
       res.json({ ok: true, site: { key: updated.key, name: updated.name, allowedOrigins: updated.allowedOrigins, settings } });
+    }),
+  );
+
+  // A new identity secret, shown once; the old one keeps working for the grace period.
+  router.post(
+    '/site/identity-secret',
+    route(logger, 'admin.identity-secret', async (req, res) => {
+      const me = await admin(req);
+      const site = (await store.getSite(me.siteId))!;
+      const fresh = randomBytes(32).toString('base64url');
+      const previous = typeof site.settings.identitySecret === 'string' ? site.settings.identitySecret : undefined;
+      await store.upsertSite({
+        ...site,
+        settings: {
+          ...site.settings,
+          identitySecret: fresh,
+          ...(previous ? { identitySecretPrevious: previous, identitySecretRotatedAt: deps.clock().toISOString() } : {}),
+        },
+        now: site.createdAt,
+      });
+      logger.info({ by: me.id }, 'identity secret rotated');
+      res.json({ ok: true, identitySecret: fresh, previousValidUntil: previous ? new Date(deps.clock().getTime() + ROTATION_GRACE_MS).toISOString() : null });
     }),
   );
 

@@ -82,7 +82,8 @@ export function setupVisitorNamespace(
         },
         'visitor:identify': async (p) => {
           await limits.consume('identify', data.visitorId);
-          return { verified: await service.identify(ctx, p) };
+          const { verified, switchTo } = await service.identify(ctx, p);
+          return { verified, ...(switchTo ? { visitorToken: signVisitorToken(secret, data.siteId, switchTo) } : {}) };
         },
         'conversation:rate': async (p) => {
           await service.rate(ctx, p);

@@ -124,6 +124,7 @@ export const REST_MATRIX: RestRow[] = [
   { method: 'POST', path: '/api/admin/agents/:id/password-link', url: () => '/api/admin/agents/agent_tom/password-link', expect: ADMIN('ok', 'not_found') },
   { method: 'GET', path: '/api/admin/site', url: () => '/api/admin/site', expect: ADMIN('ok', 'ok') },
   { method: 'PATCH', path: '/api/admin/site', url: () => '/api/admin/site', body: () => ({ settings: { maxWaiting: 5 } }), expect: ADMIN('ok', 'ok') },
+  { method: 'POST', path: '/api/admin/site/identity-secret', url: () => '/api/admin/site/identity-secret', expect: ADMIN('ok', 'ok') },
   { method: 'GET', path: '/api/admin/metrics', url: () => '/api/admin/metrics', expect: ADMIN('ok', 'ok') },
   // A's conversation was judged "right" above: not exportable, but visible only to its own site.
   { method: 'GET', path: '/api/admin/eval-cases', url: (ctx) => `/api/admin/eval-cases?conversationId=${ctx.conversationId}`, expect: ADMIN('bad_request', 'not_found') },

@@ -11,10 +11,11 @@ const ACK_TIMEOUT_MS = 10_000;
 const FINAL_CODES = new Set(['bad_request', 'conversation_closed', 'payload_too_large']);
 
 export interface Identity {
-  userId: string;
+  userId?: string;
   name?: string;
   email?: string;
   userHash?: string;
+  userJwt?: string;
 }
 
 export interface Connection {
@@ -59,7 +60,14 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
   let flushing = false;
   let identity: Identity | null = null;
   const sendIdentity = () => {
-    if (identity && socket.connected) socket.emit('visitor:identify', identity, () => {});
+    if (!identity || !socket.connected) return;
+    socket.emit('visitor:identify', identity, (ack) => {
+      // This verified user already chats on another device: continue that conversation here.
+      if (ack.ok && ack.visitorToken && ack.visitorToken !== store.getState().token) {
+        store.setState({ token: ack.visitorToken, conversation: null, messages: [] });
+        socket.disconnect().connect();
+      }
+    });
   };
 
   async function flush() {
@@ -147,9 +155,10 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       void flush();
     },
     identify(user) {
-      if (!user || typeof user.userId !== 'string') return;
+      if (!user || (typeof user.userId !== 'string' && typeof user.userJwt !== 'string')) return;
       identity = {
-        userId: user.userId,
+        ...(typeof user.userId === 'string' ? { userId: user.userId } : {}),
+        ...(typeof user.userJwt === 'string' ? { userJwt: user.userJwt } : {}),
         ...(typeof user.name === 'string' ? { name: user.name } : {}),
         ...(typeof user.email === 'string' ? { email: user.email } : {}),
         ...(typeof user.userHash === 'string' ? { userHash: user.userHash } : {}),
