@@ -162,6 +162,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       agent_silent: (d) => service.agentSilent({ conversationId: String(d.conversationId), agentId: String(d.agentId), sinceSeq: Number(d.sinceSeq ?? 0) }),
       agent_gone: (d) => service.agentGone(String(d.agentId)),
       abandon: (d) => service.abandonIfGone(String(d.conversationId)),
+      retention: async () => {
+        await service.applyRetention();
+      },
       reply_email: async (d) => {
         const pending = await service.replyEmail(String(d.conversationId));
         if (!pending) return;
@@ -180,7 +183,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     deps.logger,
     { pollMs: deps.jobPollMs || 1000 },
   );
-  if (deps.jobPollMs !== 0) jobs.start();
+  if (deps.jobPollMs !== 0) {
+    jobs.start();
+    // Retention runs daily; the first run a minute after start (the job reschedules itself).
+    void deps.store.scheduleJob({ id: 'retention', kind: 'retention', runAt: new Date(clock().getTime() + 60_000).toISOString(), data: {} }).catch((err) => deps.logger.error({ err }, 'scheduling retention failed'));
+  }
   setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger, limits });
   setupAgentNamespace(agents, { sessions, service, logger: deps.logger });
 

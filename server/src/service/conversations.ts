@@ -492,6 +492,7 @@ export class ConversationService {
       decisionNote(conversation.id, String(e.data.inReplyTo), e.data.decision as BotDecision, e.at),
     );
     const notes = (await store.listEvents(conversation.id, 'note')).map((e) => noteOf(conversation.id, e.data, e.at));
+    await store.recordAudit({ siteId: agent.siteId, actorId: agent.id, action: 'conversation.viewed', target: conversation.id, data: {}, at: this.now() });
     return { conversation: await agentView(store, conversation), messages, decisions, notes, visitor: await this.visitorPanel(conversation) };
   }
 
@@ -755,6 +756,26 @@ export class ConversationService {
 
   async replyEmailed(conversationId: string, upToSeq: number) {
     await this.deps.store.recordEvent({ conversationId, type: 'reply_emailed', data: { upToSeq }, at: this.now() });
+  }
+
+  /** Job: delete what is older than each site's retention; runs daily on whichever node is up. */
+  async applyRetention(): Promise<number> {
+    const { store, logger } = this.deps;
+    let total = 0;
+    for (const site of await store.listSites()) {
+      const days = siteSettings(site).retentionDays;
+      if (!days) continue;
+      const before = new Date(this.deps.clock().getTime() - days * 86_400_000).toISOString();
+      let deleted = 0;
+      for (let n = await store.deleteConversationsBefore(site.id, before); n > 0; n = await store.deleteConversationsBefore(site.id, before)) deleted += n;
+      if (deleted > 0) {
+        await store.recordAudit({ siteId: site.id, actorId: 'system', action: 'retention.purged', target: null, data: { conversations: deleted, olderThanDays: days }, at: this.now() });
+        logger.info({ site: site.id, deleted, days }, 'retention applied');
+      }
+      total += deleted;
+    }
+    await this.timers.schedule('retention', 'retention', new Date(this.deps.clock().getTime() + 24 * 3600_000), {});
+    return total;
   }
 
   /** Auto-assign: while a free matching agent exists, the next waiting conversation goes to them. */

@@ -34,6 +34,8 @@ export const SiteSettingsSchema = z.object({
   identitySecret: z.string().optional(),
   identitySecretPrevious: z.string().optional(),
   identitySecretRotatedAt: z.string().optional(),
+  /** Conversations untouched for this many days are deleted (null: kept). */
+  retentionDays: z.number().int().min(1).max(3650).nullable().default(null),
   /** Refuse identities the site did not sign (no unverified identities at all). */
   requireVerifiedIdentity: z.boolean().default(false),
 });

@@ -188,6 +188,11 @@ export class KyselyStore implements Store {
   getSiteByKey(key: string) {
     return this.siteWhere('key', key);
   }
+  async listSites(): Promise<SiteRecord[]> {
+    const rows = await this.db.selectFrom('sites').select('key').orderBy('created_at').execute();
+    const sites = await Promise.all(rows.map((r) => this.getSiteByKey(r.key)));
+    return sites.filter((s): s is SiteRecord => s !== null);
+  }
 
   // ---- agents and sessions ----
 
@@ -665,6 +670,72 @@ export class KyselyStore implements Store {
       out.push(...rows.map(toMessage));
     }
     return out;
+  }
+
+  // ---- privacy ----
+
+  /** Event types that carry no personal data and feed the metrics. */
+  private static readonly ANONYMOUS_EVENTS = ['transition', 'verdict', 'abandoned', 'returned', 'queued_estimate', 'routing', 'csat', 'reply_later', 'repeat_mark'];
+
+  async eraseVisitor(visitorId: string): Promise<{ conversations: number; messages: number }> {
+    return this.transaction(async (tx) => {
+      const db = (tx as KyselyStore).db;
+      const ids = (await db.selectFrom('conversations').select('id').where('visitor_id', '=', visitorId).execute()).map((r) => r.id);
+      let messages = 0;
+      if (ids.length) {
+        const deleted = await db.deleteFrom('messages').where('conversation_id', 'in', ids).executeTakeFirst();
+        messages = Number(deleted.numDeletedRows);
+        await db.deleteFrom('conversation_events').where('conversation_id', 'in', ids).where('type', 'not in', KyselyStore.ANONYMOUS_EVENTS).execute();
+        // Verdict comments and other free text go; the verdict itself stays for the metrics.
+        const kept = await db.selectFrom('conversation_events').select(['id', 'data']).where('conversation_id', 'in', ids).execute();
+        for (const e of kept) {
+          const data = JSON.parse(e.data) as Record<string, unknown>;
+          if ('comment' in data || 'reason' in data) {
+            delete data.comment;
+            delete data.reason;
+            await db.updateTable('conversation_events').set({ data: JSON.stringify(data) }).where('id', '=', e.id).execute();
+          }
+        }
+        await db
+          .updateTable('conversations')
+          .set({ handoff: null, reason: null, csat_comment: null, contact_email: null })
+          .where('id', 'in', ids)
+          .execute();
+        for (const id of ids) await db.deleteFrom('jobs').where('data', 'like', `%"${id}"%`).execute();
+      }
+      await db
+        .updateTable('visitors')
+        .set({ user_id: null, name: null, email: null, verified: 0, context: null })
+        .where('id', '=', visitorId)
+        .execute();
+      return { conversations: ids.length, messages };
+    });
+  }
+
+  async deleteConversationsBefore(siteId: string, before: string): Promise<number> {
+    return this.transaction(async (tx) => {
+      const db = (tx as KyselyStore).db;
+      const ids = (
+        await db.selectFrom('conversations').select('id').where('site_id', '=', siteId).where('updated_at', '<', ms(before)).limit(5000).execute()
+      ).map((r) => r.id);
+      if (ids.length === 0) return 0;
+      await db.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
+      await db.deleteFrom('conversation_events').where('conversation_id', 'in', ids).execute();
+      await db.deleteFrom('conversations').where('id', 'in', ids).execute();
+      return ids.length;
+    });
+  }
+
+  async recordAudit(entry: { siteId: string; actorId: string; action: string; target: string | null; data: Record<string, unknown>; at: string }): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({ site_id: entry.siteId, actor_id: entry.actorId, action: entry.action, target: entry.target, data: JSON.stringify(entry.data), at: ms(entry.at) })
+      .execute();
+  }
+
+  async listAudit(siteId: string, limit: number) {
+    const rows = await this.db.selectFrom('audit_log').selectAll().where('site_id', '=', siteId).orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => ({ id: Number(r.id), actorId: r.actor_id, action: r.action, target: r.target, data: JSON.parse(r.data) as Record<string, unknown>, at: iso(r.at) }));
   }
 
   // ---- durable timers ----

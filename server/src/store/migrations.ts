@@ -179,6 +179,22 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('visitors_site_user').on('visitors').columns(['site_id', 'user_id']).execute();
       },
     },
+    '0009_audit_log': {
+      async up(db: Kysely<any>) {
+        // Append-only: what agents and admins did (viewed, exported, erased, changed settings and roles).
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('site_id', 'text', (c) => c.notNull())
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('target', 'text')
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('audit_log_site').on('audit_log').columns(['site_id', 'id']).execute();
+      },
+    },
   };
 }
 

@@ -105,6 +105,16 @@ export interface ConversationEventsTable {
   at: number;
 }
 
+export interface AuditLogTable {
+  id: Generated<number>;
+  site_id: string;
+  actor_id: string;
+  action: string;
+  target: string | null;
+  data: string;
+  at: number;
+}
+
 export interface Database {
   sites: SitesTable;
   agents: AgentsTable;
@@ -114,4 +124,5 @@ export interface Database {
   messages: MessagesTable;
   conversation_events: ConversationEventsTable;
   jobs: JobsTable;
+  audit_log: AuditLogTable;
 }

@@ -183,6 +183,7 @@ export interface Store {
   upsertSite(site: Omit<SiteRecord, 'createdAt'> & { now: Iso }): Promise<SiteRecord>;
   getSite(id: string): Promise<SiteRecord | null>;
   getSiteByKey(key: string): Promise<SiteRecord | null>;
+  listSites(): Promise<SiteRecord[]>;
 
   // agents and sessions
   /** Insert or, when the email exists, leave it as it is and return it (idempotent seeding). */
@@ -258,6 +259,14 @@ export interface Store {
   eventsOf(conversationIds: string[], types?: string[]): Promise<ConversationEventRecord[]>;
   /** Messages of many conversations, by conversation then seq. */
   messagesOf(conversationIds: string[]): Promise<Message[]>;
+
+  // privacy
+  /** Removes a visitor's personal data: messages, notes, decisions, packages, profile, context, contact; keeps anonymous facts. */
+  eraseVisitor(visitorId: string): Promise<{ conversations: number; messages: number }>;
+  /** Deletes a site's conversations (and everything attached) last updated before `before`; returns how many. */
+  deleteConversationsBefore(siteId: string, before: Iso): Promise<number>;
+  recordAudit(entry: { siteId: string; actorId: string; action: string; target: string | null; data: Record<string, unknown>; at: Iso }): Promise<void>;
+  listAudit(siteId: string, limit: number): Promise<Array<{ id: number; actorId: string; action: string; target: string | null; data: Record<string, unknown>; at: Iso }>>;
 
   // durable timers
   /** Creates or replaces the job with this id (a new token each time). */

@@ -161,6 +161,7 @@ export function adminRouter(deps: AdminDeps): Router {
         now: deps.clock().toISOString(),
       });
       logger.info({ by: me.id, agent: agent.id }, 'agent invited');
+      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'agent.invited', target: agent.id, data: { role: agent.role }, at: deps.clock().toISOString() });
       res.status(201).json({ ok: true, agent: adminAgent(agent), setPasswordUrl: link(req, agent) });
     }),
   );
@@ -180,6 +181,7 @@ export function adminRouter(deps: AdminDeps): Router {
         deps.disconnectAgent(target.id);
       }
       logger.info({ by: me.id, agent: target.id, fields: Object.keys(patch) }, 'agent updated');
+      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'agent.updated', target: target.id, data: patch, at: deps.clock().toISOString() });
       res.json({ ok: true, agent: adminAgent(updated!) });
     }),
   );
@@ -219,6 +221,7 @@ export function adminRouter(deps: AdminDeps): Router {
       });
       const { identitySecret: _secret, identitySecretPrevious: _previous, ...settings } = updated.settings;
       logger.info({ by: me.id, fields: Object.keys(body) }, 'site updated');
+      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'site.updated', target: null, data: { fields: Object.keys(body), settings: Object.keys(body.settings ?? {}) }, at: deps.clock().toISOString() });
       res.json({ ok: true, site: { key: updated.key, name: updated.name, allowedOrigins: updated.allowedOrigins, settings } });
     }),
   );
@@ -241,7 +244,58 @@ export function adminRouter(deps: AdminDeps): Router {
         now: site.createdAt,
       });
       logger.info({ by: me.id }, 'identity secret rotated');
+      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'identity_secret.rotated', target: null, data: {}, at: deps.clock().toISOString() });
       res.json({ ok: true, identitySecret: fresh, previousValidUntil: previous ? new Date(deps.clock().getTime() + ROTATION_GRACE_MS).toISOString() : null });
+    }),
+  );
+
+  // Data-protection requests: everything about one visitor, or erase it.
+  async function siteVisitor(me: AgentRecord, id: string) {
+    const visitor = await store.getVisitor(id);
+    if (!visitor || visitor.siteId !== me.siteId) throw new BatonError('not_found', 'No such visitor.');
+    return visitor;
+  }
+  router.get(
+    '/visitors/:id/export',
+    route(logger, 'admin.visitor-export', async (req, res) => {
+      const me = await admin(req);
+      const visitor = await siteVisitor(me, String(req.params.id));
+      const conversations = await store.visitorConversations(visitor.id, 1000);
+      const out = [];
+      for (const c of conversations) {
+        const [messages, notes] = await Promise.all([store.listMessages(c.id, 0, 10_000), store.listEvents(c.id, 'note')]);
+        out.push({
+          id: c.id,
+          createdAt: c.createdAt,
+          status: c.control,
+          handoff: c.handoff,
+          csat: c.csat,
+          contactEmail: c.contactEmail,
+          messages: messages.map((m) => ({ at: m.createdAt, from: m.author.kind, name: m.author.name ?? null, text: m.body })),
+          notes: notes.map((n) => ({ at: n.at, by: n.data.agentName, text: n.data.body })),
+        });
+      }
+      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'visitor.exported', target: visitor.id, data: { conversations: out.length }, at: deps.clock().toISOString() });
+      res.set('content-disposition', `attachment; filename="visitor-${visitor.id}.json"`);
+      res.json({ ok: true, visitor: { id: visitor.id, firstSeen: visitor.createdAt, lastSeen: visitor.lastSeenAt, profile: visitor.profile, context: visitor.context }, conversations: out });
+    }),
+  );
+  router.post(
+    '/visitors/:id/erase',
+    route(logger, 'admin.visitor-erase', async (req, res) => {
+      const me = await admin(req);
+      const visitor = await siteVisitor(me, String(req.params.id));
+      const erased = await store.eraseVisitor(visitor.id);
+      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'visitor.erased', target: visitor.id, data: erased, at: deps.clock().toISOString() });
+      logger.info({ by: me.id, visitor: visitor.id, ...erased }, 'visitor erased');
+      res.json({ ok: true, ...erased });
+    }),
+  );
+  router.get(
+    '/audit',
+    route(logger, 'admin.audit', async (req, res) => {
+      const me = await admin(req);
+      res.json({ ok: true, entries: await store.listAudit(me.siteId, 500) });
     }),
   );
 
@@ -282,6 +336,7 @@ export function adminRouter(deps: AdminDeps): Router {
           if (q.conversationId) throw error; // one conversation: say why it cannot be exported
         }
       }
+      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'conversations.exported', target: q.conversationId ?? null, data: { cases: lines.length }, at: deps.clock().toISOString() });
       res.type('application/x-ndjson').set('content-disposition', 'attachment; filename="baton-eval-cases.jsonl"');
       res.send(lines.length ? `${lines.join('\n')}\n` : '');
     }),

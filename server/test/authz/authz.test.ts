@@ -72,7 +72,7 @@ describe.each(storeFactories)('authorization matrix on $name', (factory) => {
     tokens.visitorA = a.token;
     tokens.visitorB = b.token;
     tokens.visitorOtherSite = oResumed.visitorToken;
-    ctx = { conversationId: sent.message.conversationId, adminId: (await store.getAgentByEmail('agent@demo.test'))!.id, unique: () => `u${++n}` };
+    ctx = { conversationId: sent.message.conversationId, adminId: (await store.getAgentByEmail('agent@demo.test'))!.id, visitorB: b.visitorId, unique: () => `u${++n}` };
 
     // One connection per caller and namespace (or the handshake's refusal code).
     const attempt = async (ns: '/visitor' | '/agent', auth: Record<string, unknown>) => {

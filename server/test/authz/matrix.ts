@@ -12,6 +12,8 @@ export interface Ctx {
   /** Visitor A's queued conversation on the demo site. */
   conversationId: string;
   adminId: string;
+  /** Visitor B of the demo site (exported and erased by the matrix). */
+  visitorB: string;
   unique: () => string;
 }
 
@@ -125,6 +127,9 @@ export const REST_MATRIX: RestRow[] = [
   { method: 'GET', path: '/api/admin/site', url: () => '/api/admin/site', expect: ADMIN('ok', 'ok') },
   { method: 'PATCH', path: '/api/admin/site', url: () => '/api/admin/site', body: () => ({ settings: { maxWaiting: 5 } }), expect: ADMIN('ok', 'ok') },
   { method: 'POST', path: '/api/admin/site/identity-secret', url: () => '/api/admin/site/identity-secret', expect: ADMIN('ok', 'ok') },
+  { method: 'GET', path: '/api/admin/audit', url: () => '/api/admin/audit', expect: ADMIN('ok', 'ok') },
+  { method: 'GET', path: '/api/admin/visitors/:id/export', url: (ctx) => `/api/admin/visitors/${ctx.visitorB}/export`, expect: ADMIN('ok', 'not_found') },
+  { method: 'POST', path: '/api/admin/visitors/:id/erase', url: (ctx) => `/api/admin/visitors/${ctx.visitorB}/erase`, expect: ADMIN('ok', 'not_found') },
   { method: 'GET', path: '/api/admin/metrics', url: () => '/api/admin/metrics', expect: ADMIN('ok', 'ok') },
   // A's conversation was judged "right" above: not exportable, but visible only to its own site.
   { method: 'GET', path: '/api/admin/eval-cases', url: (ctx) => `/api/admin/eval-cases?conversationId=${ctx.conversationId}`, expect: ADMIN('bad_request', 'not_found') },

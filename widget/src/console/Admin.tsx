@@ -60,10 +60,16 @@ export function Admin() {
   const [zone, setZone] = useState('');
   const [hours, setHours] = useState('');
   const [canned, setCanned] = useState('');
+  const [audit, setAudit] = useState<Array<{ id: number; actorId: string; action: string; target: string | null; at: string }>>([]);
 
   async function load() {
-    const [a, s] = await Promise.all([api<{ agents: AdminAgent[] }>('GET', '/agents'), api<{ site: { settings: SiteSettings } }>('GET', '/site')]);
+    const [a, s, log] = await Promise.all([
+      api<{ agents: AdminAgent[] }>('GET', '/agents'),
+      api<{ site: { settings: SiteSettings } }>('GET', '/site'),
+      api<{ entries: Array<{ id: number; actorId: string; action: string; target: string | null; at: string }> }>('GET', '/audit'),
+    ]);
     if (a.ok) setAgents(a.agents);
+    if (log.ok) setAudit(log.entries.slice(0, 50));
     if (s.ok) {
       setSettings(s.site.settings);
       setZone(s.site.settings.businessHours?.timeZone ?? '');
@@ -228,6 +234,28 @@ export function Admin() {
           Save settings
         </button>
       </form>
+
+      <h2>Audit log</h2>
+      <table aria-label="Audit log">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Who</th>
+            <th>What</th>
+            <th>On</th>
+          </tr>
+        </thead>
+        <tbody>
+          {audit.map((e) => (
+            <tr>
+              <td>{new Date(e.at).toLocaleString()}</td>
+              <td>{agents.find((a) => a.id === e.actorId)?.name ?? e.actorId}</td>
+              <td>{e.action}</td>
+              <td>{e.target ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -187,7 +187,7 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
       </div>
       <div class="conv-side">
         <Notes conversationId={conversation.id} notes={conversationNotes} socket={socket} />
-        <VisitorPanel panel={panel} />
+        <VisitorPanel panel={panel} visitorId={conversation.visitorId} isAdmin={agent?.role === 'admin'} />
       </div>
       </div>
     </section>

@@ -156,8 +156,15 @@ function localTime(timeZone: string | undefined): string | null {
   }
 }
 
-export function VisitorPanel({ panel }: { panel: Panel | undefined }) {
+export function VisitorPanel({ panel, visitorId, isAdmin }: { panel: Panel | undefined; visitorId: string; isAdmin: boolean }) {
+  const [erased, setErased] = useState<string | null>(null);
   if (!panel) return null;
+  async function erase() {
+    if (!confirm('Erase everything this visitor said and shared, in every conversation? This cannot be undone.')) return;
+    const res = await fetch(`/api/admin/visitors/${visitorId}/erase`, { method: 'POST', credentials: 'same-origin' }).catch(() => null);
+    const body = res ? ((await res.json()) as { ok: boolean; messages?: number; error?: { message: string } }) : null;
+    setErased(body?.ok ? `Erased (${body.messages ?? 0} messages).` : (body?.error?.message ?? 'Erasure failed.'));
+  }
   const c = panel.context;
   const rows: Array<[string, string | null | undefined]> = [
     ['Page', c?.pageTitle ? `${c.pageTitle}` : null],
@@ -180,6 +187,17 @@ export function VisitorPanel({ panel }: { panel: Panel | undefined }) {
             </>
           ))}
       </dl>
+      {isAdmin && (
+        <p class="privacy">
+          <a class="button" href={`/api/admin/visitors/${visitorId}/export`} download>
+            Export visitor data
+          </a>{' '}
+          <button type="button" onClick={erase}>
+            Erase visitor
+          </button>
+          {erased && <span role="status"> {erased}</span>}
+        </p>
+      )}
       <h4>Earlier conversations</h4>
       {panel.earlier.length === 0 ? (
         <p class="muted">None</p>
