@@ -11,7 +11,8 @@ import { Server } from 'socket.io';
 import type { BotProvider } from './bot/provider.js';
 import type { Logger } from './log.js';
 import { ConversationService, type Notifier, type Timing } from './service/conversations.js';
-import { createMetrics } from './observability.js';
+import { createMetrics, type Meter, NO_METER } from './observability.js';
+import { WebhookDeliverer } from './service/webhooks.js';
 import { JobRunner, storeTimers } from './service/jobs.js';
 import { chatLink, type Mailer, replyMail } from './service/mail.js';
 import type { SiteRecord, Store } from './store/types.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
   redis?: { url: string; streamName?: string };
   /** Rate limits (defaults in transport/limits.ts). */
   limits?: Partial<LimitRules>;
+  /** Webhook targets on private or loopback addresses (development and tests only). */
+  allowPrivateWebhooks?: boolean;
 }
 
 export interface App {
@@ -69,7 +72,26 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const limits = new Limits(deps.limits, redis);
   // Filled in once Socket.IO exists: deactivating an agent signs out their open consoles.
   let disconnectAgent: (agentId: string) => void = () => {};
-  const adminDeps = { store: deps.store, sessions, logger: deps.logger, secret: deps.secret, clock, newId, disconnectAgent: (id: string) => disconnectAgent(id) };
+  // Filled in once the metrics exist.
+  let meterRef: Meter = NO_METER;
+  const webhooks = new WebhookDeliverer({
+    store: deps.store,
+    clock,
+    logger: deps.logger,
+    meter: { message: () => {}, escalation: () => {}, botTurn: () => {}, timeToHuman: () => {}, webhookDelivery: (r) => meterRef.webhookDelivery(r) },
+    allowPrivate: deps.allowPrivateWebhooks ?? false,
+  });
+  const adminDeps = {
+    store: deps.store,
+    sessions,
+    logger: deps.logger,
+    secret: deps.secret,
+    clock,
+    newId,
+    disconnectAgent: (id: string) => disconnectAgent(id),
+    webhooks,
+    allowPrivateWebhooks: deps.allowPrivateWebhooks ?? false,
+  };
   const http = createHttpApp({
     store: deps.store,
     sessions,
@@ -83,6 +105,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     socketCounts: () => ({ visitor: io.of(NAMESPACES.visitor).sockets.size, agent: io.of(NAMESPACES.agent).sockets.size }),
     queueWaiting: () => deps.store.countConversations('queued'),
   });
+  meterRef = meter;
   http.get('/metrics', (req, res) => {
     if (deps.metricsToken && req.headers.authorization !== `Bearer ${deps.metricsToken}`) {
       res.status(401).json({ ok: false, error: { code: 'unauthorized', message: 'A bearer token is required for /metrics.' } });
@@ -162,6 +185,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       agent_silent: (d) => service.agentSilent({ conversationId: String(d.conversationId), agentId: String(d.agentId), sinceSeq: Number(d.sinceSeq ?? 0) }),
       agent_gone: (d) => service.agentGone(String(d.agentId)),
       abandon: (d) => service.abandonIfGone(String(d.conversationId)),
+      webhook: (d) => webhooks.attempt(String(d.deliveryId)),
       retention: async () => {
         await service.applyRetention();
       },

@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Baton <no-reply@localhost>'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  BATON_WEBHOOKS_ALLOW_PRIVATE: flag.optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   /** The Redis stream the nodes of one Baton cluster share (another cluster on the same Redis uses another name). */
   REDIS_STREAM: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - (at most 64)').default('baton'),
@@ -51,6 +52,7 @@ export interface Config {
   /** Several nodes: Socket.IO fan-out through Redis (needs Postgres). */
   redisUrl: string | undefined;
   redisStream: string;
+  allowPrivateWebhooks: boolean;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     redisUrl: e.REDIS_URL,
     redisStream: e.REDIS_STREAM,
+    allowPrivateWebhooks: e.BATON_WEBHOOKS_ALLOW_PRIVATE ?? false,
     llm:
       e.BATON_LLM_BASE_URL && e.BATON_LLM_MODEL
         ? {

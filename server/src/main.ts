@@ -43,6 +43,7 @@ async function main() {
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     ...(config.redisUrl ? { redis: { url: config.redisUrl, streamName: config.redisStream } } : {}),
+    allowPrivateWebhooks: config.allowPrivateWebhooks,
   });
   const { url } = await app.listen(config.port, config.host);
 

@@ -26,8 +26,10 @@ import { estimateWait } from '../core/wait.js';
 import { availability, type Candidate, chooseAgent, priorityOf, queueOrder } from '../core/routing.js';
 import type { Logger } from '../log.js';
 import { type Meter, NO_METER } from '../observability.js';
-import type { AgentRecord, ConversationRecord, SiteRecord, Store } from '../store/types.js';
+import type { AgentRecord, ConversationRecord, NewMessage, SiteRecord, Store } from '../store/types.js';
+import { isUniqueViolation } from '../store/kysely-store.js';
 import { siteSettings } from './settings.js';
+import { publish } from './webhooks.js';
 import { agentStatus, agentView, visitorView } from './views.js';
 
 export interface Notifier {
@@ -220,7 +222,7 @@ export class ConversationService {
       visitorId: ctx.visitorId,
       now,
     });
-    const { message, created } = await store.appendMessage({
+    const { message, created } = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: input.clientId,
@@ -342,14 +344,19 @@ export class ConversationService {
     const { store } = this.deps;
     const now = this.now();
     const comment = input.comment?.trim() || null;
-    const rated = await store.rateConversation({ id: input.conversationId, visitorId: ctx.visitorId, rating: input.rating, comment, now });
+    const rated = await store.transaction(async (tx) => {
+      const r = await tx.rateConversation({ id: input.conversationId, visitorId: ctx.visitorId, rating: input.rating, comment, now });
+      if (!r) return null;
+      await tx.recordEvent({ conversationId: r.id, type: 'csat', data: { rating: input.rating, hasComment: comment !== null }, at: now });
+      await publish(tx, { siteId: r.siteId, type: 'csat.submitted', data: { conversationId: r.id, rating: input.rating, comment }, at: now, newId: this.deps.newId });
+      return r;
+    });
     if (!rated) {
       const c = await store.getConversation(input.conversationId);
       if (!c || c.visitorId !== ctx.visitorId) throw new BatonError('not_found', 'No such conversation.');
       if (c.csat) throw new BatonError('already_rated', 'You already rated this conversation. Thank you!');
       throw new BatonError('bad_request', 'Only a resolved conversation can be rated.');
     }
-    await store.recordEvent({ conversationId: rated.id, type: 'csat', data: { rating: input.rating, hasComment: comment !== null }, at: now });
     this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', await this.visitorViewOf(rated));
     this.deps.notifier.toSiteAgents(rated.siteId, 'conversation:updated', await agentView(store, rated));
   }
@@ -371,6 +378,31 @@ export class ConversationService {
         if (this.botChains.get(conversationId) === next) this.botChains.delete(conversationId);
       });
     this.botChains.set(conversationId, next);
+  }
+
+  /**
+   * Appends a message and, in the same transaction, its webhook deliveries (the outbox). A
+   * concurrent retry with the same client id that won returns the stored message.
+   */
+  private async append(siteId: string, input: NewMessage): Promise<{ message: Message; created: boolean }> {
+    const { store } = this.deps;
+    try {
+      return await store.transaction(async (tx) => {
+        const result = await tx.appendMessage(input);
+        if (result.created) {
+          const at = result.message.createdAt;
+          if (result.message.seq === 1) {
+            const c = await tx.getConversation(result.message.conversationId);
+            if (c) await publish(tx, { siteId, type: 'conversation.created', data: { conversation: await agentView(tx, c) }, at, newId: this.deps.newId });
+          }
+          await publish(tx, { siteId, type: 'message.created', data: { message: result.message }, at, newId: this.deps.newId });
+        }
+        return result;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return store.appendMessage(input);
+      throw error;
+    }
   }
 
   /** Resolves when every scheduled bot turn has finished (tests and graceful shutdown). */
@@ -421,7 +453,7 @@ export class ConversationService {
     if (!current || !mayAuthorSpeak(stateOf(current), { kind: 'bot' })) return;
 
     const botName = siteSettings(site).botName;
-    const reply = await store.appendMessage({
+    const reply = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId,
       clientId: `bot-${last.id}`,
@@ -530,7 +562,7 @@ export class ConversationService {
       if (conversation.control === 'closed') throw new BatonError('conversation_closed', 'This conversation is resolved.');
       throw new BatonError('not_in_control', 'Take over the conversation before replying.');
     }
-    const { message, created } = await store.appendMessage({
+    const { message, created } = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: input.clientId,
@@ -865,20 +897,33 @@ export class ConversationService {
     if (!result.ok) throw new BatonError(result.error.code, result.error.message, result.error.details);
     const next = result.state;
     const now = command.at;
-    const updated = await store.updateConversation(
-      conversation.id,
-      { control: conversation.control, agentId: conversation.agentId },
-      {
-        control: next.control,
-        agentId: next.agentId,
-        agentName: next.agentName,
-        queuedAt: next.queuedAt,
-        ...(next.control === 'closed' ? { closedAt: now } : {}),
-        ...(next.control === 'agent' && conversation.control !== 'agent' ? { claimedAt: now } : {}),
-        ...extra,
-        updatedAt: now,
-      },
-    );
+    // The change, its log entry and its webhook deliveries commit together (the outbox).
+    const updated = await store.transaction(async (tx) => {
+      const changed = await tx.updateConversation(
+        conversation.id,
+        { control: conversation.control, agentId: conversation.agentId },
+        {
+          control: next.control,
+          agentId: next.agentId,
+          agentName: next.agentName,
+          queuedAt: next.queuedAt,
+          ...(next.control === 'closed' ? { closedAt: now } : {}),
+          ...(next.control === 'agent' && conversation.control !== 'agent' ? { claimedAt: now } : {}),
+          ...extra,
+          updatedAt: now,
+        },
+      );
+      if (!changed) return null;
+      await tx.recordEvent({
+        conversationId: conversation.id,
+        type: 'transition',
+        data: { command: command.type, from: conversation.control, to: next.control, by, ...('trigger' in command ? { trigger: command.trigger, reason: command.reason } : {}) },
+        at: now,
+      });
+      const hook = command.type === 'escalate' ? 'conversation.escalated' : command.type === 'claim' || command.type === 'transfer' ? 'conversation.assigned' : command.type === 'resolve' ? 'conversation.resolved' : null;
+      if (hook) await publish(tx, { siteId: changed.siteId, type: hook, data: { conversation: await agentView(tx, changed) }, at: now, newId: this.deps.newId });
+      return changed;
+    });
     if (!updated) {
       // Someone changed it first: re-decide against what is stored now, so the caller learns why.
       const fresh = await store.getConversation(conversation.id);
@@ -887,12 +932,6 @@ export class ConversationService {
     }
     if (command.type === 'escalate') this.meter.escalation(command.trigger);
     if (command.type === 'claim' && conversation.queuedAt) this.meter.timeToHuman((Date.parse(now) - Date.parse(conversation.queuedAt)) / 1000);
-    await store.recordEvent({
-      conversationId: conversation.id,
-      type: 'transition',
-      data: { command: command.type, from: conversation.control, to: next.control, by, ...('trigger' in command ? { trigger: command.trigger, reason: command.reason } : {}) },
-      at: now,
-    });
     await this.carryOut(result.effects, updated);
     return updated;
   }
@@ -901,7 +940,7 @@ export class ConversationService {
     const { store, notifier } = this.deps;
     for (const effect of effects) {
       if (effect.type !== 'notice') continue;
-      const { message } = await store.appendMessage({
+      const { message } = await this.append(conversation.siteId, {
         id: this.deps.newId('m'),
         conversationId: conversation.id,
         clientId: `sys-${effect.notice}-${this.deps.newId('n')}`,
@@ -926,7 +965,7 @@ export class ConversationService {
       const shown = (await this.visitorViewOf(conversation)).wait;
       const estimateSeconds = !shown ? null : shown.kind === 'soon' ? 60 : shown.kind === 'range' ? ((shown.lowMinutes + shown.highMinutes) / 2) * 60 : null;
       await store.recordEvent({ conversationId: conversation.id, type: 'queued_estimate', data: { kind: shown?.kind ?? null, seconds: estimateSeconds }, at: this.now() });
-      const { message } = await store.appendMessage({
+      const { message } = await this.append(conversation.siteId, {
         id: this.deps.newId('m'),
         conversationId: conversation.id,
         clientId: `sys-queued-${this.deps.newId('n')}`,
@@ -951,7 +990,7 @@ export class ConversationService {
   }
 
   private async systemNotice(conversation: ConversationRecord, notice: NoticeKind, body: string) {
-    const { message } = await this.deps.store.appendMessage({
+    const { message } = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: `sys-${notice}-${this.deps.newId('n')}`,

@@ -5,12 +5,14 @@ import { BatonError, type Control, type HandoffPackage, type Message, type Notic
 import { type Kysely, Migrator, type Selectable, sql } from 'kysely';
 import { CodeMigrationProvider } from './migrations.js';
 import { randomUUID } from 'node:crypto';
-import type { AgentsTable, ConversationsTable, Database, JobsTable, MessagesTable } from './schema.js';
+import type { AgentsTable, ConversationsTable, Database, JobsTable, MessagesTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.js';
 import type {
   AgentPatch,
   AgentRecord,
   JobRecord,
   NewAgent,
+  WebhookDelivery,
+  WebhookEndpoint,
   Presence,
   VisitorContextInfo,
   ConversationEventRecord,
@@ -701,7 +703,11 @@ export class KyselyStore implements Store {
           .set({ handoff: null, reason: null, csat_comment: null, contact_email: null })
           .where('id', 'in', ids)
           .execute();
-        for (const id of ids) await db.deleteFrom('jobs').where('data', 'like', `%"${id}"%`).execute();
+        for (const id of ids) {
+          await db.deleteFrom('jobs').where('data', 'like', `%"${id}"%`).execute();
+          // Webhook payloads quote messages: undelivered or not, they go too.
+          await db.deleteFrom('webhook_deliveries').where('payload', 'like', `%"${id}"%`).execute();
+        }
       }
       await db
         .updateTable('visitors')
@@ -719,6 +725,7 @@ export class KyselyStore implements Store {
         await db.selectFrom('conversations').select('id').where('site_id', '=', siteId).where('updated_at', '<', ms(before)).limit(5000).execute()
       ).map((r) => r.id);
       if (ids.length === 0) return 0;
+      for (const id of ids) await db.deleteFrom('webhook_deliveries').where('payload', 'like', `%"${id}"%`).execute();
       await db.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
       await db.deleteFrom('conversation_events').where('conversation_id', 'in', ids).execute();
       await db.deleteFrom('conversations').where('id', 'in', ids).execute();
@@ -736,6 +743,91 @@ export class KyselyStore implements Store {
   async listAudit(siteId: string, limit: number) {
     const rows = await this.db.selectFrom('audit_log').selectAll().where('site_id', '=', siteId).orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => ({ id: Number(r.id), actorId: r.actor_id, action: r.action, target: r.target, data: JSON.parse(r.data) as Record<string, unknown>, at: iso(r.at) }));
+  }
+
+  // ---- webhooks ----
+
+  private static toEndpoint(r: Selectable<WebhookEndpointsTable>): WebhookEndpoint {
+    return {
+      id: r.id,
+      siteId: r.site_id,
+      url: r.url,
+      secret: r.secret,
+      events: JSON.parse(r.events) as string[],
+      active: Number(r.active) === 1,
+      failingSince: isoOrNull(r.failing_since),
+      disabledReason: r.disabled_reason,
+      createdAt: iso(r.created_at),
+    };
+  }
+  private static toDelivery(r: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
+    return {
+      id: r.id,
+      endpointId: r.endpoint_id,
+      eventId: r.event_id,
+      eventType: r.event_type,
+      payload: r.payload,
+      status: r.status as WebhookDelivery['status'],
+      attempts: Number(r.attempts),
+      lastStatusCode: r.last_status_code === null ? null : Number(r.last_status_code),
+      lastError: r.last_error,
+      createdAt: iso(r.created_at),
+      updatedAt: iso(r.updated_at),
+    };
+  }
+
+  async createWebhookEndpoint(e: Omit<WebhookEndpoint, 'failingSince' | 'disabledReason' | 'active'>): Promise<WebhookEndpoint> {
+    const row = await this.db
+      .insertInto('webhook_endpoints')
+      .values({ id: e.id, site_id: e.siteId, url: e.url, secret: e.secret, events: JSON.stringify(e.events), active: 1, failing_since: null, disabled_reason: null, created_at: ms(e.createdAt) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return KyselyStore.toEndpoint(row);
+  }
+  async listWebhookEndpoints(siteId: string): Promise<WebhookEndpoint[]> {
+    const rows = await this.db.selectFrom('webhook_endpoints').selectAll().where('site_id', '=', siteId).orderBy('created_at').execute();
+    return rows.map(KyselyStore.toEndpoint);
+  }
+  async getWebhookEndpoint(id: string): Promise<WebhookEndpoint | null> {
+    const row = await this.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? KyselyStore.toEndpoint(row) : null;
+  }
+  async updateWebhookEndpoint(id: string, patch: Partial<Pick<WebhookEndpoint, 'url' | 'events' | 'active' | 'failingSince' | 'disabledReason'>>): Promise<WebhookEndpoint | null> {
+    const values: Partial<{ url: string; events: string; active: number; failing_since: number | null; disabled_reason: string | null }> = {};
+    if (patch.url !== undefined) values.url = patch.url;
+    if (patch.events !== undefined) values.events = JSON.stringify(patch.events);
+    if (patch.active !== undefined) values.active = patch.active ? 1 : 0;
+    if (patch.failingSince !== undefined) values.failing_since = patch.failingSince === null ? null : ms(patch.failingSince);
+    if (patch.disabledReason !== undefined) values.disabled_reason = patch.disabledReason;
+    if (Object.keys(values).length === 0) return this.getWebhookEndpoint(id);
+    const row = await this.db.updateTable('webhook_endpoints').set(values).where('id', '=', id).returningAll().executeTakeFirst();
+    return row ? KyselyStore.toEndpoint(row) : null;
+  }
+  async deleteWebhookEndpoint(id: string): Promise<void> {
+    await this.db.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute();
+    await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
+  }
+  async insertWebhookDelivery(d: Omit<WebhookDelivery, 'attempts' | 'lastStatusCode' | 'lastError' | 'updatedAt'>): Promise<void> {
+    await this.db
+      .insertInto('webhook_deliveries')
+      .values({ id: d.id, endpoint_id: d.endpointId, event_id: d.eventId, event_type: d.eventType, payload: d.payload, status: d.status, attempts: 0, last_status_code: null, last_error: null, created_at: ms(d.createdAt), updated_at: ms(d.createdAt) })
+      .execute();
+  }
+  async getWebhookDelivery(id: string): Promise<WebhookDelivery | null> {
+    const row = await this.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? KyselyStore.toDelivery(row) : null;
+  }
+  async updateWebhookDelivery(id: string, patch: Partial<Pick<WebhookDelivery, 'status' | 'attempts' | 'lastStatusCode' | 'lastError'>> & { updatedAt: string }): Promise<void> {
+    const values: Partial<{ status: string; attempts: number; last_status_code: number | null; last_error: string | null; updated_at: number }> = { updated_at: ms(patch.updatedAt) };
+    if (patch.status !== undefined) values.status = patch.status;
+    if (patch.attempts !== undefined) values.attempts = patch.attempts;
+    if (patch.lastStatusCode !== undefined) values.last_status_code = patch.lastStatusCode;
+    if (patch.lastError !== undefined) values.last_error = patch.lastError;
+    await this.db.updateTable('webhook_deliveries').set(values).where('id', '=', id).execute();
+  }
+  async listWebhookDeliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]> {
+    const rows = await this.db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(KyselyStore.toDelivery);
   }
 
   // ---- durable timers ----

@@ -115,6 +115,32 @@ export interface AuditLogTable {
   at: number;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  site_id: string;
+  url: string;
+  secret: string;
+  events: string;
+  active: Generated<number>;
+  failing_since: number | null;
+  disabled_reason: string | null;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  status: string;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   sites: SitesTable;
   agents: AgentsTable;
@@ -125,4 +151,6 @@ export interface Database {
   conversation_events: ConversationEventsTable;
   jobs: JobsTable;
   audit_log: AuditLogTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

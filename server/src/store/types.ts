@@ -57,6 +57,33 @@ export interface VisitorContextInfo {
   timeZone?: string;
 }
 
+export interface WebhookEndpoint {
+  id: string;
+  siteId: string;
+  url: string;
+  /** Signs deliveries (HMAC); shown to the admin once. */
+  secret: string;
+  events: string[];
+  active: boolean;
+  failingSince: Iso | null;
+  disabledReason: string | null;
+  createdAt: Iso;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed' | 'dead';
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: Iso;
+  updatedAt: Iso;
+}
+
 /** A durable timer. */
 export interface JobRecord {
   id: string;
@@ -267,6 +294,17 @@ export interface Store {
   deleteConversationsBefore(siteId: string, before: Iso): Promise<number>;
   recordAudit(entry: { siteId: string; actorId: string; action: string; target: string | null; data: Record<string, unknown>; at: Iso }): Promise<void>;
   listAudit(siteId: string, limit: number): Promise<Array<{ id: number; actorId: string; action: string; target: string | null; data: Record<string, unknown>; at: Iso }>>;
+
+  // webhooks
+  createWebhookEndpoint(e: Omit<WebhookEndpoint, 'failingSince' | 'disabledReason' | 'active'>): Promise<WebhookEndpoint>;
+  listWebhookEndpoints(siteId: string): Promise<WebhookEndpoint[]>;
+  getWebhookEndpoint(id: string): Promise<WebhookEndpoint | null>;
+  updateWebhookEndpoint(id: string, patch: Partial<Pick<WebhookEndpoint, 'url' | 'events' | 'active' | 'failingSince' | 'disabledReason'>>): Promise<WebhookEndpoint | null>;
+  deleteWebhookEndpoint(id: string): Promise<void>;
+  insertWebhookDelivery(d: Omit<WebhookDelivery, 'attempts' | 'lastStatusCode' | 'lastError' | 'updatedAt'>): Promise<void>;
+  getWebhookDelivery(id: string): Promise<WebhookDelivery | null>;
+  updateWebhookDelivery(id: string, patch: Partial<Pick<WebhookDelivery, 'status' | 'attempts' | 'lastStatusCode' | 'lastError'>> & { updatedAt: Iso }): Promise<void>;
+  listWebhookDeliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]>;
 
   // durable timers
   /** Creates or replaces the job with this id (a new token each time). */

@@ -9,7 +9,8 @@ import { ROTATION_GRACE_MS } from '../auth/identity.js';
 import { hashPassword } from '../auth/password.js';
 import type { Logger } from '../log.js';
 import { SiteSettingsSchema } from '../service/settings.js';
-import type { AgentRecord, Store } from '../store/types.js';
+import type { AgentRecord, Store, WebhookEndpoint } from '../store/types.js';
+import { assertDeliverable, WEBHOOK_EVENTS, type WebhookDeliverer } from '../service/webhooks.js';
 import { evalCaseFrom } from '../metrics/eval-export.js';
 import { handoffReport } from '../metrics/handoff.js';
 import { loadFacts } from '../metrics/queries.js';
@@ -19,6 +20,8 @@ import type { Sessions } from './sessions.js';
 export const INVITE_TTL_MS = 72 * 60 * 60 * 1000;
 
 export interface AdminDeps {
+  webhooks: WebhookDeliverer;
+  allowPrivateWebhooks: boolean;
   store: Store;
   sessions: Sessions;
   logger: Logger;
@@ -296,6 +299,72 @@ export function adminRouter(deps: AdminDeps): Router {
     route(logger, 'admin.audit', async (req, res) => {
       const me = await admin(req);
       res.json({ ok: true, entries: await store.listAudit(me.siteId, 500) });
+    }),
+  );
+
+  // Webhooks: endpoints (the signing secret is shown once), their delivery log, and "Resend".
+  const WebhookBody = z
+    .object({ url: z.string().url('a URL').max(2048), events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length) })
+    .strict();
+  const WebhookPatch = z.object({ url: z.string().url('a URL').max(2048), events: z.array(z.enum(WEBHOOK_EVENTS)).min(1), active: z.boolean() }).partial().strict();
+  const publicEndpoint = (e: WebhookEndpoint) => ({ id: e.id, url: e.url, events: e.events, active: e.active, failingSince: e.failingSince, disabledReason: e.disabledReason, createdAt: e.createdAt });
+  async function siteEndpoint(me: AgentRecord, id: string) {
+    const e = await store.getWebhookEndpoint(id);
+    if (!e || e.siteId !== me.siteId) throw new BatonError('not_found', 'No such webhook.');
+    return e;
+  }
+  router.get(
+    '/webhooks',
+    route(logger, 'admin.webhooks', async (req, res) => {
+      const me = await admin(req);
+      res.json({ ok: true, webhooks: (await store.listWebhookEndpoints(me.siteId)).map(publicEndpoint) });
+    }),
+  );
+  router.post(
+    '/webhooks',
+    route(logger, 'admin.webhook-create', async (req, res) => {
+      const me = await admin(req);
+      const body = parse(WebhookBody, req.body);
+      await assertDeliverable(body.url, deps.allowPrivateWebhooks);
+      const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+      const endpoint = await store.createWebhookEndpoint({ id: deps.newId('wh'), siteId: me.siteId, url: body.url, secret, events: body.events, createdAt: deps.clock().toISOString() });
+      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'webhook.created', target: endpoint.id, data: { url: body.url, events: body.events }, at: deps.clock().toISOString() });
+      res.status(201).json({ ok: true, webhook: publicEndpoint(endpoint), secret });
+    }),
+  );
+  router.patch(
+    '/webhooks/:id',
+    route(logger, 'admin.webhook-update', async (req, res) => {
+      const me = await admin(req);
+      const endpoint = await siteEndpoint(me, String(req.params.id));
+      const patch = parse(WebhookPatch, req.body);
+      if (patch.url) await assertDeliverable(patch.url, deps.allowPrivateWebhooks);
+      const updated = await store.updateWebhookEndpoint(endpoint.id, { ...patch, ...(patch.active ? { failingSince: null, disabledReason: null } : {}) });
+      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'webhook.updated', target: endpoint.id, data: patch, at: deps.clock().toISOString() });
+      res.json({ ok: true, webhook: publicEndpoint(updated!) });
+    }),
+  );
+  router.get(
+    '/webhooks/:id/deliveries',
+    route(logger, 'admin.webhook-deliveries', async (req, res) => {
+      const me = await admin(req);
+      const endpoint = await siteEndpoint(me, String(req.params.id));
+      const deliveries = await store.listWebhookDeliveries(endpoint.id, 200);
+      res.json({
+        ok: true,
+        deliveries: deliveries.map((d) => ({ id: d.id, eventId: d.eventId, type: d.eventType, status: d.status, attempts: d.attempts, lastStatusCode: d.lastStatusCode, lastError: d.lastError, createdAt: d.createdAt, updatedAt: d.updatedAt })),
+      });
+    }),
+  );
+  router.post(
+    '/webhooks/:id/deliveries/:deliveryId/resend',
+    route(logger, 'admin.webhook-resend', async (req, res) => {
+      const me = await admin(req);
+      const endpoint = await siteEndpoint(me, String(req.params.id));
+      const delivery = await store.getWebhookDelivery(String(req.params.deliveryId));
+      if (!delivery || delivery.endpointId !== endpoint.id) throw new BatonError('not_found', 'No such delivery.');
+      await deps.webhooks.resend(delivery.id);
+      res.json({ ok: true });
     }),
   );
 

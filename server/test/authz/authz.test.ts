@@ -72,7 +72,8 @@ describe.each(storeFactories)('authorization matrix on $name', (factory) => {
     tokens.visitorA = a.token;
     tokens.visitorB = b.token;
     tokens.visitorOtherSite = oResumed.visitorToken;
-    ctx = { conversationId: sent.message.conversationId, adminId: (await store.getAgentByEmail('agent@demo.test'))!.id, visitorB: b.visitorId, unique: () => `u${++n}` };
+    const hook = await store.createWebhookEndpoint({ id: 'wh_demo', siteId: 'site_demo', url: 'https://93.184.216.34/hook', secret: 'whsec_x', events: ['message.created'], createdAt: new Date().toISOString() });
+    ctx = { conversationId: sent.message.conversationId, adminId: (await store.getAgentByEmail('agent@demo.test'))!.id, visitorB: b.visitorId, webhookId: hook.id, unique: () => `u${++n}` };
 
     // One connection per caller and namespace (or the handshake's refusal code).
     const attempt = async (ns: '/visitor' | '/agent', auth: Record<string, unknown>) => {

@@ -14,6 +14,8 @@ export interface Ctx {
   adminId: string;
   /** Visitor B of the demo site (exported and erased by the matrix). */
   visitorB: string;
+  /** A webhook endpoint of the demo site. */
+  webhookId: string;
   unique: () => string;
 }
 
@@ -127,6 +129,11 @@ export const REST_MATRIX: RestRow[] = [
   { method: 'GET', path: '/api/admin/site', url: () => '/api/admin/site', expect: ADMIN('ok', 'ok') },
   { method: 'PATCH', path: '/api/admin/site', url: () => '/api/admin/site', body: () => ({ settings: { maxWaiting: 5 } }), expect: ADMIN('ok', 'ok') },
   { method: 'POST', path: '/api/admin/site/identity-secret', url: () => '/api/admin/site/identity-secret', expect: ADMIN('ok', 'ok') },
+  { method: 'GET', path: '/api/admin/webhooks', url: () => '/api/admin/webhooks', expect: ADMIN('ok', 'ok') },
+  { method: 'POST', path: '/api/admin/webhooks', url: () => '/api/admin/webhooks', body: () => ({ url: 'https://93.184.216.34/hook', events: ['message.created'] }), expect: ADMIN('ok', 'ok') },
+  { method: 'PATCH', path: '/api/admin/webhooks/:id', url: (ctx) => `/api/admin/webhooks/${ctx.webhookId}`, body: () => ({ active: true }), expect: ADMIN('ok', 'not_found') },
+  { method: 'GET', path: '/api/admin/webhooks/:id/deliveries', url: (ctx) => `/api/admin/webhooks/${ctx.webhookId}/deliveries`, expect: ADMIN('ok', 'not_found') },
+  { method: 'POST', path: '/api/admin/webhooks/:id/deliveries/:deliveryId/resend', url: (ctx) => `/api/admin/webhooks/${ctx.webhookId}/deliveries/whd_missing/resend`, expect: ADMIN('not_found', 'not_found') },
   { method: 'GET', path: '/api/admin/audit', url: () => '/api/admin/audit', expect: ADMIN('ok', 'ok') },
   { method: 'GET', path: '/api/admin/visitors/:id/export', url: (ctx) => `/api/admin/visitors/${ctx.visitorB}/export`, expect: ADMIN('ok', 'not_found') },
   { method: 'POST', path: '/api/admin/visitors/:id/erase', url: (ctx) => `/api/admin/visitors/${ctx.visitorB}/erase`, expect: ADMIN('ok', 'not_found') },

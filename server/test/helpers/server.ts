@@ -34,6 +34,7 @@ export interface ServerOptions {
   jobPollMs?: number;
   metricsToken?: string;
   limits?: Partial<LimitRules>;
+  allowPrivateWebhooks?: boolean;
   /** Where log lines go (default: silent). */
   log?: { level: string; write: (line: string) => void };
 }
@@ -58,6 +59,7 @@ export async function startServer(factory: StoreFactory, options: ServerOptions 
     jobPollMs: options.jobPollMs ?? 0,
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
   });
   const { url } = await app.listen(0, '127.0.0.1');
   const sockets: Socket[] = [];

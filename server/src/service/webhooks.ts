@@ -1,0 +1,166 @@
+// Webhooks: signed, at-least-once, never lost. Each event becomes one delivery row per
+// subscribed endpoint plus a durable job, written in the same transaction as the change that
+// caused it (the outbox). Delivery retries with exponential backoff and jitter for 24 hours on any
+// node; receivers dedupe by event id. Targets on private networks are refused unless allowed.
+import { createHmac } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+import { BatonError } from '@baton/shared';
+import type { Logger } from '../log.js';
+import type { Meter } from '../observability.js';
+import type { Store } from '../store/types.js';
+
+export const WEBHOOK_EVENTS = [
+  'conversation.created',
+  'conversation.escalated',
+  'conversation.assigned',
+  'message.created',
+  'conversation.resolved',
+  'csat.submitted',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** Deliveries are retried this long; an endpoint failing this long is disabled. */
+export const RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Receivers should refuse signatures older than this (replay window). */
+export const REPLAY_WINDOW_S = 300;
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">` — the convention Stripe uses. */
+export function signature(secret: string, body: string, unixSeconds: number): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
+}
+
+/** Next attempt after `attempt` failures: 10 s, 20 s, 40 s … capped at one hour, ±50 % jitter. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(10_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
+  return Math.round(base * (0.5 + random()));
+}
+
+const PRIVATE = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['224.0.0.0', 4],
+] as const) {
+  PRIVATE.addSubnet(net, bits, 'ipv4');
+}
+for (const [net, bits] of [
+  ['::1', 128],
+  ['::', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+] as const) {
+  PRIVATE.addSubnet(net, bits, 'ipv6');
+}
+
+function isPrivate(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
+  return PRIVATE.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+}
+
+/** Refuses URLs that are not http(s) or that resolve to a private, loopback or link-local address. */
+export async function assertDeliverable(url: string, allowPrivate: boolean): Promise<void> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new BatonError('bad_request', 'url: not a valid URL.');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new BatonError('bad_request', 'url: must be http(s).');
+  if (parsed.username || parsed.password) throw new BatonError('bad_request', 'url: credentials in the URL are not allowed; use the signature.');
+  if (allowPrivate) return;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
+  if (addresses.length === 0) throw new BatonError('bad_request', 'url: the host does not resolve.');
+  if (addresses.some(isPrivate)) throw new BatonError('bad_request', 'url: private, loopback and link-local addresses are not allowed.');
+}
+
+/** Writes one delivery (and its job) per subscribed endpoint — call inside the change's transaction. */
+export async function publish(tx: Store, input: { siteId: string; type: WebhookEvent; data: unknown; at: string; newId: (p: string) => string }): Promise<void> {
+  const endpoints = (await tx.listWebhookEndpoints(input.siteId)).filter((e) => e.active && e.events.includes(input.type));
+  if (endpoints.length === 0) return;
+  const eventId = input.newId('evt');
+  const payload = JSON.stringify({ id: eventId, type: input.type, createdAt: input.at, data: input.data });
+  for (const endpoint of endpoints) {
+    const id = input.newId('whd');
+    await tx.insertWebhookDelivery({ id, endpointId: endpoint.id, eventId, eventType: input.type, payload, status: 'pending', createdAt: input.at });
+    await tx.scheduleJob({ id: `webhook:${id}`, kind: 'webhook', runAt: input.at, data: { deliveryId: id } });
+  }
+}
+
+export class WebhookDeliverer {
+  constructor(
+    private readonly deps: { store: Store; clock: () => Date; logger: Logger; meter: Meter; allowPrivate: boolean; timeoutMs?: number; random?: () => number },
+  ) {}
+
+  /** One attempt. Never throws: a failure reschedules the same job (a new token) or gives up after the window. */
+  async attempt(deliveryId: string): Promise<void> {
+    const { store, clock, logger } = this.deps;
+    const delivery = await store.getWebhookDelivery(deliveryId);
+    if (!delivery || delivery.status === 'delivered' || delivery.status === 'dead') return;
+    const endpoint = await store.getWebhookEndpoint(delivery.endpointId);
+    if (!endpoint || !endpoint.active) return;
+    const now = clock();
+    const attempts = delivery.attempts + 1;
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      await assertDeliverable(endpoint.url, this.deps.allowPrivate);
+      const res = await fetch(endpoint.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.deps.timeoutMs ?? 10_000),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Baton-Webhooks/1',
+          'baton-event-id': delivery.eventId,
+          'baton-event-type': delivery.eventType,
+          'baton-signature': signature(endpoint.secret, delivery.payload, Math.floor(now.getTime() / 1000)),
+        },
+        body: delivery.payload,
+      });
+      status = res.status;
+      await res.body?.cancel().catch(() => {});
+      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+    } catch (e) {
+      error = (e as Error).message.slice(0, 300);
+    }
+    const at = now.toISOString();
+    if (!error) {
+      this.deps.meter.webhookDelivery('ok');
+      await store.updateWebhookDelivery(delivery.id, { status: 'delivered', attempts, lastStatusCode: status, lastError: null, updatedAt: at });
+      if (endpoint.failingSince) await store.updateWebhookEndpoint(endpoint.id, { failingSince: null });
+      return;
+    }
+    this.deps.meter.webhookDelivery('failed');
+    const failingSince = endpoint.failingSince ?? at;
+    const expired = now.getTime() - Date.parse(delivery.createdAt) >= RETRY_WINDOW_MS;
+    await store.updateWebhookDelivery(delivery.id, { status: expired ? 'dead' : 'failed', attempts, lastStatusCode: status, lastError: error, updatedAt: at });
+    if (!endpoint.failingSince) await store.updateWebhookEndpoint(endpoint.id, { failingSince });
+    if (now.getTime() - Date.parse(failingSince) >= RETRY_WINDOW_MS) {
+      // Failing for a day: disabled, and the admins are told (audit log, console).
+      await store.updateWebhookEndpoint(endpoint.id, { active: false, disabledReason: `Failing since ${failingSince}: ${error}` });
+      await store.recordAudit({ siteId: endpoint.siteId, actorId: 'system', action: 'webhook.disabled', target: endpoint.id, data: { failingSince, lastError: error }, at });
+      logger.warn({ endpoint: endpoint.id, failingSince }, 'webhook endpoint disabled after failing for a day');
+      return;
+    }
+    if (!expired) {
+      await store.scheduleJob({ id: `webhook:${delivery.id}`, kind: 'webhook', runAt: new Date(now.getTime() + backoffMs(attempts, this.deps.random)).toISOString(), data: { deliveryId: delivery.id } });
+    }
+  }
+
+  /** The admin's "Resend": a fresh attempt now, with a fresh window. */
+  async resend(deliveryId: string): Promise<void> {
+    const { store, clock } = this.deps;
+    const at = clock().toISOString();
+    await store.updateWebhookDelivery(deliveryId, { status: 'pending', updatedAt: at });
+    await store.scheduleJob({ id: `webhook:${deliveryId}`, kind: 'webhook', runAt: at, data: { deliveryId } });
+  }
+}

@@ -1,0 +1,158 @@
+// Webhooks against a real local receiver: signed (checked with an independent HMAC), retried
+// with backoff through failures and a server restart, delivered once per event id, logged with a
+// "Resend"; an endpoint failing for a day is disabled and the admins are told; loopback targets
+// are refused unless allowed.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { createLogger } from '../../src/log.js';
+import { storeFactories } from '../helpers/db.js';
+import { login, request, SECRET, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
+
+interface Received {
+  id: string;
+  type: string;
+  body: string;
+  signature: string;
+  status: number;
+}
+
+function receiver(failFirst: number) {
+  const received: Received[] = [];
+  let calls = 0;
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      calls += 1;
+      const status = calls <= failFirst ? 500 : 200;
+      received.push({ id: String(req.headers['baton-event-id']), type: String(req.headers['baton-event-type']), body, signature: String(req.headers['baton-signature']), status });
+      res.writeHead(status).end();
+    });
+  });
+  return new Promise<{ url: string; received: Received[]; close: () => Promise<void> }>((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received, close: () => new Promise((r) => server.close(() => r())) }),
+    ),
+  );
+}
+
+/** An independent check of `Baton-Signature: t=…,v1=…` as a receiver would write it. */
+function verify(secret: string, header: string, body: string, nowSeconds: number): boolean {
+  const parts = Object.fromEntries(header.split(',').map((kv) => kv.split('=') as [string, string]));
+  const t = Number(parts.t);
+  if (!Number.isFinite(t) || Math.abs(nowSeconds - t) > 300) return false;
+  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
+  const given = Buffer.from(parts.v1 ?? '', 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+describe.each(storeFactories)('webhooks on $name', (factory) => {
+  let server: TestServer;
+  let offset = 0;
+  const clock = () => new Date(Date.now() + offset);
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    offset = 0;
+    for (const c of closers.splice(0)) await c();
+    await server.close();
+  });
+
+  const admin = async () => (await login(server.url)).body.token as string;
+  const api = async (token: string, method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${server.url}/api/admin${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  it('signed deliveries survive failures and a restart, once per event id, with a delivery log and resend', async () => {
+    server = await startServer(factory, { clock, allowPrivateWebhooks: true });
+    const hook = await receiver(3);
+    closers.push(hook.close);
+    const token = await admin();
+    expect(await api(token, 'POST', '/webhooks', { url: hook.url, events: ['bogus'] })).toMatchObject({ status: 400 });
+    const created = await api(token, 'POST', '/webhooks', { url: hook.url, events: ['conversation.created', 'message.created', 'conversation.escalated'] });
+    expect(created).toMatchObject({ status: 201, body: { secret: expect.stringMatching(/^whsec_/), webhook: { active: true } } });
+    const secret = created.body.secret as string;
+
+    const v = await visitor(server.url);
+    await request(v.socket, 'message:send', { clientId: 'w1', body: 'I need a human' });
+    await waitFor(v, 'conversation:updated', (c) => c.control === 'queued');
+    await server.app.service.idle();
+
+    // First pass: the receiver fails; the app restarts on the same database before the retries.
+    await server.app.runJobs();
+    expect(hook.received.length).toBeGreaterThan(0);
+    await server.app.close();
+    const restarted = await createApp({ store: server.store, bots: () => ({ name: 'none', turn: async () => { throw new Error('unused'); } }), secret: SECRET, logger: createLogger('silent'), clock, jobPollMs: 0, allowPrivateWebhooks: true });
+    server.app = restarted;
+    for (let i = 0; i < 12; i++) {
+      offset += 2 * 3600_000;
+      await restarted.runJobs();
+    }
+
+    const delivered = hook.received.filter((r) => r.status === 200);
+    const ids = delivered.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length); // once per event id
+    const types = delivered.map((r) => r.type);
+    expect(types).toContain('conversation.created');
+    expect(types).toContain('conversation.escalated');
+    expect(types.filter((t) => t === 'message.created').length).toBeGreaterThanOrEqual(2);
+    for (const r of hook.received) {
+      const sent = Number(/t=(\d+)/.exec(r.signature)![1]);
+      expect(verify(secret, r.signature, r.body, sent)).toBe(true);
+      expect(verify('whsec_wrong', r.signature, r.body, sent)).toBe(false);
+      expect(JSON.parse(r.body)).toMatchObject({ id: r.id, type: r.type, createdAt: expect.any(String), data: expect.any(Object) });
+    }
+    const escalated = JSON.parse(delivered.find((r) => r.type === 'conversation.escalated')!.body);
+    expect(escalated.data.conversation.handoff).toMatchObject({ trigger: 'visitor_request' });
+  });
+
+  it('the delivery log and resend; failing for a day disables the endpoint and tells the admins', async () => {
+    server = await startServer(factory, { clock, allowPrivateWebhooks: true });
+    const hook = await receiver(Number.POSITIVE_INFINITY);
+    closers.push(hook.close);
+    let token = await admin();
+    const created = await api(token, 'POST', '/webhooks', { url: hook.url, events: ['message.created'] });
+    const id = created.body.webhook.id as string;
+    const v = await visitor(server.url);
+    await request(v.socket, 'message:send', { clientId: 'd1', body: 'How long does shipping take?' });
+    await server.app.service.idle();
+    await server.app.runJobs();
+    const log = await api(token, 'GET', `/webhooks/${id}/deliveries`);
+    expect(log, JSON.stringify(created.body)).toMatchObject({ status: 200 });
+    expect(log.body.deliveries[0]).toMatchObject({ type: 'message.created', status: 'failed', attempts: 1, lastStatusCode: 500 });
+
+    const before = hook.received.length;
+    expect(await api(token, 'POST', `/webhooks/${id}/deliveries/${log.body.deliveries[0].id}/resend`)).toMatchObject({ status: 200 });
+    await server.app.runJobs();
+    expect(hook.received.length).toBe(before + 1);
+    expect(hook.received.at(-1)!.id).toBe(log.body.deliveries[0].eventId);
+
+    for (let i = 0; i < 30; i++) {
+      offset += 3600_000;
+      await server.app.runJobs();
+    }
+    token = await admin(); // a day later: the earlier session has expired
+    const endpoints = await api(token, 'GET', '/webhooks');
+    expect(endpoints.body.webhooks[0]).toMatchObject({ active: false, disabledReason: expect.stringContaining('HTTP 500') });
+    const audit = await api(token, 'GET', '/audit');
+    expect(audit.body.entries.map((e: any) => e.action)).toContain('webhook.disabled');
+    // Turned back on by an admin, it is healthy again.
+    expect(await api(token, 'PATCH', `/webhooks/${id}`, { active: true })).toMatchObject({ status: 200, body: { webhook: { active: true, disabledReason: null } } });
+  });
+
+  it('loopback and private targets are refused unless the server allows them', async () => {
+    server = await startServer(factory);
+    const token = await admin();
+    for (const url of ['http://127.0.0.1:9/hooks', 'http://localhost/hooks', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://169.254.169.254/latest/meta-data', 'ftp://example.com/x', 'http://user:pw@example.com/x']) {
+      const res = await api(token, 'POST', '/webhooks', { url, events: ['message.created'] });
+      expect({ url, status: res.status, code: res.body.error?.code }).toEqual({ url, status: 400, code: 'bad_request' });
+    }
+  });
+});
