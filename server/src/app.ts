@@ -17,7 +17,10 @@ import { JobRunner, storeTimers } from './service/jobs.js';
 import { chatLink, type Mailer, replyMail } from './service/mail.js';
 import type { SiteRecord, Store } from './store/types.js';
 import { type AgentNamespace, setupAgentNamespace } from './transport/agent-socket.js';
+import type express from 'express';
+import { attachmentPath } from './service/attachments.js';
 import { adminRouter, setPasswordRoute } from './transport/admin.js';
+import { attachmentsRouter } from './transport/attachments.js';
 import { type LimitRules, Limits } from './transport/limits.js';
 import { createHttpApp } from './transport/http.js';
 import { Sessions } from './transport/sessions.js';
@@ -74,6 +77,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   let disconnectAgent: (agentId: string) => void = () => {};
   // Filled in once the metrics exist.
   let meterRef: Meter = NO_METER;
+  let attachmentRoutes: express.Router | null = null;
   const webhooks = new WebhookDeliverer({
     store: deps.store,
     clock,
@@ -99,6 +103,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     staticDir: deps.staticDir ?? DEFAULT_STATIC_DIR,
     secureCookies: deps.secureCookies ?? false,
     limits,
+    attachments: (req, res, next) => (attachmentRoutes ? attachmentRoutes(req, res, next) : next()),
     admin: { router: adminRouter(adminDeps), setPassword: setPasswordRoute(adminDeps) },
   });
   const { registry, meter } = createMetrics({
@@ -177,6 +182,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     timers: storeTimers(deps.store),
     meter,
+    attachmentUrl: (id, variant) => attachmentPath(deps.secret, id, variant, clock()),
     ...(deps.timing ? { timing: deps.timing } : {}),
   });
   const jobs = new JobRunner(
@@ -212,6 +218,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Retention runs daily; the first run a minute after start (the job reschedules itself).
     void deps.store.scheduleJob({ id: 'retention', kind: 'retention', runAt: new Date(clock().getTime() + 60_000).toISOString(), data: {} }).catch((err) => deps.logger.error({ err }, 'scheduling retention failed'));
   }
+  attachmentRoutes = attachmentsRouter({ store: deps.store, sessions, service, secret: deps.secret, clock, logger: deps.logger, limits });
   setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger, limits });
   setupAgentNamespace(agents, { sessions, service, logger: deps.logger });
 

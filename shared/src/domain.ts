@@ -33,6 +33,20 @@ export type Author = z.infer<typeof Author>;
 export const NoticeKind = z.enum(['queued', 'agent_joined', 'handed_back', 'resolved', 'reply_later', 'requeued', 'transferred', 'unavailable']);
 export type NoticeKind = z.infer<typeof NoticeKind>;
 
+/** A file in a message. `url` (and `thumbUrl` for images) are short-lived signed links. */
+export const Attachment = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Decided from the content, never from the name: image/png, image/jpeg, image/gif, image/webp, application/pdf. */
+  type: z.string(),
+  size: z.number().int().nonnegative(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+  url: z.string().optional(),
+  thumbUrl: z.string().optional(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
 export const Message = z.object({
   id: z.string(),
   conversationId: z.string(),
@@ -47,6 +61,8 @@ export const Message = z.object({
   notice: NoticeKind.optional(),
   /** Options the bot offers (clarifying questions); clients show them as buttons. */
   quickReplies: z.array(z.string()).optional(),
+  /** Files sent with the message (uploaded through POST /api/attachments). */
+  attachments: z.array(Attachment).optional(),
   createdAt: z.string(),
 });
 export type Message = z.infer<typeof Message>;

@@ -29,6 +29,7 @@ import { type Meter, NO_METER } from '../observability.js';
 import type { AgentRecord, ConversationRecord, NewMessage, SiteRecord, Store } from '../store/types.js';
 import { isUniqueViolation } from '../store/kysely-store.js';
 import { siteSettings } from './settings.js';
+import { type InspectedFile, isImage } from './attachments.js';
 import { publish } from './webhooks.js';
 import { agentStatus, agentView, visitorView } from './views.js';
 
@@ -83,6 +84,8 @@ export interface ServiceDeps {
   presence?: Presence;
   timers?: Timers;
   meter?: Meter;
+  /** A short-lived signed path for an attachment (full file or thumbnail). */
+  attachmentUrl?: (id: string, variant: 'full' | 'thumb') => string;
   timing?: Partial<Timing>;
 }
 
@@ -134,6 +137,23 @@ export class ConversationService {
         capacity: a.capacity ?? settings.agentCapacity,
         lastAssignedAt: a.lastAssignedAt,
       }));
+  }
+
+  /** Messages as clients get them: attachments with fresh short-lived signed links. */
+  private present(m: Message): Message {
+    if (!m.attachments?.length || !this.deps.attachmentUrl) return m;
+    const sign = this.deps.attachmentUrl;
+    return {
+      ...m,
+      attachments: m.attachments.map((a) => ({ ...a, url: sign(a.id, 'full'), ...(isImage(a.type) ? { thumbUrl: sign(a.id, 'thumb') } : {}) })),
+    };
+  }
+
+  /** Stores an inspected file for a conversation; returns what the message carries. */
+  private async saveFile(conversationId: string, file: InspectedFile) {
+    const id = this.deps.newId('att');
+    await this.deps.store.saveAttachment({ id, conversationId, name: file.name, type: file.type, size: file.data.length, width: file.width, height: file.height, data: file.data, thumb: file.thumb, createdAt: this.now() });
+    return { id, name: file.name, type: file.type, size: file.data.length, ...(file.width ? { width: file.width } : {}), ...(file.height ? { height: file.height } : {}) };
   }
 
   /** Whether a live transfer is possible now, and if not, why (business hours, nobody online, all busy). */
@@ -208,11 +228,11 @@ export class ConversationService {
     if (!conversation || conversation.siteId !== ctx.siteId) return { conversation: null, messages: [] };
     conversation = await this.visitorReturned(conversation);
     const afterSeq = input.conversationId === conversation.id ? (input.afterSeq ?? 0) : 0;
-    const messages = await store.listMessages(conversation.id, afterSeq, LIMITS.resumeBatchMax);
+    const messages = (await store.listMessages(conversation.id, afterSeq, LIMITS.resumeBatchMax)).map((m) => this.present(m));
     return { conversation: await this.visitorViewOf(conversation), messages };
   }
 
-  async visitorSend(ctx: VisitorContext, input: { clientId: string; body: string }): Promise<Message> {
+  async visitorSend(ctx: VisitorContext, input: { clientId: string; body: string; file?: InspectedFile }): Promise<Message> {
     const { store } = this.deps;
     const now = this.now();
     await store.touchVisitor({ id: ctx.visitorId, siteId: ctx.siteId, now });
@@ -222,15 +242,17 @@ export class ConversationService {
       visitorId: ctx.visitorId,
       now,
     });
+    const attachments = input.file ? [await this.saveFile(conversation.id, input.file)] : undefined;
     const { message, created } = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: input.clientId,
       author: { kind: 'visitor' },
       body: input.body,
+      ...(attachments ? { attachments } : {}),
       now,
     });
-    if (!created) return message; // a retry: it was delivered and answered the first time
+    if (!created) return this.present(message); // a retry: it was delivered and answered the first time
     if (message.seq === 1) {
       // A new conversation: every tab of the visitor learns its id and state.
       const fresh = (await store.getConversation(conversation.id)) ?? conversation;
@@ -239,7 +261,7 @@ export class ConversationService {
     await this.announce(message, conversation.siteId, ctx.visitorId);
     if (conversation.control === 'bot') this.scheduleBotTurn(conversation.id);
     if (conversation.control === 'agent' && conversation.agentId) await this.watchSilence(conversation, message.seq);
-    return message;
+    return this.present(message);
   }
 
   /** Nobody can answer live: the visitor chooses a reply later in this chat, optionally by email too. */
@@ -519,7 +541,7 @@ export class ConversationService {
   async open(agent: AgentRecord, input: { conversationId: string; afterSeq?: number }) {
     const { store } = this.deps;
     const conversation = await this.agentConversation(agent, input.conversationId);
-    const messages = await store.listMessages(conversation.id, input.afterSeq ?? 0, LIMITS.resumeBatchMax);
+    const messages = (await store.listMessages(conversation.id, input.afterSeq ?? 0, LIMITS.resumeBatchMax)).map((m) => this.present(m));
     const decisions = (await store.listEvents(conversation.id, 'decision')).map((e) =>
       decisionNote(conversation.id, String(e.data.inReplyTo), e.data.decision as BotDecision, e.at),
     );
@@ -554,7 +576,7 @@ export class ConversationService {
     return agentView(this.deps.store, updated);
   }
 
-  async agentSend(agent: AgentRecord, input: { conversationId: string; clientId: string; body: string }): Promise<Message> {
+  async agentSend(agent: AgentRecord, input: { conversationId: string; clientId: string; body: string; file?: InspectedFile }): Promise<Message> {
     const { store } = this.deps;
     const conversation = await this.agentConversation(agent, input.conversationId);
     const author: Author = { kind: 'agent', id: agent.id, name: agent.name };
@@ -562,12 +584,14 @@ export class ConversationService {
       if (conversation.control === 'closed') throw new BatonError('conversation_closed', 'This conversation is resolved.');
       throw new BatonError('not_in_control', 'Take over the conversation before replying.');
     }
+    const attachments = input.file ? [await this.saveFile(conversation.id, input.file)] : undefined;
     const { message, created } = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: input.clientId,
       author,
       body: input.body,
+      ...(attachments ? { attachments } : {}),
       now: this.now(),
     });
     if (created) {
@@ -581,7 +605,7 @@ export class ConversationService {
         });
       }
     }
-    return message;
+    return this.present(message);
   }
 
   async handBack(agent: AgentRecord, conversationId: string): Promise<ConversationSummary> {
@@ -1022,8 +1046,9 @@ export class ConversationService {
   private async announce(message: Message, siteId: string, visitorId: string) {
     const { store, notifier } = this.deps;
     this.meter.message(message.author.kind);
-    notifier.toVisitor(visitorId, 'message:new', message);
-    notifier.toWatchers(message.conversationId, 'message:new', message);
+    const shown = this.present(message);
+    notifier.toVisitor(visitorId, 'message:new', shown);
+    notifier.toWatchers(message.conversationId, 'message:new', shown);
     const conversation = await store.getConversation(message.conversationId);
     if (conversation) notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation));
   }

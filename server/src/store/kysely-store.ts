@@ -10,6 +10,7 @@ import type {
   AgentPatch,
   AgentRecord,
   JobRecord,
+  AttachmentRecord,
   NewAgent,
   WebhookDelivery,
   WebhookEndpoint,
@@ -112,6 +113,7 @@ function toMessage(row: Selectable<MessagesTable>): Message {
   };
   if (row.notice) message.notice = row.notice as NoticeKind;
   if (row.quick_replies) message.quickReplies = JSON.parse(row.quick_replies) as string[];
+  if (row.attachments) message.attachments = JSON.parse(row.attachments) as Message['attachments'];
   return message;
 }
 
@@ -583,6 +585,7 @@ export class KyselyStore implements Store {
             body: message.body,
             notice: message.notice ?? null,
             quick_replies: message.quickReplies?.length ? JSON.stringify(message.quickReplies) : null,
+            attachments: message.attachments?.length ? JSON.stringify(message.attachments) : null,
             created_at: ms(message.now),
           })
           .returningAll()
@@ -686,6 +689,7 @@ export class KyselyStore implements Store {
       let messages = 0;
       if (ids.length) {
         const deleted = await db.deleteFrom('messages').where('conversation_id', 'in', ids).executeTakeFirst();
+        await db.deleteFrom('attachments').where('conversation_id', 'in', ids).execute();
         messages = Number(deleted.numDeletedRows);
         await db.deleteFrom('conversation_events').where('conversation_id', 'in', ids).where('type', 'not in', KyselyStore.ANONYMOUS_EVENTS).execute();
         // Verdict comments and other free text go; the verdict itself stays for the metrics.
@@ -727,6 +731,7 @@ export class KyselyStore implements Store {
       if (ids.length === 0) return 0;
       for (const id of ids) await db.deleteFrom('webhook_deliveries').where('payload', 'like', `%"${id}"%`).execute();
       await db.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
+      await db.deleteFrom('attachments').where('conversation_id', 'in', ids).execute();
       await db.deleteFrom('conversation_events').where('conversation_id', 'in', ids).execute();
       await db.deleteFrom('conversations').where('id', 'in', ids).execute();
       return ids.length;
@@ -743,6 +748,32 @@ export class KyselyStore implements Store {
   async listAudit(siteId: string, limit: number) {
     const rows = await this.db.selectFrom('audit_log').selectAll().where('site_id', '=', siteId).orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => ({ id: Number(r.id), actorId: r.actor_id, action: r.action, target: r.target, data: JSON.parse(r.data) as Record<string, unknown>, at: iso(r.at) }));
+  }
+
+  // ---- attachments ----
+
+  async saveAttachment(a: AttachmentRecord): Promise<void> {
+    await this.db
+      .insertInto('attachments')
+      .values({ id: a.id, conversation_id: a.conversationId, name: a.name, type: a.type, size: a.size, width: a.width, height: a.height, data: a.data, thumb: a.thumb, created_at: ms(a.createdAt) })
+      .execute();
+  }
+
+  async getAttachment(id: string): Promise<AttachmentRecord | null> {
+    const r = await this.db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) return null;
+    return {
+      id: r.id,
+      conversationId: r.conversation_id,
+      name: r.name,
+      type: r.type,
+      size: Number(r.size),
+      width: r.width === null ? null : Number(r.width),
+      height: r.height === null ? null : Number(r.height),
+      data: Buffer.from(r.data),
+      thumb: r.thumb ? Buffer.from(r.thumb) : null,
+      createdAt: iso(r.created_at),
+    };
   }
 
   // ---- webhooks ----

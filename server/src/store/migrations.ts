@@ -228,6 +228,27 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('webhook_deliveries_endpoint').on('webhook_deliveries').columns(['endpoint_id', 'created_at']).execute();
       },
     },
+    '0011_attachments': {
+      async up(db: Kysely<any>) {
+        // Files live in the database by default: they work across nodes on Postgres with no extra service.
+        const blob = dialect === 'postgres' ? 'bytea' : 'blob';
+        await db.schema
+          .createTable('attachments')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('conversation_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('size', 'integer', (c) => c.notNull())
+          .addColumn('width', 'integer')
+          .addColumn('height', 'integer')
+          .addColumn('data', blob, (c) => c.notNull())
+          .addColumn('thumb', blob)
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('attachments_conversation').on('attachments').column('conversation_id').execute();
+        await db.schema.alterTable('messages').addColumn('attachments', 'text').execute();
+      },
+    },
   };
 }
 

@@ -95,6 +95,7 @@ export interface MessagesTable {
   notice: string | null;
   quick_replies: string | null;
   created_at: number;
+  attachments: string | null;
 }
 
 export interface ConversationEventsTable {
@@ -141,6 +142,19 @@ export interface WebhookDeliveriesTable {
   updated_at: number;
 }
 
+export interface AttachmentsTable {
+  id: string;
+  conversation_id: string;
+  name: string;
+  type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  data: Buffer;
+  thumb: Buffer | null;
+  created_at: number;
+}
+
 export interface Database {
   sites: SitesTable;
   agents: AgentsTable;
@@ -153,4 +167,5 @@ export interface Database {
   audit_log: AuditLogTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  attachments: AttachmentsTable;
 }

@@ -155,7 +155,21 @@ export interface NewMessage {
   body: string;
   notice?: NoticeKind;
   quickReplies?: string[];
+  attachments?: Array<{ id: string; name: string; type: string; size: number; width?: number; height?: number }>;
   now: Iso;
+}
+
+export interface AttachmentRecord {
+  id: string;
+  conversationId: string;
+  name: string;
+  type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  data: Buffer;
+  thumb: Buffer | null;
+  createdAt: Iso;
 }
 
 /** Compare-and-set guard: the update applies only if the row still matches. */
@@ -294,6 +308,10 @@ export interface Store {
   deleteConversationsBefore(siteId: string, before: Iso): Promise<number>;
   recordAudit(entry: { siteId: string; actorId: string; action: string; target: string | null; data: Record<string, unknown>; at: Iso }): Promise<void>;
   listAudit(siteId: string, limit: number): Promise<Array<{ id: number; actorId: string; action: string; target: string | null; data: Record<string, unknown>; at: Iso }>>;
+
+  // attachments
+  saveAttachment(a: AttachmentRecord): Promise<void>;
+  getAttachment(id: string): Promise<AttachmentRecord | null>;
 
   // webhooks
   createWebhookEndpoint(e: Omit<WebhookEndpoint, 'failingSince' | 'disabledReason' | 'active'>): Promise<WebhookEndpoint>;

@@ -40,6 +40,8 @@ export function createHttpApp(deps: {
   staticDir: string;
   secureCookies: boolean;
   limits: Limits;
+  /** Attachments (mounted once the conversation service exists). */
+  attachments?: RequestHandler;
   /** The admin API and set-password route (absent in tests that do not need them). */
   admin?: { router: express.Router; setPassword: RequestHandler };
 }): Express {
@@ -165,6 +167,7 @@ export function createHttpApp(deps: {
     }),
   );
 
+  if (deps.attachments) api.use('/attachments', deps.attachments);
   if (deps.admin) {
     api.use('/admin', deps.admin.router);
     api.post('/agent/set-password', deps.admin.setPassword);

@@ -27,6 +27,7 @@ describe('the matrix covers every event and endpoint', () => {
     scan(src('transport/http.ts'), 'api', '/api');
     scan(src('transport/http.ts'), 'app', '');
     scan(src('transport/admin.ts'), 'router', '/api/admin');
+    scan(src('transport/attachments.ts'), 'router', '/api/attachments');
     scan(src('app.ts'), 'http', '');
     // Static pages (the console SPA and the demo page) carry no data and are not API.
     const pages = new Set(['GET /']);

@@ -120,6 +120,10 @@ export const REST_MATRIX: RestRow[] = [
   { method: 'GET', path: '/api/sites/:key/widget-config', url: () => '/api/sites/demo/widget-config', expect: PUBLIC('ok') },
   { method: 'POST', path: '/api/agent/login', url: () => '/api/agent/login', body: (ctx) => ({ email: `${ctx.unique()}@x.test`, password: 'wrong' }), expect: PUBLIC('unauthorized') },
   { method: 'POST', path: '/api/agent/set-password', url: () => '/api/agent/set-password', body: () => ({ token: 'a.1.b', password: 'long-enough-password' }), expect: PUBLIC('invalid_token') },
+  // Files: uploads need a visitor token with its site or an agent session (this row sends no file,
+  // so the authorized answer is "the file is empty"); downloads need a signed link, which nobody has here.
+  { method: 'POST', path: '/api/attachments/', url: () => '/api/attachments', body: () => ({}), expect: { ...SIGNED_IN, agent: 'bad_request', agentOtherSite: 'bad_request', admin: 'bad_request', adminOtherSite: 'bad_request' } },
+  { method: 'GET', path: '/api/attachments/:id', url: () => '/api/attachments/att_guess?v=full&exp=99999999999999&sig=x', expect: PUBLIC('not_found') },
   { method: 'GET', path: '/api/agent/me', url: () => '/api/agent/me', expect: SIGNED_IN },
   { method: 'GET', path: '/api/agent/site', url: () => '/api/agent/site', expect: SIGNED_IN },
   { method: 'GET', path: '/api/admin/agents', url: () => '/api/admin/agents', expect: ADMIN('ok', 'ok') },

@@ -1,0 +1,71 @@
+// Safe attachments: the type is decided by the content (magic bytes), never by the name or the
+// claimed MIME type; only images and PDFs are accepted; images are re-encoded (which drops EXIF
+// and GPS data and anything appended to the file) and get a thumbnail. Served only through
+// short-lived signed URLs, with headers that keep a file from ever running as a page.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { BatonError } from '@baton/shared';
+import { fileTypeFromBuffer } from 'file-type';
+import sharp from 'sharp';
+
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+export const URL_TTL_MS = 15 * 60 * 1000;
+const IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+const ALLOWED = new Set([...IMAGES, 'application/pdf']);
+const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'application/pdf': 'pdf' };
+
+export interface InspectedFile {
+  name: string;
+  type: string;
+  data: Buffer;
+  thumb: Buffer | null;
+  width: number | null;
+  height: number | null;
+}
+
+/** A display name that cannot smuggle paths, control characters or a misleading extension. */
+export function safeName(claimed: string, type: string): string {
+  const base = (claimed.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f"<>]/g, '').trim().slice(0, 120);
+  const stem = base.replace(/\.[^.]*$/, '') || 'file';
+  return `${stem}.${EXT[type] ?? 'bin'}`;
+}
+
+export async function inspect(buffer: Buffer, claimedName: string, maxBytes = DEFAULT_MAX_BYTES): Promise<InspectedFile> {
+  if (buffer.length === 0) throw new BatonError('bad_request', 'The file is empty.');
+  if (buffer.length > maxBytes) throw new BatonError('payload_too_large', `Files can be at most ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+  const detected = await fileTypeFromBuffer(buffer);
+  if (!detected || !ALLOWED.has(detected.mime)) {
+    throw new BatonError('bad_request', 'This kind of file cannot be sent here. Images (PNG, JPEG, GIF, WebP) and PDFs can.');
+  }
+  const type = detected.mime;
+  const name = safeName(claimedName, type);
+  if (!IMAGES.has(type)) return { name, type, data: buffer, thumb: null, width: null, height: null };
+  try {
+    const animated = type === 'image/gif' || type === 'image/webp';
+    // Re-encoding keeps the pixels and nothing else: no metadata, no trailing bytes.
+    const image = sharp(buffer, { animated, limitInputPixels: 50_000_000 }).rotate();
+    const format = EXT[type] === 'jpg' ? 'jpeg' : (EXT[type] as 'png' | 'gif' | 'webp');
+    const { data, info } = await image.toFormat(format).toBuffer({ resolveWithObject: true });
+    const thumb = await sharp(data, { animated: false }).resize(320, 320, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer();
+    return { name, type, data, thumb, width: info.width, height: info.pageHeight ?? info.height };
+  } catch {
+    throw new BatonError('bad_request', 'This image could not be read.');
+  }
+}
+
+export function signAttachment(secret: string, id: string, variant: 'full' | 'thumb', exp: number): string {
+  return createHmac('sha256', secret).update(`attachment|${id}|${variant}|${exp}`).digest('base64url');
+}
+
+export function attachmentPath(secret: string, id: string, variant: 'full' | 'thumb', now: Date): string {
+  const exp = now.getTime() + URL_TTL_MS;
+  return `/api/attachments/${encodeURIComponent(id)}?v=${variant}&exp=${exp}&sig=${signAttachment(secret, id, variant, exp)}`;
+}
+
+export function verifyAttachment(secret: string, id: string, variant: string, exp: number, sig: string, now: Date): boolean {
+  if ((variant !== 'full' && variant !== 'thumb') || !Number.isFinite(exp) || exp < now.getTime()) return false;
+  const expected = Buffer.from(signAttachment(secret, id, variant, exp));
+  const given = Buffer.from(sig);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+export const isImage = (type: string) => IMAGES.has(type);

@@ -1,0 +1,118 @@
+// Attachments over real HTTP and sockets on SQLite and Postgres, with a hostile corpus: the type
+// comes from the content, images lose their metadata and anything appended, and files are served
+// inert through short-lived signed links only.
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storeFactories } from '../helpers/db.js';
+import { agent, request, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
+
+const png = () => sharp({ create: { width: 40, height: 30, channels: 3, background: '#3366ff' } }).png().toBuffer();
+const jpegWithGps = () =>
+  sharp({ create: { width: 40, height: 30, channels: 3, background: '#ff6633' } })
+    .jpeg()
+    .withExif({ IFD0: { Copyright: 'Secret Owner', Artist: 'Zelda' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 8/1 0/1' } })
+    .toBuffer();
+const gif = () => sharp({ create: { width: 8, height: 8, channels: 3, background: '#00aa00' } }).gif().toBuffer();
+
+describe.each(storeFactories)('attachments on $name', (factory) => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startServer(factory, { settings: { attachmentMaxBytes: 200_000 } });
+  });
+  afterEach(async () => server.close());
+
+  const upload = (token: string, name: string, body: Buffer, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/api/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'x-baton-site': 'demo', 'x-file-name': encodeURIComponent(name), 'x-client-id': `c${Math.random().toString(36).slice(2, 10)}`, 'content-type': 'application/octet-stream', ...headers },
+      body,
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+
+  it('an image reaches the agent with a thumbnail; metadata is gone; links are signed, short-lived and inert', async () => {
+    const v = await visitor(server.url);
+    const a = await agent(server.url);
+    const sent = await upload(v.token, '../../etc/holiday photo.jpeg', await jpegWithGps());
+    expect(sent).toMatchObject({ status: 200, body: { ok: true, message: { author: { kind: 'visitor' }, attachments: [{ type: 'image/jpeg', name: 'holiday photo.jpg', width: 40, height: 30 }] } } });
+    const attachment = sent.body.message.attachments[0];
+    expect(attachment.url).toMatch(/^\/api\/attachments\/att_.+sig=/);
+    await request(a.socket, 'conversation:open', { conversationId: sent.body.message.conversationId });
+    const opened = await request(a.socket, 'conversation:open', { conversationId: sent.body.message.conversationId });
+    expect(opened.messages[0].attachments[0]).toMatchObject({ id: attachment.id, thumbUrl: expect.stringContaining('v=thumb') });
+
+    const file = await fetch(`${server.url}${attachment.url}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('image/jpeg');
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(file.headers.get('content-security-policy')).toContain('sandbox');
+    const bytes = Buffer.from(await file.arrayBuffer());
+    const meta = await sharp(bytes).metadata();
+    expect(meta.exif).toBeUndefined();
+    expect(bytes.includes(Buffer.from('Secret Owner'))).toBe(false);
+    const thumb = await fetch(`${server.url}${opened.messages[0].attachments[0].thumbUrl}`);
+    expect(thumb.headers.get('content-type')).toBe('image/webp');
+
+    // A guessed, tampered or expired link is a plain 404.
+    expect((await fetch(`${server.url}/api/attachments/${attachment.id}`)).status).toBe(404);
+    expect((await fetch(`${server.url}${attachment.url.replace(/sig=.{4}/, 'sig=AAAA')}`)).status).toBe(404);
+    const expired = attachment.url.replace(/exp=\d+/, `exp=${Date.now() - 1000}`);
+    expect((await fetch(`${server.url}${expired}`)).status).toBe(404);
+  });
+
+  it('the hostile corpus: each refused or stored inert', async () => {
+    const v = await visitor(server.url);
+    const script = Buffer.from('<script>alert(document.domain)</script>');
+    const refused: Array<[string, Buffer]> = [
+      ['logo.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')],
+      ['photo.png', Buffer.from('<!doctype html><html><body><script>alert(1)</script></body></html>')],
+      ['cat.jpg', Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff', 'latin1'), Buffer.alloc(200, 0), Buffer.from('PE\x00\x00', 'latin1'), Buffer.alloc(200, 1)])],
+      ['empty.png', Buffer.alloc(0)],
+    ];
+    for (const [name, body] of refused) {
+      const res = await upload(v.token, name, body);
+      expect({ name, status: res.status, code: res.body.error?.code }).toEqual({ name, status: 400, code: 'bad_request' });
+    }
+    const big = await sharp({ create: { width: 600, height: 600, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+    expect(big.length).toBeGreaterThan(200_000);
+    expect(await upload(v.token, 'big.png', big)).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+
+    // Polyglots are accepted as the image they start as, and re-encoding drops the payload.
+    for (const [name, body] of [
+      ['polyglot.gif', Buffer.concat([await gif(), Buffer.from('/*'), script, Buffer.from('*/=1;alert(1)//')])],
+      ['tail.png', Buffer.concat([await png(), Buffer.from('<html>'), script])],
+    ] as const) {
+      const res = await upload(v.token, name, body);
+      expect(res.status).toBe(200);
+      const stored = Buffer.from(await (await fetch(`${server.url}${res.body.message.attachments[0].url}`)).arrayBuffer());
+      expect(stored.includes(Buffer.from('<script>'))).toBe(false);
+      expect(stored.includes(Buffer.from('alert('))).toBe(false);
+    }
+    // Nothing a refused upload sent became a message.
+    await server.app.service.idle();
+    const conversation = (await server.store.latestConversation(v.visitorId))!;
+    const visitorMessages = (await server.store.listMessages(conversation.id, 0, 100)).filter((m) => m.author.kind === 'visitor');
+    expect(visitorMessages.map((m) => m.attachments?.[0]?.type)).toEqual(['image/gif', 'image/png']);
+  });
+
+  it('only the right people upload: bad tokens, other sites, agents not holding the conversation', async () => {
+    const v = await visitor(server.url);
+    expect(await upload('v1.bogus.token.sig', 'a.png', await png())).toMatchObject({ status: 401 });
+    expect(await upload(v.token, 'a.png', await png(), { 'x-baton-site': 'nope' })).toMatchObject({ status: 404 });
+    expect(await upload(v.token, 'a.png', await png(), { origin: 'https://evil.example' })).toMatchObject({ status: 403, body: { error: { code: 'origin_not_allowed' } } });
+    const sent = await request(v.socket, 'message:send', { clientId: 'q1', body: 'I need a human' });
+    await waitFor(v, 'conversation:updated', (c) => c.control === 'queued');
+    const a = await agent(server.url);
+    const agentUpload = (conversationId: string) =>
+      fetch(`${server.url}/api/attachments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a.token}`, 'x-conversation-id': conversationId, 'x-file-name': 'label.pdf', 'x-client-id': 'ag1' },
+        body: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF'),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    expect(await agentUpload(sent.message.conversationId)).toMatchObject({ status: 409, body: { error: { code: 'not_in_control' } } });
+    await request(a.socket, 'conversation:claim', { conversationId: sent.message.conversationId });
+    const ok = await agentUpload(sent.message.conversationId);
+    expect(ok).toMatchObject({ status: 200, body: { message: { author: { kind: 'agent' }, attachments: [{ type: 'application/pdf', name: 'label.pdf' }] } } });
+    await waitFor(v, 'message:new', (m) => m.attachments?.[0]?.type === 'application/pdf');
+    const pdf = await fetch(`${server.url}${ok.body.message.attachments[0].url}`);
+    expect(pdf.headers.get('content-disposition')).toMatch(/^attachment;/);
+  });
+});
