@@ -25,7 +25,7 @@ describe.each(storeFactories)('attachments on $name', (factory) => {
     fetch(`${server.url}/api/attachments`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'x-baton-site': 'demo', 'x-file-name': encodeURIComponent(name), 'x-client-id': `c${Math.random().toString(36).slice(2, 10)}`, 'content-type': 'application/octet-stream', ...headers },
-      body,
+      body: new Uint8Array(body),
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
   it('an image reaches the agent with a thumbnail; metadata is gone; links are signed, short-lived and inert', async () => {
@@ -71,7 +71,7 @@ describe.each(storeFactories)('attachments on $name', (factory) => {
       const res = await upload(v.token, name, body);
       expect({ name, status: res.status, code: res.body.error?.code }).toEqual({ name, status: 400, code: 'bad_request' });
     }
-    const big = await sharp({ create: { width: 600, height: 600, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+    const big = await sharp({ create: { width: 600, height: 600, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
     expect(big.length).toBeGreaterThan(200_000);
     expect(await upload(v.token, 'big.png', big)).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
 
@@ -105,7 +105,7 @@ describe.each(storeFactories)('attachments on $name', (factory) => {
       fetch(`${server.url}/api/attachments`, {
         method: 'POST',
         headers: { authorization: `Bearer ${a.token}`, 'x-conversation-id': conversationId, 'x-file-name': 'label.pdf', 'x-client-id': 'ag1' },
-        body: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF'),
+        body: new Uint8Array(Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF')),
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     expect(await agentUpload(sent.message.conversationId)).toMatchObject({ status: 409, body: { error: { code: 'not_in_control' } } });
     await request(a.socket, 'conversation:claim', { conversationId: sent.message.conversationId });

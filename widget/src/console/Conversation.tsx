@@ -1,8 +1,9 @@
 // One conversation: handoff package, transcript, the agent's controls and composer.
 import type { ConversationSummary, Outcome } from '@baton/shared';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { renderMarkdown } from '../ui/markdown.js';
 import { MessageList } from '../ui/MessageList.js';
+import { filesFrom, uploadFile } from '../ui/upload.js';
 import { useStore } from '../ui/use-store.js';
 import type { AgentSocket } from './connection.js';
 import { Handoff } from './Handoff.js';
@@ -33,6 +34,19 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
   const canned = useStore(consoleStore, (s) => s.canned);
   const [preview, setPreview] = useState(false);
   const suggestions = cannedMatches(draft, canned);
+  const picker = useRef<HTMLInputElement>(null);
+  const [upload, setUpload] = useState<{ name: string; pct: number } | null>(null);
+  async function sendFiles(files: File[]) {
+    for (const file of files) {
+      setUpload({ name: file.name || 'image', pct: 0 });
+      const result = await uploadFile('/api/attachments', file, { 'x-conversation-id': conversation.id, 'content-type': file.type || 'application/octet-stream' }, (f) =>
+        setUpload({ name: file.name || 'image', pct: Math.round(f * 100) }),
+      );
+      setUpload(null);
+      if (result.ok) addMessages(conversation.id, [result.message]);
+      else setError(result.message);
+    }
+  }
   const panel = useStore(consoleStore, (s) => s.visitorPanels[conversation.id]);
   const mine = conversation.control === 'agent' && conversation.agent?.id === agent?.id;
 
@@ -68,7 +82,15 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
 
   const who = conversation.agent ? conversation.agent.name : null;
   return (
-    <section class="conversation" aria-label="Conversation">
+    <section
+      class="conversation"
+      aria-label="Conversation"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        if (mine) void sendFiles(filesFrom(e.dataTransfer));
+      }}
+    >
       <header class="conv-head">
         <div>
           <h2>{conversation.visitor?.name ?? `Visitor ${conversation.visitorId.slice(-6)}`}</h2>
@@ -141,6 +163,11 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
       <div class="conv-body">
       <div class="conv-main">
       <MessageList messages={messages} viewer="agent" render={renderMarkdown} labels={labels} label="Transcript" notes={notes} />
+      {upload && (
+        <p class="typing" aria-live="polite">
+          Sending {upload.name}… {upload.pct}%
+        </p>
+      )}
       <p class="typing" aria-live="polite">{typing ? 'Visitor is typing…' : ''}</p>
       {suggestions.length > 0 && mine && (
         <ul class="canned" aria-label="Canned responses">
@@ -168,6 +195,13 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
             setDraft((e.target as HTMLTextAreaElement).value);
             socket.emit('typing:set', { conversationId: conversation.id, typing: true }, () => {});
           }}
+          onPaste={(e) => {
+            const files = filesFrom(e.clipboardData);
+            if (files.length && mine) {
+              e.preventDefault();
+              void sendFiles(files);
+            }
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e);
             // "/" + shortcut, then Tab: the first matching canned response.
@@ -179,6 +213,20 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
         />
         <button type="button" aria-pressed={preview} onClick={() => setPreview(!preview)} disabled={!mine}>
           Preview
+        </button>
+        <input
+          ref={picker}
+          type="file"
+          hidden
+          accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"
+          onChange={(e) => {
+            const el = e.target as HTMLInputElement;
+            void sendFiles([...(el.files ?? [])]);
+            el.value = '';
+          }}
+        />
+        <button type="button" disabled={!mine || !!upload} onClick={() => picker.current?.click()}>
+          Attach file
         </button>
         <button type="submit" class="primary" disabled={!mine || !draft.trim()}>
           Send

@@ -22,6 +22,28 @@ export interface MessageListProps {
   notes?: Record<string, string>;
   /** Delivery state shown under one message (the visitor's latest): "Delivered" or "Read". */
   receipt?: { id: string; label: string };
+  /** Where attachment links point (the Baton server; '' when same-origin). */
+  fileBase?: string;
+}
+
+function Files({ m, base }: { m: Message; base: string }) {
+  return (
+    <div class="bt-files">
+      {m.attachments!.map((a) =>
+        a.thumbUrl && a.url ? (
+          <a href={base + a.url} target="_blank" rel="noopener noreferrer" class="bt-image">
+            <img src={base + a.thumbUrl} alt={a.name} loading="lazy" width={Math.min(a.width ?? 160, 160)} />
+          </a>
+        ) : a.url ? (
+          <a href={base + a.url} download={a.name} rel="noopener noreferrer" class="bt-file">
+            {a.name} ({Math.max(1, Math.round(a.size / 1024))} KB)
+          </a>
+        ) : (
+          <span class="bt-file">{a.name}</span>
+        ),
+      )}
+    </div>
+  );
 }
 
 function Body({ text, render }: { text: string; render: MessageListProps['render'] }) {
@@ -29,7 +51,7 @@ function Body({ text, render }: { text: string; render: MessageListProps['render
   return <div class="bt-body" dangerouslySetInnerHTML={{ __html: render(text) }} />;
 }
 
-export function MessageList({ messages, viewer, render, labels, onQuickReply, label, notes, receipt }: MessageListProps) {
+export function MessageList({ messages, viewer, render, labels, onQuickReply, label, notes, receipt, fileBase = '' }: MessageListProps) {
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: 'end' });
@@ -62,7 +84,8 @@ export function MessageList({ messages, viewer, render, labels, onQuickReply, la
               {m.author.kind === 'agent' && <span class="bt-avatar" aria-hidden="true">{(m.author.name ?? 'A').slice(0, 1)}</span>}
               {who}
             </div>
-            <Body text={m.body} render={render} />
+            {!(m.attachments?.length && m.attachments[0]!.name === m.body) && <Body text={m.body} render={render} />}
+            {m.attachments?.length ? <Files m={m} base={fileBase} /> : null}
             {m.pending && !m.failed && <div class="bt-meta">{labels.sending}</div>}
             {m.failed && <div class="bt-meta bt-error">{labels.notSent}: {m.failed}</div>}
             {notes?.[m.id] && <div class="bt-decision">{notes[m.id]}</div>}

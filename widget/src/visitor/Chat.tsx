@@ -3,6 +3,7 @@ import type { VisitorConversation } from '@baton/shared';
 import { LIMITS } from '@baton/shared/limits';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MessageList } from '../ui/MessageList.js';
+import { filesFrom } from '../ui/upload.js';
 import { useStore } from '../ui/use-store.js';
 import type { Connection } from './connection.js';
 import type { Strings } from './i18n.js';
@@ -10,6 +11,8 @@ import { visibleMessages } from './messages.js';
 import type { VisitorStore } from './store.js';
 
 export interface ChatProps {
+  /** The Baton server, for attachment links. */
+  serverUrl: string;
   store: VisitorStore;
   connection: Connection;
   strings: Strings;
@@ -95,7 +98,7 @@ function ReplyLater({ connection, t }: { connection: Connection; t: Strings }) {
   );
 }
 
-export function Chat({ store, connection, strings: t, render, onClose }: ChatProps) {
+export function Chat({ serverUrl, store, connection, strings: t, render, onClose }: ChatProps) {
   const messages = useStore(store, (s) => s.messages);
   const outbox = useStore(store, (s) => s.outbox);
   const conversation = useStore(store, (s) => s.conversation);
@@ -105,6 +108,18 @@ export function Chat({ store, connection, strings: t, render, onClose }: ChatPro
   const slowDown = useStore(store, (s) => s.slowDown);
   const [draft, setDraft] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const [upload, setUpload] = useState<{ name: string; pct: number } | null>(null);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const send = async (files: File[]) => {
+    for (const file of files) {
+      setUploadError(null);
+      setUpload({ name: file.name || 'image', pct: 0 });
+      const error = await connection.upload(file, (f) => setUpload({ name: file.name || 'image', pct: Math.round(f * 100) }));
+      setUpload(null);
+      if (error) setUploadError(error);
+    }
+  };
 
   useEffect(() => {
     input.current?.focus();
@@ -124,7 +139,18 @@ export function Chat({ store, connection, strings: t, render, onClose }: ChatPro
   const lastOwn = [...messages].reverse().find((m) => m.author.kind === 'visitor' && m.conversationId === conversation?.id);
   const receipt = lastOwn ? { id: lastOwn.id, label: (conversation?.readSeq ?? 0) >= lastOwn.seq ? t.read : t.delivered } : undefined;
   return (
-    <section class="bt-panel" role="dialog" aria-modal="false" aria-label={config?.name ?? 'Chat'} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <section
+      class="bt-panel"
+      role="dialog"
+      aria-modal="false"
+      aria-label={config?.name ?? 'Chat'}
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        void send(filesFrom(e.dataTransfer));
+      }}
+    >
       <header class="bt-header">
         <div>
           <h2 class="bt-title">{config?.name ?? 'Chat'}</h2>
@@ -145,7 +171,14 @@ export function Chat({ store, connection, strings: t, render, onClose }: ChatPro
         labels={{ bot: config?.botName ?? t.bot, you: t.you, visitor: t.visitor, sending: t.sending, notSent: t.notSent }}
         onQuickReply={conversation?.control === 'closed' ? undefined : submit}
         receipt={receipt}
+        fileBase={serverUrl}
       />
+      {upload && <p class="bt-meta bt-upload" aria-live="polite">{t.uploading(upload.name, upload.pct)}</p>}
+      {uploadError && (
+        <p class="bt-meta bt-error" role="alert">
+          {uploadError}
+        </p>
+      )}
       <p class="bt-typing" aria-live="polite">{slowDown ? t.slowDown : typing ? t.typing(typing) : ''}</p>
       {conversation?.control === 'queued' && conversation.unavailable && !conversation.replyLater && state === 'online' && <ReplyLater connection={connection} t={t} />}
       {conversation?.control === 'closed' &&
@@ -177,7 +210,30 @@ export function Chat({ store, connection, strings: t, render, onClose }: ChatPro
                 submit(draft);
               }
             }}
+            onPaste={(e) => {
+              const files = filesFrom(e.clipboardData);
+              if (files.length) {
+                e.preventDefault();
+                void send(files);
+              }
+            }}
           />
+          <input
+            ref={picker}
+            type="file"
+            class="bt-file-input"
+            accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"
+            tabIndex={-1}
+            aria-hidden="true"
+            onChange={(e) => {
+              const el = e.target as HTMLInputElement;
+              void send([...(el.files ?? [])]);
+              el.value = '';
+            }}
+          />
+          <button type="button" class="bt-attach" aria-label={t.attach} title={t.attach} disabled={!!upload || state !== 'online'} onClick={() => picker.current?.click()}>
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path d="M21 12.5l-8.5 8.5a5.5 5.5 0 01-7.8-7.8l9-9a3.7 3.7 0 015.2 5.2l-9 9a1.8 1.8 0 01-2.6-2.6l8.3-8.3" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" /></svg>
+          </button>
           <button type="submit" class="bt-send" disabled={!draft.trim()}>
             {t.send}
           </button>

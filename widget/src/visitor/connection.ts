@@ -2,6 +2,7 @@
 // server events to the store. Socket.IO reconnects with backoff on its own.
 import type { Message, VisitorClientToServer, VisitorServerToClient } from '@baton/shared';
 import { io, type Socket } from 'socket.io-client';
+import { uploadFile } from '../ui/upload.js';
 import { lastSeq, newClientId } from './messages.js';
 import { markFailed, queueOutgoing, receiveMessages, setConversation, type VisitorStore } from './store.js';
 
@@ -27,6 +28,8 @@ export interface Connection {
   typing(on: boolean): void;
   /** Nobody can answer live: ask for a reply later in this chat (and by email when given). */
   replyLater(email: string): Promise<string | null>;
+  /** Sends a file (image or PDF); resolves with an error message, or null when it was sent. */
+  upload(file: File, onProgress: (fraction: number) => void): Promise<string | null>;
   close(): void;
 }
 
@@ -180,6 +183,14 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       } catch {
         return 'No connection. Please try again.';
       }
+    },
+    async upload(file, onProgress) {
+      const { token, siteKey } = store.getState();
+      if (!token) return 'Not connected yet. Please try again in a moment.';
+      const result = await uploadFile(`${serverUrl}/api/attachments`, file, { authorization: `Bearer ${token}`, 'x-baton-site': siteKey, 'content-type': file.type || 'application/octet-stream' }, onProgress);
+      if (!result.ok) return result.message;
+      receiveMessages(store, [result.message]);
+      return null;
     },
     async replyLater(email) {
       try {

@@ -135,7 +135,7 @@ export function mount(options: MountOptions): BatonApi {
 
   function draw() {
     const s = store.getState();
-    render(s.open ? <Chat store={store} connection={connection} strings={strings} render={renderMarkdown} onClose={close} /> : null, container);
+    render(s.open ? <Chat serverUrl={serverUrl} store={store} connection={connection} strings={strings} render={renderMarkdown} onClose={close} /> : null, container);
   }
 
   // Unread badge on the launcher, and status events for the host page.

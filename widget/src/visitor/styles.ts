@@ -36,7 +36,14 @@ export const chatCss = `
 .bt-quick { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
 .bt-chip { all: unset; cursor: pointer; border: 1px solid var(--bt-accent); color: var(--bt-accent); border-radius: 999px; padding: 4px 10px; font-size: 13px; }
 .bt-typing { margin: 0 16px; min-height: 18px; font-size: 12px; color: var(--bt-muted); }
-.bt-composer { display: flex; gap: 8px; padding: 10px 12px 12px; border-top: 1px solid #e5e7eb; }
+.bt-composer { display: flex; gap: 8px; padding: 10px 12px 12px; border-top: 1px solid #e5e7eb; align-items: center; }
+.bt-attach { all: unset; cursor: pointer; color: #4b5563; padding: 6px; border-radius: 8px; display: inline-grid; place-items: center; }
+.bt-attach:focus-visible { outline: 2px solid var(--bt-accent); } .bt-attach:disabled { opacity: .4; cursor: default; }
+.bt-file-input { display: none; }
+.bt-files { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 4px; }
+.bt-image img { display: block; max-width: 160px; height: auto; border-radius: 8px; border: 1px solid #e5e7eb; }
+.bt-file { display: inline-block; padding: 6px 10px; border: 1px solid #e5e7eb; border-radius: 8px; background: #fff; color: inherit; }
+.bt-upload { margin: 0 12px; }
 .bt-input { flex: 1; resize: none; font: inherit; font-size: 16px; border: 1px solid #d1d5db; border-radius: 10px; padding: 8px 10px; color: var(--bt-fg); background: #fff; max-height: 120px; }
 .bt-send { all: unset; cursor: pointer; background: var(--bt-accent); color: #fff; border-radius: 10px; padding: 8px 14px; font-weight: 600; }
 .bt-send[disabled] { opacity: .55; cursor: default; }
