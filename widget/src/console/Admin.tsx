@@ -1,6 +1,7 @@
 // Admin: the team (invite with a set-password link shown once, roles, teams, capacity,
 // deactivate) and the site's settings (routing, capacity, hours, appearance, canned responses).
 import { useEffect, useState } from 'preact/hooks';
+import { Webhooks } from './Webhooks.js';
 
 interface AdminAgent {
   id: string;
@@ -234,6 +235,8 @@ export function Admin() {
           Save settings
         </button>
       </form>
+
+      <Webhooks />
 
       <h2>Audit log</h2>
       <table aria-label="Audit log">

@@ -1,0 +1,150 @@
+// Webhooks for admins: endpoints (the signing secret is shown once), their delivery log, Resend.
+import { useEffect, useState } from 'preact/hooks';
+
+const EVENTS = ['conversation.created', 'conversation.escalated', 'conversation.assigned', 'message.created', 'conversation.resolved', 'csat.submitted'];
+
+interface Endpoint {
+  id: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  failingSince: string | null;
+  disabledReason: string | null;
+}
+interface Delivery {
+  id: string;
+  eventId: string;
+  type: string;
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  updatedAt: string;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<({ ok: true } & T) | { ok: false; error: { message: string } }> {
+  try {
+    const res = await fetch(`/api/admin/webhooks${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return (await res.json()) as never;
+  } catch {
+    return { ok: false, error: { message: 'The server cannot be reached.' } };
+  }
+}
+
+export function Webhooks() {
+  const [endpoints, setEndpoints] = useState<Endpoint[]>([]);
+  const [url, setUrl] = useState('');
+  const [events, setEvents] = useState<string[]>(['conversation.escalated']);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [log, setLog] = useState<{ id: string; deliveries: Delivery[] } | null>(null);
+
+  const load = async () => {
+    const r = await call<{ webhooks: Endpoint[] }>('GET', '');
+    if (r.ok) setEndpoints(r.webhooks);
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  const showLog = async (id: string) => {
+    const r = await call<{ deliveries: Delivery[] }>('GET', `/${id}/deliveries`);
+    if (r.ok) setLog({ id, deliveries: r.deliveries });
+  };
+
+  return (
+    <section aria-label="Webhooks">
+      <h2>Webhooks</h2>
+      {error && <p class="error" role="alert">{error}</p>}
+      <ul class="webhooks">
+        {endpoints.map((e) => (
+          <li>
+            <code>{e.url}</code> — {e.events.join(', ')} — {e.active ? (e.failingSince ? `failing since ${new Date(e.failingSince).toLocaleString()}` : 'active') : `disabled${e.disabledReason ? `: ${e.disabledReason}` : ''}`}{' '}
+            <button type="button" onClick={() => showLog(e.id)}>
+              Deliveries
+            </button>{' '}
+            <button
+              type="button"
+              onClick={async () => {
+                const r = await call('PATCH', `/${e.id}`, { active: !e.active });
+                if (!r.ok) setError(r.error.message);
+                void load();
+              }}
+            >
+              {e.active ? 'Disable' : 'Enable'}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        class="invite"
+        aria-label="Add a webhook"
+        onSubmit={async (ev) => {
+          ev.preventDefault();
+          const r = await call<{ secret: string }>('POST', '', { url, events });
+          if (r.ok) {
+            setSecret(r.secret);
+            setUrl('');
+            setError(null);
+            void load();
+          } else setError(r.error.message);
+        }}
+      >
+        <input aria-label="Webhook URL" type="url" placeholder="https://example.com/baton" required value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
+        {EVENTS.map((name) => (
+          <label>
+            <input type="checkbox" checked={events.includes(name)} onChange={(e) => setEvents((e.target as HTMLInputElement).checked ? [...events, name] : events.filter((x) => x !== name))} /> {name}
+          </label>
+        ))}
+        <button type="submit" class="primary" disabled={events.length === 0}>
+          Add webhook
+        </button>
+      </form>
+      {secret && (
+        <p class="invite-link">
+          Signing secret (shown only now): <code>{secret}</code>
+        </p>
+      )}
+      {log && (
+        <table aria-label="Deliveries">
+          <thead>
+            <tr>
+              <th>Event</th>
+              <th>Status</th>
+              <th>Attempts</th>
+              <th>Response</th>
+              <th>When</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {log.deliveries.map((d) => (
+              <tr>
+                <td>{d.type}</td>
+                <td>{d.status}</td>
+                <td>{d.attempts}</td>
+                <td>{d.lastStatusCode ?? d.lastError ?? ''}</td>
+                <td>{new Date(d.updatedAt).toLocaleString()}</td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={async () => {
+                      await call('POST', `/${log.id}/deliveries/${d.id}/resend`);
+                      void showLog(log.id);
+                    }}
+                  >
+                    Resend
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
