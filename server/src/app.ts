@@ -103,6 +103,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     staticDir: deps.staticDir ?? DEFAULT_STATIC_DIR,
     secureCookies: deps.secureCookies ?? false,
     limits,
+    clock,
     attachments: (req, res, next) => (attachmentRoutes ? attachmentRoutes(req, res, next) : next()),
     admin: { router: adminRouter(adminDeps), setPassword: setPasswordRoute(adminDeps) },
   });

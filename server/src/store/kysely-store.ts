@@ -5,11 +5,12 @@ import { BatonError, type Control, type HandoffPackage, type Message, type Notic
 import { type Kysely, Migrator, type Selectable, sql } from 'kysely';
 import { CodeMigrationProvider } from './migrations.js';
 import { randomUUID } from 'node:crypto';
-import type { AgentsTable, ConversationsTable, Database, JobsTable, MessagesTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.js';
+import type { AgentsTable, ApiKeysTable, ConversationsTable, Database, JobsTable, MessagesTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.js';
 import type {
   AgentPatch,
   AgentRecord,
   JobRecord,
+  ApiKeyRecord,
   AttachmentRecord,
   NewAgent,
   WebhookDelivery,
@@ -748,6 +749,43 @@ export class KyselyStore implements Store {
   async listAudit(siteId: string, limit: number) {
     const rows = await this.db.selectFrom('audit_log').selectAll().where('site_id', '=', siteId).orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => ({ id: Number(r.id), actorId: r.actor_id, action: r.action, target: r.target, data: JSON.parse(r.data) as Record<string, unknown>, at: iso(r.at) }));
+  }
+
+  // ---- API keys ----
+
+  private static toApiKey(r: Selectable<ApiKeysTable>): ApiKeyRecord {
+    return {
+      id: r.id,
+      siteId: r.site_id,
+      name: r.name,
+      prefix: r.prefix,
+      hash: r.hash,
+      scopes: JSON.parse(r.scopes) as string[],
+      createdAt: iso(r.created_at),
+      revokedAt: isoOrNull(r.revoked_at),
+      lastUsedAt: isoOrNull(r.last_used_at),
+    };
+  }
+  async createApiKey(k: Omit<ApiKeyRecord, 'revokedAt' | 'lastUsedAt'>): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({ id: k.id, site_id: k.siteId, name: k.name, prefix: k.prefix, hash: k.hash, scopes: JSON.stringify(k.scopes), created_at: ms(k.createdAt), revoked_at: null, last_used_at: null })
+      .execute();
+  }
+  async apiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+    const r = await this.db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst();
+    return r ? KyselyStore.toApiKey(r) : null;
+  }
+  async listApiKeys(siteId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.db.selectFrom('api_keys').selectAll().where('site_id', '=', siteId).orderBy('created_at').execute();
+    return rows.map(KyselyStore.toApiKey);
+  }
+  async revokeApiKey(id: string, siteId: string, at: string): Promise<boolean> {
+    const r = await this.db.updateTable('api_keys').set({ revoked_at: ms(at) }).where('id', '=', id).where('site_id', '=', siteId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+  async touchApiKey(id: string, at: string): Promise<void> {
+    await this.db.updateTable('api_keys').set({ last_used_at: ms(at) }).where('id', '=', id).execute();
   }
 
   // ---- attachments ----

@@ -249,6 +249,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('messages').addColumn('attachments', 'text').execute();
       },
     },
+    '0012_api_keys': {
+      async up(db: Kysely<any>) {
+        // Site owners' API keys: only a SHA-256 of the key is kept.
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('site_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('prefix', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull().unique())
+          .addColumn('scopes', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('revoked_at', ms)
+          .addColumn('last_used_at', ms)
+          .execute();
+      },
+    },
   };
 }
 

@@ -155,6 +155,18 @@ export interface AttachmentsTable {
   created_at: number;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  site_id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  scopes: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
 export interface Database {
   sites: SitesTable;
   agents: AgentsTable;
@@ -168,4 +180,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   attachments: AttachmentsTable;
+  api_keys: ApiKeysTable;
 }

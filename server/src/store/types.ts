@@ -84,6 +84,20 @@ export interface WebhookDelivery {
   updatedAt: Iso;
 }
 
+export interface ApiKeyRecord {
+  id: string;
+  siteId: string;
+  name: string;
+  /** The first characters of the key, to recognise it in lists. */
+  prefix: string;
+  /** SHA-256 of the key; the key itself is shown once and never stored. */
+  hash: string;
+  scopes: string[];
+  createdAt: Iso;
+  revokedAt: Iso | null;
+  lastUsedAt: Iso | null;
+}
+
 /** A durable timer. */
 export interface JobRecord {
   id: string;
@@ -312,6 +326,13 @@ export interface Store {
   // attachments
   saveAttachment(a: AttachmentRecord): Promise<void>;
   getAttachment(id: string): Promise<AttachmentRecord | null>;
+
+  // API keys
+  createApiKey(k: Omit<ApiKeyRecord, 'revokedAt' | 'lastUsedAt'>): Promise<void>;
+  apiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  listApiKeys(siteId: string): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string, siteId: string, at: Iso): Promise<boolean>;
+  touchApiKey(id: string, at: Iso): Promise<void>;
 
   // webhooks
   createWebhookEndpoint(e: Omit<WebhookEndpoint, 'failingSince' | 'disabledReason' | 'active'>): Promise<WebhookEndpoint>;

@@ -9,7 +9,8 @@ import { ROTATION_GRACE_MS } from '../auth/identity.js';
 import { hashPassword } from '../auth/password.js';
 import type { Logger } from '../log.js';
 import { SiteSettingsSchema } from '../service/settings.js';
-import type { AgentRecord, Store, WebhookEndpoint } from '../store/types.js';
+import type { AgentRecord, ApiKeyRecord, Store, WebhookEndpoint } from '../store/types.js';
+import { API_SCOPES, hashApiKey } from './public-api.js';
 import { assertDeliverable, WEBHOOK_EVENTS, type WebhookDeliverer } from '../service/webhooks.js';
 import { evalCaseFrom } from '../metrics/eval-export.js';
 import { handoffReport } from '../metrics/handoff.js';
@@ -364,6 +365,38 @@ export function adminRouter(deps: AdminDeps): Router {
       const delivery = await store.getWebhookDelivery(String(req.params.deliveryId));
       if (!delivery || delivery.endpointId !== endpoint.id) throw new BatonError('not_found', 'No such delivery.');
       await deps.webhooks.resend(delivery.id);
+      res.json({ ok: true });
+    }),
+  );
+
+  // API keys for site owners: shown once, stored as a hash, revocable.
+  const ApiKeyBody = z.object({ name: z.string().trim().min(1).max(80), scopes: z.array(z.enum(API_SCOPES)).min(1) }).strict();
+  const publicKey = (k: ApiKeyRecord) => ({ id: k.id, name: k.name, prefix: k.prefix, scopes: k.scopes, createdAt: k.createdAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt });
+  router.get(
+    '/api-keys',
+    route(logger, 'admin.api-keys', async (req, res) => {
+      const me = await admin(req);
+      res.json({ ok: true, keys: (await store.listApiKeys(me.siteId)).map(publicKey) });
+    }),
+  );
+  router.post(
+    '/api-keys',
+    route(logger, 'admin.api-key-create', async (req, res) => {
+      const me = await admin(req);
+      const body = parse(ApiKeyBody, req.body);
+      const key = `bk_${randomBytes(24).toString('base64url')}`;
+      const record = { id: deps.newId('key'), siteId: me.siteId, name: body.name, prefix: key.slice(0, 10), hash: hashApiKey(key), scopes: body.scopes, createdAt: deps.clock().toISOString() };
+      await store.createApiKey(record);
+      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'api_key.created', target: record.id, data: { scopes: body.scopes }, at: record.createdAt });
+      res.status(201).json({ ok: true, key, apiKey: publicKey({ ...record, revokedAt: null, lastUsedAt: null }) });
+    }),
+  );
+  router.delete(
+    '/api-keys/:id',
+    route(logger, 'admin.api-key-revoke', async (req, res) => {
+      const me = await admin(req);
+      if (!(await store.revokeApiKey(String(req.params.id), me.siteId, deps.clock().toISOString()))) throw new BatonError('not_found', 'No such key.');
+      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'api_key.revoked', target: String(req.params.id), data: {}, at: deps.clock().toISOString() });
       res.json({ ok: true });
     }),
   );

@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { AgentRecord, Store } from '../store/types.js';
 import { errorAck } from './requests.js';
 import type { Limits } from './limits.js';
+import { openApiDocument, publicApiRouter } from './public-api.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from './sessions.js';
 
 export const publicAgent = (a: AgentRecord) => ({ id: a.id, email: a.email, name: a.name, role: a.role, siteId: a.siteId });
@@ -40,6 +41,7 @@ export function createHttpApp(deps: {
   staticDir: string;
   secureCookies: boolean;
   limits: Limits;
+  clock?: () => Date;
   /** Attachments (mounted once the conversation service exists). */
   attachments?: RequestHandler;
   /** The admin API and set-password route (absent in tests that do not need them). */
@@ -168,6 +170,11 @@ export function createHttpApp(deps: {
   );
 
   if (deps.attachments) api.use('/attachments', deps.attachments);
+  api.use('/v1', publicApiRouter({ store, logger, clock: deps.clock ?? (() => new Date()) }));
+  const openApi = openApiDocument();
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
   if (deps.admin) {
     api.use('/admin', deps.admin.router);
     api.post('/agent/set-password', deps.admin.setPassword);

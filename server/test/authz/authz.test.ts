@@ -28,6 +28,7 @@ describe('the matrix covers every event and endpoint', () => {
     scan(src('transport/http.ts'), 'app', '');
     scan(src('transport/admin.ts'), 'router', '/api/admin');
     scan(src('transport/attachments.ts'), 'router', '/api/attachments');
+    scan(src('transport/public-api.ts'), 'router', '/api/v1');
     scan(src('app.ts'), 'http', '');
     // Static pages (the console SPA and the demo page) carry no data and are not API.
     const pages = new Set(['GET /']);

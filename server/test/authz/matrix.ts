@@ -90,7 +90,7 @@ export const SOCKET_MATRIX: SocketRow[] = [
 ];
 
 export interface RestRow {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   /** The concrete URL and body for this run. */
   url: (ctx: Ctx) => string;
@@ -124,6 +124,14 @@ export const REST_MATRIX: RestRow[] = [
   // so the authorized answer is "the file is empty"); downloads need a signed link, which nobody has here.
   { method: 'POST', path: '/api/attachments/', url: () => '/api/attachments', body: () => ({}), expect: { ...SIGNED_IN, agent: 'bad_request', agentOtherSite: 'bad_request', admin: 'bad_request', adminOtherSite: 'bad_request' } },
   { method: 'GET', path: '/api/attachments/:id', url: () => '/api/attachments/att_guess?v=full&exp=99999999999999&sig=x', expect: PUBLIC('not_found') },
+  // The site owners' API takes API keys only: no session or visitor token opens it.
+  { method: 'GET', path: '/api/v1/conversations', url: () => '/api/v1/conversations', expect: PUBLIC('unauthorized') },
+  { method: 'GET', path: '/api/v1/conversations/:id', url: (ctx) => `/api/v1/conversations/${ctx.conversationId}`, expect: PUBLIC('unauthorized') },
+  { method: 'GET', path: '/api/v1/metrics', url: () => '/api/v1/metrics', expect: PUBLIC('unauthorized') },
+  { method: 'GET', path: '/api/openapi.json', url: () => '/api/openapi.json', expect: PUBLIC('ok') },
+  { method: 'GET', path: '/api/admin/api-keys', url: () => '/api/admin/api-keys', expect: ADMIN('ok', 'ok') },
+  { method: 'POST', path: '/api/admin/api-keys', url: () => '/api/admin/api-keys', body: () => ({ name: 'k', scopes: ['metrics:read'] }), expect: ADMIN('ok', 'ok') },
+  { method: 'DELETE', path: '/api/admin/api-keys/:id', url: () => '/api/admin/api-keys/key_missing', expect: ADMIN('not_found', 'not_found') },
   { method: 'GET', path: '/api/agent/me', url: () => '/api/agent/me', expect: SIGNED_IN },
   { method: 'GET', path: '/api/agent/site', url: () => '/api/agent/site', expect: SIGNED_IN },
   { method: 'GET', path: '/api/admin/agents', url: () => '/api/admin/agents', expect: ADMIN('ok', 'ok') },

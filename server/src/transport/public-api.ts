@@ -1,0 +1,188 @@
+// The site owners' REST API: per-site API keys (scoped, shown once, stored hashed, revocable),
+// conversations with their handoff package and transcript, exports as JSONL or CSV, and the
+// handoff metrics. Described by /api/openapi.json, generated from the same zod schemas.
+import { createHash } from 'node:crypto';
+import { BatonError, ConversationSummary, Message } from '@baton/shared';
+import express, { type Request, type Router } from 'express';
+import { z } from 'zod';
+import type { Logger } from '../log.js';
+import { handoffReport } from '../metrics/handoff.js';
+import { loadFacts } from '../metrics/queries.js';
+import { agentView } from '../service/views.js';
+import type { ApiKeyRecord, Store } from '../store/types.js';
+import { route } from './http.js';
+
+export const API_SCOPES = ['conversations:read', 'metrics:read'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-11-01');
+const ListQuery = z
+  .object({
+    from: Day.optional(),
+    to: Day.optional(),
+    status: z.enum(['bot', 'queued', 'agent', 'closed']).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    format: z.enum(['json', 'jsonl', 'csv']).default('json'),
+  })
+  .strict();
+const RangeQuery = z.object({ from: Day.optional(), to: Day.optional() }).strict();
+
+function range(now: Date, from?: string, to?: string) {
+  const end = to ? Date.parse(`${to}T00:00:00Z`) + 86_400_000 : now.getTime() + 1;
+  const start = from ? Date.parse(`${from}T00:00:00Z`) : end - 30 * 86_400_000;
+  if (start >= end) throw new BatonError('bad_request', 'from must be before to.');
+  return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new BatonError('bad_request', `${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid query'}`);
+}
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  // Quoted, and neutralised against spreadsheet formula injection.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return `"${safe.replace(/"/g, '""')}"`;
+};
+
+export function publicApiRouter(deps: { store: Store; logger: Logger; clock: () => Date }): Router {
+  const { store, logger } = deps;
+  const router = express.Router();
+
+  async function key(req: Request, scope: ApiScope): Promise<ApiKeyRecord> {
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer bk_') ? header.slice(7) : '';
+    const record = token ? await store.apiKeyByHash(hashApiKey(token)) : null;
+    if (!record || record.revokedAt) throw new BatonError('unauthorized', 'An API key is required (Authorization: Bearer bk_…).');
+    if (!record.scopes.includes(scope)) throw new BatonError('forbidden', `This key lacks the ${scope} scope.`);
+    await store.touchApiKey(record.id, deps.clock().toISOString());
+    return record;
+  }
+
+  router.get(
+    '/conversations',
+    route(logger, 'api.conversations', async (req, res) => {
+      const k = await key(req, 'conversations:read');
+      const q = parse(ListQuery, req.query);
+      const r = range(deps.clock(), q.from, q.to);
+      const rows = (await store.conversationsBetween(k.siteId, r.from, r.to, 50_000)).filter((c) => !q.status || c.control === q.status);
+      const page = q.format === 'json' ? rows.slice(-q.limit) : rows;
+      const summaries = await Promise.all(page.map((c) => agentView(store, c)));
+      if (q.format === 'csv') {
+        const head = ['id', 'createdAt', 'status', 'trigger', 'intent', 'team', 'agent', 'outcome', 'verdict', 'csat', 'summary'];
+        const lines = summaries.map((c) =>
+          [c.id, c.createdAt, c.control, c.handoff?.trigger, c.handoff?.intent, c.team, c.agent?.name, c.outcome, c.verdict, c.csat?.rating, c.handoff?.summary].map(csvCell).join(','),
+        );
+        res.type('text/csv').set('content-disposition', 'attachment; filename="conversations.csv"').send(`${head.join(',')}\n${lines.join('\n')}\n`);
+        return;
+      }
+      if (q.format === 'jsonl') {
+        const out: string[] = [];
+        for (const c of summaries) out.push(JSON.stringify({ ...c, messages: await store.listMessages(c.id, 0, 10_000) }));
+        res.type('application/x-ndjson').send(out.length ? `${out.join('\n')}\n` : '');
+        return;
+      }
+      res.json({ ok: true, range: r, conversations: summaries });
+    }),
+  );
+
+  router.get(
+    '/conversations/:id',
+    route(logger, 'api.conversation', async (req, res) => {
+      const k = await key(req, 'conversations:read');
+      const c = await store.getConversation(String(req.params.id));
+      if (!c || c.siteId !== k.siteId) throw new BatonError('not_found', 'No such conversation.');
+      res.json({ ok: true, conversation: await agentView(store, c), messages: await store.listMessages(c.id, 0, 10_000) });
+    }),
+  );
+
+  router.get(
+    '/metrics',
+    route(logger, 'api.metrics', async (req, res) => {
+      const k = await key(req, 'metrics:read');
+      const q = parse(RangeQuery, req.query);
+      const r = range(deps.clock(), q.from, q.to);
+      res.json({ ok: true, range: r, report: handoffReport(await loadFacts(store, k.siteId, r.from, r.to)) });
+    }),
+  );
+
+  return router;
+}
+
+/** OpenAPI 3.1 for the site owners' API, from the shared zod schemas. */
+export function openApiDocument(): Record<string, unknown> {
+  const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' });
+  const error = { type: 'object', properties: { ok: { const: false }, error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } } };
+  const errors = {
+    '400': { description: 'bad_request', content: { 'application/json': { schema: error } } },
+    '401': { description: 'unauthorized: no or revoked key', content: { 'application/json': { schema: error } } },
+    '403': { description: 'forbidden: the key lacks the scope', content: { 'application/json': { schema: error } } },
+  };
+  const dates = [
+    { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
+    { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
+  ];
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Baton API for site owners', version: '1.0.0', description: 'Conversations with their handoff package and transcript, exports, and handoff-quality metrics. Keys are created by admins (POST /api/admin/api-keys).' },
+    servers: [{ url: '/api/v1' }],
+    security: [{ apiKey: [] }],
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'bk_… — scopes: conversations:read, metrics:read' } },
+      schemas: { ConversationSummary: schema(ConversationSummary), Message: schema(Message) },
+    },
+    paths: {
+      '/conversations': {
+        get: {
+          summary: 'Conversations created in a date range (default: the last 30 days)',
+          parameters: [
+            ...dates,
+            { name: 'status', in: 'query', schema: { enum: ['bot', 'queued', 'agent', 'closed'] } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+            { name: 'format', in: 'query', schema: { enum: ['json', 'jsonl', 'csv'], default: 'json' }, description: 'jsonl: one conversation per line with its messages; csv: one row per conversation' },
+          ],
+          responses: {
+            '200': {
+              description: 'The conversations',
+              content: {
+                'application/json': { schema: { type: 'object', properties: { ok: { const: true }, conversations: { type: 'array', items: { $ref: '#/components/schemas/ConversationSummary' } } } } },
+                'application/x-ndjson': { schema: { type: 'string' } },
+                'text/csv': { schema: { type: 'string' } },
+              },
+            },
+            ...errors,
+          },
+        },
+      },
+      '/conversations/{id}': {
+        get: {
+          summary: 'One conversation with its handoff package and transcript',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: 'The conversation',
+              content: {
+                'application/json': {
+                  schema: { type: 'object', properties: { ok: { const: true }, conversation: { $ref: '#/components/schemas/ConversationSummary' }, messages: { type: 'array', items: { $ref: '#/components/schemas/Message' } } } },
+                },
+              },
+            },
+            '404': { description: 'not_found (also for another site’s conversation)', content: { 'application/json': { schema: error } } },
+            ...errors,
+          },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Handoff-quality report (docs/metrics.md)',
+          parameters: dates,
+          responses: { '200': { description: 'The report', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors },
+        },
+      },
+    },
+  };
+}
