@@ -16,6 +16,7 @@ import { evalCaseFrom } from '../metrics/eval-export.js';
 import { handoffReport } from '../metrics/handoff.js';
 import { loadFacts } from '../metrics/queries.js';
 import { publicAgent, route, sessionToken } from './http.js';
+import { Day, dayRange, parseInput } from './input.js';
 import type { Sessions } from './sessions.js';
 
 export const INVITE_TTL_MS = 72 * 60 * 60 * 1000;
@@ -77,7 +78,6 @@ const SitePatchBody = z
   })
   .partial()
   .strict();
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-11-01');
 const TriggerName = z.enum(['accuracy_risk', 'emotional_urgency', 'workflow_failure', 'high_value_intent', 'visitor_request', 'agent_initiated']);
 const MetricsQuery = z
   .object({
@@ -97,22 +97,9 @@ const ExportQuery = z
   })
   .strict();
 
-/** [from, to) in UTC days; default: the last 30 days. `to` is inclusive as a day. */
-function range(now: Date, from?: string, to?: string): { from: string; to: string } {
-  const end = to ? new Date(`${to}T00:00:00Z`).getTime() + 86_400_000 : now.getTime() + 1;
-  const start = from ? new Date(`${from}T00:00:00Z`).getTime() : end - 30 * 86_400_000;
-  if (start >= end) throw new BatonError('bad_request', 'from must be before to.');
-  return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
-}
 
 const SetPasswordBody = z.object({ token: z.string().min(1).max(512), password: z.string().min(10, 'at least 10 characters').max(256) });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw new BatonError('bad_request', `${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid body'}`);
-}
 
 const adminAgent = (a: AgentRecord) => ({ ...publicAgent(a), active: a.active, teams: a.teams, capacity: a.capacity, presence: a.presence });
 
@@ -149,7 +136,7 @@ export function adminRouter(deps: AdminDeps): Router {
     '/agents',
     route(logger, 'admin.invite', async (req, res) => {
       const me = await admin(req);
-      const body = parse(InviteBody, req.body);
+      const body = parseInput(InviteBody, req.body);
       if (await store.getAgentByEmail(body.email)) throw new BatonError('conflict', 'An agent with this email already exists.');
       // No usable password until the invited agent sets one through the link.
       const agent = await store.ensureAgent({
@@ -175,7 +162,7 @@ export function adminRouter(deps: AdminDeps): Router {
     route(logger, 'admin.agent', async (req, res) => {
       const me = await admin(req);
       const target = await siteAgent(me, String(req.params.id));
-      const patch = parse(AgentPatchBody, req.body);
+      const patch = parseInput(AgentPatchBody, req.body);
       if (target.id === me.id && (patch.active === false || patch.role === 'agent')) {
         throw new BatonError('bad_request', 'You cannot deactivate or demote yourself; ask another admin.');
       }
@@ -213,7 +200,7 @@ export function adminRouter(deps: AdminDeps): Router {
     '/site',
     route(logger, 'admin.site.update', async (req, res) => {
       const me = await admin(req);
-      const body = parse(SitePatchBody, req.body);
+      const body = parseInput(SitePatchBody, req.body);
       const site = (await store.getSite(me.siteId))!;
       const updated = await store.upsertSite({
         id: site.id,
@@ -325,7 +312,7 @@ export function adminRouter(deps: AdminDeps): Router {
     '/webhooks',
     route(logger, 'admin.webhook-create', async (req, res) => {
       const me = await admin(req);
-      const body = parse(WebhookBody, req.body);
+      const body = parseInput(WebhookBody, req.body);
       await assertDeliverable(body.url, deps.allowPrivateWebhooks);
       const secret = `whsec_${randomBytes(24).toString('base64url')}`;
       const endpoint = await store.createWebhookEndpoint({ id: deps.newId('wh'), siteId: me.siteId, url: body.url, secret, events: body.events, createdAt: deps.clock().toISOString() });
@@ -338,7 +325,7 @@ export function adminRouter(deps: AdminDeps): Router {
     route(logger, 'admin.webhook-update', async (req, res) => {
       const me = await admin(req);
       const endpoint = await siteEndpoint(me, String(req.params.id));
-      const patch = parse(WebhookPatch, req.body);
+      const patch = parseInput(WebhookPatch, req.body);
       if (patch.url) await assertDeliverable(patch.url, deps.allowPrivateWebhooks);
       const updated = await store.updateWebhookEndpoint(endpoint.id, { ...patch, ...(patch.active ? { failingSince: null, disabledReason: null } : {}) });
       await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'webhook.updated', target: endpoint.id, data: patch, at: deps.clock().toISOString() });
@@ -383,7 +370,7 @@ export function adminRouter(deps: AdminDeps): Router {
     '/api-keys',
     route(logger, 'admin.api-key-create', async (req, res) => {
       const me = await admin(req);
-      const body = parse(ApiKeyBody, req.body);
+      const body = parseInput(ApiKeyBody, req.body);
       const key = `bk_${randomBytes(24).toString('base64url')}`;
       const record = { id: deps.newId('key'), siteId: me.siteId, name: body.name, prefix: key.slice(0, 10), hash: hashApiKey(key), scopes: body.scopes, createdAt: deps.clock().toISOString() };
       await store.createApiKey(record);
@@ -405,8 +392,8 @@ export function adminRouter(deps: AdminDeps): Router {
     '/metrics',
     route(logger, 'admin.metrics', async (req, res) => {
       const me = await admin(req);
-      const q = parse(MetricsQuery, req.query);
-      const r = range(deps.clock(), q.from, q.to);
+      const q = parseInput(MetricsQuery, req.query);
+      const r = dayRange(deps.clock(), q.from, q.to);
       const facts = await loadFacts(store, me.siteId, r.from, r.to);
       const filter = { ...(q.team ? { team: q.team } : {}), ...(q.intent ? { intent: q.intent } : {}), ...(q.trigger ? { trigger: q.trigger } : {}) };
       res.json({ ok: true, range: r, filter, report: handoffReport(facts, filter) });
@@ -419,14 +406,14 @@ export function adminRouter(deps: AdminDeps): Router {
     '/eval-cases',
     route(logger, 'admin.eval-cases', async (req, res) => {
       const me = await admin(req);
-      const q = parse(ExportQuery, req.query);
+      const q = parseInput(ExportQuery, req.query);
       let ids: string[];
       if (q.conversationId) {
         const c = await store.getConversation(q.conversationId);
         if (!c || c.siteId !== me.siteId) throw new BatonError('not_found', 'No such conversation.');
         ids = [c.id];
       } else {
-        const r = range(deps.clock(), q.from, q.to);
+        const r = dayRange(deps.clock(), q.from, q.to);
         ids = (await store.conversationsBetween(me.siteId, r.from, r.to, 50_000)).filter((c) => c.verdict && c.verdict !== 'right').map((c) => c.id);
       }
       const lines: string[] = [];
@@ -450,7 +437,7 @@ export function adminRouter(deps: AdminDeps): Router {
 /** POST /api/agent/set-password: the invited (or reset) agent chooses a password; the link then stops working. */
 export function setPasswordRoute(deps: AdminDeps) {
   return route(deps.logger, 'set-password', async (req, res) => {
-    const body = parse(SetPasswordBody, req.body);
+    const body = parseInput(SetPasswordBody, req.body);
     const [agentId = '', expText = '', mac = ''] = body.token.split('.');
     const exp = Number(expText);
     const agent = agentId ? await deps.store.getAgent(agentId) : null;

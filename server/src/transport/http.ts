@@ -128,22 +128,24 @@ export function createHttpApp(deps: {
     }),
   );
 
+  const signedIn = async (req: Request) => {
+    const token = sessionToken(req);
+    const agent = token ? await sessions.agentFor(token) : null;
+    if (!agent) throw new BatonError('unauthorized', 'Not signed in.');
+    return agent;
+  };
+
   api.get(
     '/agent/me',
     route(logger, 'me', async (req, res) => {
-      const token = sessionToken(req);
-      const agent = token ? await sessions.agentFor(token) : null;
-      if (!agent) throw new BatonError('unauthorized', 'Not signed in.');
-      res.json({ ok: true, agent: publicAgent(agent) });
+      res.json({ ok: true, agent: publicAgent(await signedIn(req)) });
     }),
   );
 
   api.get(
     '/agent/site',
     route(logger, 'agent-site', async (req, res) => {
-      const token = sessionToken(req);
-      const agent = token ? await sessions.agentFor(token) : null;
-      if (!agent) throw new BatonError('unauthorized', 'Not signed in.');
+      const agent = await signedIn(req);
       const site = (await store.getSite(agent.siteId))!;
       const canned = Array.isArray(site.settings.cannedResponses) ? site.settings.cannedResponses : [];
       res.json({ ok: true, site: { key: site.key, name: site.name, cannedResponses: canned } });

@@ -11,12 +11,12 @@ import { loadFacts } from '../metrics/queries.js';
 import { agentView } from '../service/views.js';
 import type { ApiKeyRecord, Store } from '../store/types.js';
 import { route } from './http.js';
+import { Day, dayRange, parseInput } from './input.js';
 
 export const API_SCOPES = ['conversations:read', 'metrics:read'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-11-01');
 const ListQuery = z
   .object({
     from: Day.optional(),
@@ -28,19 +28,7 @@ const ListQuery = z
   .strict();
 const RangeQuery = z.object({ from: Day.optional(), to: Day.optional() }).strict();
 
-function range(now: Date, from?: string, to?: string) {
-  const end = to ? Date.parse(`${to}T00:00:00Z`) + 86_400_000 : now.getTime() + 1;
-  const start = from ? Date.parse(`${from}T00:00:00Z`) : end - 30 * 86_400_000;
-  if (start >= end) throw new BatonError('bad_request', 'from must be before to.');
-  return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
-}
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value ?? {});
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw new BatonError('bad_request', `${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid query'}`);
-}
 
 const csvCell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);
@@ -67,8 +55,8 @@ export function publicApiRouter(deps: { store: Store; logger: Logger; clock: () 
     '/conversations',
     route(logger, 'api.conversations', async (req, res) => {
       const k = await key(req, 'conversations:read');
-      const q = parse(ListQuery, req.query);
-      const r = range(deps.clock(), q.from, q.to);
+      const q = parseInput(ListQuery, req.query);
+      const r = dayRange(deps.clock(), q.from, q.to);
       const rows = (await store.conversationsBetween(k.siteId, r.from, r.to, 50_000)).filter((c) => !q.status || c.control === q.status);
       const page = q.format === 'json' ? rows.slice(-q.limit) : rows;
       const summaries = await Promise.all(page.map((c) => agentView(store, c)));
@@ -104,8 +92,8 @@ export function publicApiRouter(deps: { store: Store; logger: Logger; clock: () 
     '/metrics',
     route(logger, 'api.metrics', async (req, res) => {
       const k = await key(req, 'metrics:read');
-      const q = parse(RangeQuery, req.query);
-      const r = range(deps.clock(), q.from, q.to);
+      const q = parseInput(RangeQuery, req.query);
+      const r = dayRange(deps.clock(), q.from, q.to);
       res.json({ ok: true, range: r, report: handoffReport(await loadFacts(store, k.siteId, r.from, r.to)) });
     }),
   );

@@ -1,6 +1,7 @@
 // Admin: the team (invite with a set-password link shown once, roles, teams, capacity,
 // deactivate) and the site's settings (routing, capacity, hours, appearance, canned responses).
 import { useEffect, useState } from 'preact/hooks';
+import { adminApi as api } from './admin-api.js';
 import { Webhooks } from './Webhooks.js';
 
 interface AdminAgent {
@@ -24,19 +25,6 @@ interface SiteSettings {
   cannedResponses?: Array<{ shortcut: string; body: string }>;
 }
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<{ ok: true } & T | { ok: false; error: { message: string } }> {
-  try {
-    const res = await fetch(`/api/admin${path}`, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return (await res.json()) as never;
-  } catch {
-    return { ok: false, error: { message: 'The server cannot be reached.' } };
-  }
-}
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const hoursText = (h: SiteSettings['businessHours']) =>

@@ -1,5 +1,6 @@
 // Webhooks for admins: endpoints (the signing secret is shown once), their delivery log, Resend.
 import { useEffect, useState } from 'preact/hooks';
+import { adminApi } from './admin-api.js';
 
 const EVENTS = ['conversation.created', 'conversation.escalated', 'conversation.assigned', 'message.created', 'conversation.resolved', 'csat.submitted'];
 
@@ -22,19 +23,7 @@ interface Delivery {
   updatedAt: string;
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<({ ok: true } & T) | { ok: false; error: { message: string } }> {
-  try {
-    const res = await fetch(`/api/admin/webhooks${path}`, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return (await res.json()) as never;
-  } catch {
-    return { ok: false, error: { message: 'The server cannot be reached.' } };
-  }
-}
+const call = <T,>(method: string, path: string, body?: unknown) => adminApi<T>(method, `/webhooks${path}`, body);
 
 export function Webhooks() {
   const [endpoints, setEndpoints] = useState<Endpoint[]>([]);
