@@ -35,6 +35,8 @@ export interface ServerOptions {
   metricsToken?: string;
   limits?: Partial<LimitRules>;
   allowPrivateWebhooks?: boolean;
+  /** Static files (default: widget/dist as built). */
+  staticDir?: string;
   /** Where log lines go (default: silent). */
   log?: { level: string; write: (line: string) => void };
 }
@@ -60,6 +62,7 @@ export async function startServer(factory: StoreFactory, options: ServerOptions 
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
+    ...(options.staticDir ? { staticDir: options.staticDir } : {}),
   });
   const { url } = await app.listen(0, '127.0.0.1');
   const sockets: Socket[] = [];

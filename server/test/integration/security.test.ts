@@ -1,5 +1,8 @@
 // Abuse controls and web security over the real server: rate limits trip and recover, sign-in
 // locks without revealing which accounts exist, security headers, CSRF, and logs free of secrets.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteFactory } from '../helpers/db.js';
 import { connect, login, request, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
@@ -53,7 +56,13 @@ describe('abuse controls and web security', () => {
   });
 
   it('headers: a strict CSP for the console, nosniff, no framing; the widget stays embeddable', async () => {
-    server = await startServer(sqliteFactory);
+    // Static files as the build lays them out (the suite runs before the widget is built).
+    const dir = mkdtempSync(join(tmpdir(), 'baton-static-'));
+    mkdirSync(join(dir, 'console'));
+    writeFileSync(join(dir, 'console', 'index.html'), '<!doctype html><title>Baton console</title>');
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Demo</title>');
+    writeFileSync(join(dir, 'widget.js'), '/* loader */');
+    server = await startServer(sqliteFactory, { staticDir: dir });
     const consolePage = await fetch(`${server.url}/console`);
     const csp = consolePage.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
