@@ -217,6 +217,10 @@ export const WidgetConfig = z.object({
   botName: z.string(),
   greeting: z.string(),
   color: z.string(),
+  /** Launcher side, from the site's settings (a page's data-position wins). */
+  position: z.enum(['left', 'right']).optional(),
+  /** Text shown on the launcher beside the icon, e.g. "Chat with us". */
+  launcherLabel: z.string().optional(),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfig>;
 export const WidgetConfigResponse = ackOf({ config: WidgetConfig });

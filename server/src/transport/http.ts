@@ -165,6 +165,8 @@ export function createHttpApp(deps: {
         botName: text(s.botName, 'Assistant'),
         greeting: text(s.greeting, `Hi! I'm the ${site.name} assistant. Ask me anything — a person from our team can take over at any time.`),
         color: text(s.color, '#4f46e5'),
+        ...(s.position === 'left' || s.position === 'right' ? { position: s.position } : {}),
+        ...(typeof s.launcherLabel === 'string' && s.launcherLabel ? { launcherLabel: s.launcherLabel } : {}),
       };
       res.set('Access-Control-Allow-Origin', '*');
       res.json({ ok: true, config });

@@ -50,6 +50,7 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identif
     'background:#4f46e5;color:#fff;display:grid;place-items:center;cursor:pointer;box-shadow:0 6px 24px rgba(0,0,0,.25);z-index:2147483000}' +
     '.bt-launcher:focus-visible{outline:3px solid #f59e0b;outline-offset:3px}' +
     '.bt-launcher.bt-left{right:auto;left:20px}' +
+    '.bt-labelled{width:auto;padding:0 20px 0 16px;border-radius:30px;display:flex;gap:8px;font:600 15px system-ui,sans-serif}' +
     '.bt-launcher[hidden]{display:none}' +
     '.bt-badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;' +
     'background:#dc2626;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}' +

@@ -69,6 +69,20 @@ export function mount(options: MountOptions): BatonApi {
       const config = { ...r.config, ...(overrides.greeting ? { greeting: overrides.greeting } : {}) };
       store.setState({ config });
       container.style.setProperty('--bt-accent', validColor(overrides.color) ?? config.color);
+      if (!validColor(overrides.color)) launcher.style.background = config.color;
+      // The site's appearance; a page's data attributes win.
+      if (!overrides.position && config.position === 'left') {
+        container.classList.add('bt-left');
+        launcher.classList.add('bt-left');
+      }
+      if (config.launcherLabel && !launcher.querySelector('.bt-label')) {
+        const label = document.createElement('span');
+        label.className = 'bt-label';
+        label.textContent = config.launcherLabel;
+        launcher.append(label);
+        launcher.classList.add('bt-labelled');
+        launcher.setAttribute('aria-label', `${strings.openChat}: ${config.launcherLabel}`);
+      }
     })
     .catch(() => {});
 
