@@ -21,6 +21,8 @@ interface SiteSettings {
   maxWaiting?: number;
   color?: string;
   greeting?: string;
+  launcherLabel?: string;
+  position?: 'left' | 'right';
   businessHours?: { timeZone: string; weekly: Record<string, Array<[string, string]>> } | null;
   cannedResponses?: Array<{ shortcut: string; body: string }>;
 }
@@ -112,6 +114,8 @@ export function Admin() {
         maxWaiting: Number(settings.maxWaiting ?? 10),
         ...(settings.color ? { color: settings.color } : {}),
         ...(settings.greeting !== undefined ? { greeting: settings.greeting } : {}),
+        ...(settings.launcherLabel !== undefined ? { launcherLabel: settings.launcherLabel } : {}),
+        position: settings.position ?? 'right',
         businessHours: parseHours(zone, hours),
         cannedResponses,
       },
@@ -206,6 +210,17 @@ export function Admin() {
         <label>
           Greeting
           <input value={settings.greeting ?? ''} maxLength={300} onInput={(e) => set('greeting', (e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Launcher label (empty: icon only)
+          <input value={settings.launcherLabel ?? ''} maxLength={40} onInput={(e) => set('launcherLabel', (e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Launcher side
+          <select value={settings.position ?? 'right'} onChange={(e) => set('position', (e.target as HTMLSelectElement).value)}>
+            <option value="right">Right</option>
+            <option value="left">Left</option>
+          </select>
         </label>
         <label>
           Business hours time zone (empty: always open)
