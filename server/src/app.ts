@@ -18,6 +18,7 @@ import { chatLink, type Mailer, replyMail } from './service/mail.js';
 import type { SiteRecord, Store } from './store/types.js';
 import { type AgentNamespace, setupAgentNamespace } from './transport/agent-socket.js';
 import type express from 'express';
+import { unseal } from './auth/sealed.js';
 import { attachmentPath } from './service/attachments.js';
 import { adminRouter, setPasswordRoute } from './transport/admin.js';
 import { attachmentsRouter } from './transport/attachments.js';
@@ -184,6 +185,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     timers: storeTimers(deps.store),
     meter,
     attachmentUrl: (id, variant) => attachmentPath(deps.secret, id, variant, clock()),
+    unsealSecret: (stored) => unseal(deps.secret, stored),
     ...(deps.timing ? { timing: deps.timing } : {}),
   });
   const jobs = new JobRunner(

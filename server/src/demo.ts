@@ -1,5 +1,6 @@
 // Demo mode: a demo site and a demo agent, seeded idempotently (safe when two nodes start at once).
 import { hashPassword } from './auth/password.js';
+import { seal } from './auth/sealed.js';
 import type { Store } from './store/types.js';
 
 export const DEMO = {
@@ -24,7 +25,7 @@ const DEMO_SETTINGS = {
   ],
 };
 
-export async function seedDemo(store: Store, options: { now: string; extraOrigins?: string[] }) {
+export async function seedDemo(store: Store, options: { now: string; extraOrigins?: string[]; secret?: string }) {
   // Idempotent and respectful: what an admin changed since the first start is kept.
   const existingSite = await store.getSiteByKey(DEMO.siteKey);
   const origins = ['http://localhost:*', 'http://127.0.0.1:*', ...(options.extraOrigins ?? [])];
@@ -33,7 +34,12 @@ export async function seedDemo(store: Store, options: { now: string; extraOrigin
     key: DEMO.siteKey,
     name: existingSite?.name ?? DEMO.siteName,
     allowedOrigins: [...new Set([...(existingSite?.allowedOrigins ?? []), ...origins])],
-    settings: { ...DEMO_SETTINGS, ...(existingSite?.settings ?? {}) },
+    // The identity secret is sealed with BATON_SECRET at rest.
+    settings: {
+      ...DEMO_SETTINGS,
+      ...(options.secret ? { identitySecret: seal(options.secret, DEMO.identitySecret) } : {}),
+      ...(existingSite?.settings ?? {}),
+    },
     now: options.now,
   });
   const existing = await store.getAgentByEmail(DEMO.agentEmail);

@@ -27,7 +27,7 @@ async function main() {
   await store.migrate();
   if (config.demo) {
     const extraOrigins = config.publicUrl ? [new URL(config.publicUrl).origin] : [];
-    await seedDemo(store, { now: new Date().toISOString(), extraOrigins });
+    await seedDemo(store, { now: new Date().toISOString(), extraOrigins, secret: config.secret });
   }
 
   // One engine per site directory (sites/<key>/); sites without one use the demo's.

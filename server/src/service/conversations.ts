@@ -21,7 +21,7 @@ import {
 import type { BotDecision, BotProvider } from '../bot/provider.js';
 import { type IdentityClaim, validSecrets, verifyIdentity } from '../auth/identity.js';
 import { type Command, type ControlState, type Effect, mayAuthorSpeak, transition } from '../core/conversation.js';
-import { type CopyCatalog, DEFAULT_COPY } from '../core/copy.js';
+import { type CopyCatalog, copyCatalog, DEFAULT_COPY } from '../core/copy.js';
 import { estimateWait } from '../core/wait.js';
 import { availability, type Candidate, chooseAgent, priorityOf, queueOrder } from '../core/routing.js';
 import type { Logger } from '../log.js';
@@ -84,6 +84,8 @@ export interface ServiceDeps {
   presence?: Presence;
   timers?: Timers;
   meter?: Meter;
+  /** Reads a sealed site secret (identity secrets are stored encrypted). */
+  unsealSecret?: (stored: string) => string;
   /** A short-lived signed path for an attachment (full file or thumbnail). */
   attachmentUrl?: (id: string, variant: 'full' | 'thumb') => string;
   timing?: Partial<Timing>;
@@ -183,6 +185,12 @@ export class ConversationService {
     return this.deps.clock().toISOString();
   }
 
+  /** The site's own copy where it has lines, the defaults (or the injected catalog) otherwise. */
+  private copyFor(site: SiteRecord): CopyCatalog {
+    const overrides = siteSettings(site).copy;
+    return Object.keys(overrides).length ? copyCatalog(overrides, 'chat') : this.copy;
+  }
+
   private async site(siteId: string): Promise<SiteRecord> {
     const site = await this.deps.store.getSite(siteId);
     if (!site) throw new BatonError('not_found', 'No such site.');
@@ -280,7 +288,7 @@ export class ConversationService {
     if (!updated) throw new BatonError('bad_request', 'The conversation changed; try again.');
     await this.timers.cancel(`abandon:${updated.id}`);
     await store.recordEvent({ conversationId: updated.id, type: 'reply_later', data: { email: email !== null }, at: this.now() });
-    await this.systemNotice(updated, 'reply_later', this.copy.replyLater(email));
+    await this.systemNotice(updated, 'reply_later', this.copyFor(await this.site(updated.siteId)).replyLater(email));
     const view = await this.visitorViewOf(updated);
     this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', view);
     this.deps.notifier.toSiteAgents(updated.siteId, 'conversation:updated', await agentView(store, updated));
@@ -336,7 +344,12 @@ export class ConversationService {
     const { store } = this.deps;
     const site = await this.site(ctx.siteId);
     const settings = siteSettings(site);
-    const identity = await verifyIdentity(validSecrets(settings, this.deps.clock()), input, this.deps.clock());
+    const unsealed = (v: string | undefined) => (v && this.deps.unsealSecret ? this.deps.unsealSecret(v) : v);
+    const secrets = validSecrets(
+      { ...settings, identitySecret: unsealed(settings.identitySecret), identitySecretPrevious: unsealed(settings.identitySecretPrevious) },
+      this.deps.clock(),
+    );
+    const identity = await verifyIdentity(secrets, input, this.deps.clock());
     if (!identity.verified && settings.requireVerifiedIdentity) {
       throw new BatonError('unauthorized', 'This site accepts only identities it has signed.');
     }
@@ -457,7 +470,7 @@ export class ConversationService {
       );
     } catch (error) {
       logger.warn({ err: error, conversationId }, 'bot failed; handing over to a person');
-      decision = this.botFailure(error, history);
+      decision = this.botFailure(error, history, site);
     }
     logger.info({ conversationId, mode: decision.mode, rule: decision.rule, ms: Date.now() - started }, 'bot decision');
     this.meter.botTurn((Date.now() - started) / 1000);
@@ -496,7 +509,7 @@ export class ConversationService {
     }
   }
 
-  private botFailure(error: unknown, history: Message[]): BotDecision {
+  private botFailure(error: unknown, history: Message[], site: SiteRecord): BotDecision {
     const reason = 'The assistant could not answer (error or timeout).';
     const visitorTurns = history.filter((m) => m.author.kind === 'visitor');
     return {
@@ -505,7 +518,7 @@ export class ConversationService {
       reason,
       rule: 'bot.failure',
       evidence: [String((error as Error)?.message ?? error).slice(0, 200)],
-      reply: this.copy.botUnavailable(),
+      reply: this.copyFor(site).botUnavailable(),
       handoff: {
         intent: 'unknown',
         status: 'blocked',
@@ -917,7 +930,7 @@ export class ConversationService {
   ): Promise<ConversationRecord> {
     const { store } = this.deps;
     const site = await this.site(conversation.siteId);
-    const result = transition(stateOf(conversation), command, this.copy, site.name);
+    const result = transition(stateOf(conversation), command, this.copyFor(site), site.name);
     if (!result.ok) throw new BatonError(result.error.code, result.error.message, result.error.details);
     const next = result.state;
     const now = command.at;
@@ -982,7 +995,7 @@ export class ConversationService {
       if (unavailable.kind !== 'live' && !conversation.replyLater) {
         // Told before waiting: nobody can answer live, and what the choices are.
         const opensAt = unavailable.kind === 'closed' ? this.formatOpening(site, unavailable.opensAt) : null;
-        await this.systemNotice(conversation, 'unavailable', this.copy.unavailable(unavailable.kind, opensAt));
+        await this.systemNotice(conversation, 'unavailable', this.copyFor(site).unavailable(unavailable.kind, opensAt));
       }
       const position = (await store.queuePosition(conversation.id)) ?? 1;
       // The estimate shown at queueing, kept to measure it against the wait that followed.
@@ -994,7 +1007,7 @@ export class ConversationService {
         conversationId: conversation.id,
         clientId: `sys-queued-${this.deps.newId('n')}`,
         author: { kind: 'system' },
-        body: this.copy.queued(position),
+        body: this.copyFor(site).queued(position),
         notice: 'queued',
         now: this.now(),
       });

@@ -2,6 +2,7 @@
 // fall back to the default (and are reported by the admin API when they are set), so a bad
 // setting never stops the chat.
 import { z } from 'zod';
+import { COPY_KEYS } from '../core/copy.js';
 import type { BusinessHours } from '../core/routing.js';
 import type { SiteRecord } from '../store/types.js';
 
@@ -36,6 +37,14 @@ export const SiteSettingsSchema = z.object({
   identitySecretRotatedAt: z.string().optional(),
   /** Conversations untouched for this many days are deleted (null: kept). */
   retentionDays: z.number().int().min(1).max(3650).nullable().default(null),
+  /** The site's own queue and handoff lines (chat and voice), overriding the defaults in core/copy.ts. */
+  copy: z
+    .partialRecord(z.enum(COPY_KEYS), z.object({ chat: z.string().min(1).max(1000).optional(), voice: z.string().min(1).max(1000).optional() }).strict())
+    .default({}),
+  /** Largest attachment a visitor or agent may send, in bytes. */
+  attachmentMaxBytes: z.number().int().min(1024).max(25 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Visitor messages allowed per 10 seconds (rate limit). */
+  visitorMessagesPer10s: z.number().int().min(1).max(100).default(12),
   /** Refuse identities the site did not sign (no unverified identities at all). */
   requireVerifiedIdentity: z.boolean().default(false),
 });

@@ -6,6 +6,7 @@ import { BatonError } from '@baton/shared';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { ROTATION_GRACE_MS } from '../auth/identity.js';
+import { seal } from '../auth/sealed.js';
 import { hashPassword } from '../auth/password.js';
 import type { Logger } from '../log.js';
 import { SiteSettingsSchema } from '../service/settings.js';
@@ -229,7 +230,7 @@ export function adminRouter(deps: AdminDeps): Router {
         ...site,
         settings: {
           ...site.settings,
-          identitySecret: fresh,
+          identitySecret: seal(deps.secret, fresh),
           ...(previous ? { identitySecretPrevious: previous, identitySecretRotatedAt: deps.clock().toISOString() } : {}),
         },
         now: site.createdAt,

@@ -49,7 +49,10 @@ const MESSAGES: Record<keyof LimitRules, string> = {
 export class Limits {
   private readonly limiters: Record<keyof LimitRules, RateLimiterAbstract>;
 
-  constructor(rules: Partial<LimitRules> = {}, redis?: Redis | null) {
+  constructor(
+    rules: Partial<LimitRules> = {},
+    private readonly redis?: Redis | null,
+  ) {
     const all = { ...DEFAULT_LIMITS, ...rules };
     this.limiters = Object.fromEntries(
       Object.entries(all).map(([name, rule]) => {
@@ -77,6 +80,25 @@ export class Limits {
     const limiter = this.limiters[name];
     if (res && res.consumedPoints >= limiter.points) {
       throw new BatonError('rate_limited', MESSAGES[name], { retryAfterMs: Math.max(1, Math.round(res.msBeforeNext)) });
+    }
+  }
+
+  private readonly custom = new Map<string, RateLimiterAbstract>();
+
+  /** A site's own limit (e.g. visitor messages per 10 s from its settings). */
+  async consumeWith(name: keyof LimitRules, key: string, rule: LimitRule): Promise<void> {
+    const id = `${name}:${rule.points}:${rule.duration}`;
+    let limiter = this.custom.get(id);
+    if (!limiter) {
+      const opts = { keyPrefix: `baton:rl:${id}`, points: rule.points, duration: rule.duration };
+      limiter = this.redis ? new RateLimiterRedis({ storeClient: this.redis, ...opts }) : new RateLimiterMemory(opts);
+      this.custom.set(id, limiter);
+    }
+    try {
+      await limiter.consume(key);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw new BatonError('rate_limited', MESSAGES[name], { retryAfterMs: Math.max(1, Math.round(error.msBeforeNext)) });
+      throw error;
     }
   }
 

@@ -67,7 +67,11 @@ export function setupVisitorNamespace(
         }),
         'conversation:replyLater': async (p) => ({ conversation: await service.replyLater(ctx, p) }),
         'message:send': async (p) => {
-          await limits.consume('visitorMessage', data.visitorId);
+          // The site's own pace when it set one, else the server's.
+          const site = await store.getSite(data.siteId);
+          const perSite = site?.settings.visitorMessagesPer10s;
+          if (typeof perSite === 'number') await limits.consumeWith('visitorMessage', data.visitorId, { points: perSite, duration: 10 });
+          else await limits.consume('visitorMessage', data.visitorId);
           // A message that would open a new conversation also counts against the IP and the site.
           const open = await store.latestConversation(data.visitorId);
           if (!open || open.control === 'closed') {

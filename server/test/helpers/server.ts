@@ -43,7 +43,7 @@ export interface ServerOptions {
 
 export async function startServer(factory: StoreFactory, options: ServerOptions = {}): Promise<TestServer> {
   const { store, cleanup } = await factory.create();
-  await seedDemo(store, { now: new Date().toISOString() });
+  await seedDemo(store, { now: new Date().toISOString(), secret: SECRET });
   if (options.settings) {
     const site = (await store.getSiteByKey(DEMO.siteKey))!;
     await store.upsertSite({ ...site, settings: { ...site.settings, ...options.settings }, now: site.createdAt });

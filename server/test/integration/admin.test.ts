@@ -2,7 +2,8 @@
 // a set-password link that works once, deactivation that signs out at once, validated settings.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeFactories } from '../helpers/db.js';
-import { addAgent, agent, connect, login, startServer, type TestServer, visitor } from '../helpers/server.js';
+import { unseal } from '../../src/auth/sealed.js';
+import { addAgent, agent, connect, login, SECRET, startServer, type TestServer, visitor } from '../helpers/server.js';
 
 describe.each(storeFactories)('admin API on $name', (factory) => {
   let server: TestServer;
@@ -84,8 +85,12 @@ describe.each(storeFactories)('admin API on $name', (factory) => {
       settings: { routing: 'auto', agentCapacity: 4, color: '#0f766e', businessHours: { timeZone: 'Europe/Berlin', weekly: { mon: [['09:00', '17:00']] } } },
     });
     expect(ok).toMatchObject({ status: 200, body: { site: { settings: { routing: 'auto', agentCapacity: 4, color: '#0f766e' } } } });
-    // Nothing else was lost: the identity secret is still there.
-    expect((await server.store.getSiteByKey('demo'))!.settings.identitySecret).toBe('demo-identity-secret');
+    // Nothing else was lost: the identity secret is still there — sealed at rest, never in plain text.
+    const stored = String((await server.store.getSiteByKey('demo'))!.settings.identitySecret);
+    expect(stored).toMatch(/^sealed:v1:/);
+    expect(stored).not.toContain('demo-identity-secret');
+    expect(unseal(SECRET, stored)).toBe('demo-identity-secret');
+    expect(() => unseal('another-baton-secret-0123456789abcdef', stored)).toThrow();
     const config = await fetch(`${server.url}/api/sites/demo/widget-config`).then((r) => r.json() as Promise<any>);
     expect(config.config.color).toBe('#0f766e');
   });

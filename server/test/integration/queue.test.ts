@@ -54,6 +54,14 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     expect(c.agentName).toBe('Sam');
   });
 
+  it("a site's own copy for the queue replaces the default line, in the same chat", async () => {
+    await start({ settings: { copy: { queued: { chat: 'Du bist Nummer {position} — wir sind gleich da.' }, queuedFirst: { chat: 'Du bist als Nächstes dran.' } } } });
+    const first = await queueUp(server, 'c1');
+    await waitFor(first.v, 'message:new', (m) => m.notice === 'queued' && m.body === 'Du bist als Nächstes dran.');
+    const second = await queueUp(server, 'c2');
+    await waitFor(second.v, 'message:new', (m) => m.notice === 'queued' && m.body === 'Du bist Nummer 2 — wir sind gleich da.');
+  });
+
   it('pick mode: urgent cases wait less than earlier ordinary ones', async () => {
     await start();
     const ordinary = await queueUp(server, 'p1');

@@ -26,6 +26,13 @@ describe('abuse controls and web security', () => {
     expect(bodies).toEqual(['hello 1', 'hello 2', 'hello 3', 'hello 4']);
   });
 
+  it("a site's own pace for visitor messages", async () => {
+    server = await startServer(sqliteFactory, { settings: { visitorMessagesPer10s: 2 } });
+    const v = await visitor(server.url);
+    for (let i = 1; i <= 2; i++) expect(await request(v.socket, 'message:send', { clientId: `s${i}`, body: `hi ${i}` })).toMatchObject({ ok: true });
+    expect(await request(v.socket, 'message:send', { clientId: 's3', body: 'hi 3' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
   it('new conversations per network are capped', async () => {
     server = await startServer(sqliteFactory, { limits: { conversationPerIp: { points: 2, duration: 60 } } });
     for (let i = 0; i < 2; i++) {
