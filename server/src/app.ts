@@ -73,7 +73,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const sessions = new Sessions(deps.store, clock);
   const redis = deps.redis ? new Redis(deps.redis.url, { lazyConnect: false, maxRetriesPerRequest: null }) : null;
   if (redis) redis.on('error', (err) => deps.logger.warn({ err }, 'redis error (retrying)'));
-  const limits = new Limits(deps.limits, redis);
+  const limits = new Limits(deps.limits, redis, deps.redis?.streamName ?? 'baton');
   // Filled in once Socket.IO exists: deactivating an agent signs out their open consoles.
   let disconnectAgent: (agentId: string) => void = () => {};
   // Filled in once the metrics exist.

@@ -82,8 +82,9 @@ export function createHttpApp(deps: {
     next();
   });
 
+  // `node` tells which process answered (behind a load balancer).
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    res.json({ ok: true, node: process.pid });
   });
 
   const api = express.Router();

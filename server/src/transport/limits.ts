@@ -52,11 +52,13 @@ export class Limits {
   constructor(
     rules: Partial<LimitRules> = {},
     private readonly redis?: Redis | null,
+    /** Keeps one cluster's counters apart from another's on a shared Redis. */
+    private readonly namespace = 'baton',
   ) {
     const all = { ...DEFAULT_LIMITS, ...rules };
     this.limiters = Object.fromEntries(
       Object.entries(all).map(([name, rule]) => {
-        const opts = { keyPrefix: `baton:rl:${name}`, points: rule.points, duration: rule.duration, ...(rule.blockDuration ? { blockDuration: rule.blockDuration } : {}) };
+        const opts = { keyPrefix: `${namespace}:rl:${name}`, points: rule.points, duration: rule.duration, ...(rule.blockDuration ? { blockDuration: rule.blockDuration } : {}) };
         return [name, redis ? new RateLimiterRedis({ storeClient: redis, ...opts }) : new RateLimiterMemory(opts)];
       }),
     ) as Record<keyof LimitRules, RateLimiterAbstract>;
@@ -90,7 +92,7 @@ export class Limits {
     const id = `${name}:${rule.points}:${rule.duration}`;
     let limiter = this.custom.get(id);
     if (!limiter) {
-      const opts = { keyPrefix: `baton:rl:${id}`, points: rule.points, duration: rule.duration };
+      const opts = { keyPrefix: `${this.namespace}:rl:${id}`, points: rule.points, duration: rule.duration };
       limiter = this.redis ? new RateLimiterRedis({ storeClient: this.redis, ...opts }) : new RateLimiterMemory(opts);
       this.custom.set(id, limiter);
     }

@@ -1,83 +1,26 @@
 // Two real Baton processes on one Postgres database and one Redis: a visitor on one node, the
 // agent on the other; Redis drops every connection mid-conversation; the visitor's node is killed
 // with SIGKILL and the visitor continues on the other node with nothing lost and nothing doubled.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PG_URL } from '../helpers/db.js';
+import { clusterDatabase, type Node, REDIS_URL, ready, startNode } from '../helpers/cluster.js';
 import { connect, login, request, waitFor } from '../helpers/server.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SERVER_DIR = resolve(import.meta.dirname, '../..');
-
-interface Node {
-  url: string;
-  child: ChildProcess;
-  output: string[];
-}
-
-function startNode(port: number, env: Record<string, string>): Node {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: SERVER_DIR,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout!.on('data', (d) => output.push(String(d)));
-  child.stderr!.on('data', (d) => output.push(String(d)));
-  return { url: `http://127.0.0.1:${port}`, child, output };
-}
-
-async function ready(node: Node, timeoutMs = 30_000) {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (node.child.exitCode !== null) throw new Error(`node exited: ${node.output.join('')}`);
-    const ok = await fetch(`${node.url}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`node not ready: ${node.output.join('')}`);
-}
-
 describe('two nodes behind one database and Redis', () => {
-  const database = `baton_cluster_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_URL });
   let a: Node;
   let b: Node;
+  let cluster: Awaited<ReturnType<typeof clusterDatabase>>;
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    const url = new URL(TEST_PG_URL);
-    url.pathname = `/${database}`;
-    const env = {
-      DATABASE_URL: url.toString(),
-      REDIS_URL,
-      REDIS_STREAM: `${database}`,
-      BATON_SECRET: 'cluster-test-secret-0123456789abcdef0123',
-      BATON_DEMO: '1',
-      BATON_DATA_DIR: mkdtempSync(join(tmpdir(), 'baton-node-')),
-    };
+    cluster = await clusterDatabase('cluster');
     const base = 42000 + (process.pid % 1000) * 2;
     // Both start at the same moment: migrations and the demo seed must not collide.
-    a = startNode(base, env);
-    b = startNode(base + 1, env);
+    a = startNode(base, cluster.env);
+    b = startNode(base + 1, cluster.env);
     await Promise.all([ready(a), ready(b)]);
   }, 60_000);
 
-  afterAll(async () => {
-    for (const n of [a, b]) if (n && n.child.exitCode === null) n.child.kill('SIGKILL');
-    await new Promise((r) => setTimeout(r, 300));
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
-    await admin.end();
-    const redis = new Redis(REDIS_URL);
-    await redis.del(database).catch(() => {});
-    await redis.quit();
-  });
+  afterAll(async () => cluster.drop([a, b]));
 
   it('handoff across nodes survives a Redis drop and a SIGKILL of the visitor’s node', async () => {
     const visitorOnA = await connect(a.url, '/visitor', { siteKey: 'demo' });
