@@ -65,5 +65,5 @@ export async function createStore(url: string | undefined, options: StoreOptions
     },
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new KyselyStore(db, 'postgres');
+  return new KyselyStore(db, 'postgres', false, undefined, schema);
 }

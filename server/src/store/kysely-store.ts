@@ -124,10 +124,18 @@ export class KyselyStore implements Store {
     readonly dialect: 'sqlite' | 'postgres',
     private readonly inTransaction = false,
     private readonly onClose: () => Promise<void> = async () => {},
+    /** Postgres: the schema Baton's tables (and the migrator's own tables) live in. */
+    private readonly pgSchema?: string,
   ) {}
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: new CodeMigrationProvider(this.dialect) });
+    // On Postgres the migrator must look for its lock table in our schema only: another schema
+    // of the same database (another cluster, a parallel test) must not count as "already there".
+    const migrator = new Migrator({
+      db: this.db,
+      provider: new CodeMigrationProvider(this.dialect),
+      ...(this.dialect === 'postgres' ? { migrationTableSchema: this.pgSchema ?? 'public' } : {}),
+    });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) {
