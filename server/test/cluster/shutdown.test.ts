@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.js';
+import { freePort } from '../helpers/cluster.js';
 import { connect, request } from '../helpers/server.js';
 
 describe('graceful shutdown', () => {
   it('exits cleanly within 10 s of SIGTERM and tells connected clients to go', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-term-'));
-    const port = 43000 + (process.pid % 1000);
+    const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: resolve(import.meta.dirname, '../..'),
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', BATON_DATA_DIR: dir, LOG_LEVEL: 'warn', DATABASE_URL: '' },

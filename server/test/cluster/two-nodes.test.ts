@@ -3,7 +3,7 @@
 // with SIGKILL and the visitor continues on the other node with nothing lost and nothing doubled.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterDatabase, type Node, REDIS_URL, ready, startNode } from '../helpers/cluster.js';
+import { clusterDatabase, freePort, type Node, REDIS_URL, ready, startNode } from '../helpers/cluster.js';
 import { connect, login, request, waitFor } from '../helpers/server.js';
 
 describe('two nodes behind one database and Redis', () => {
@@ -13,10 +13,9 @@ describe('two nodes behind one database and Redis', () => {
 
   beforeAll(async () => {
     cluster = await clusterDatabase('cluster');
-    const base = 42000 + (process.pid % 1000) * 2;
     // Both start at the same moment: migrations and the demo seed must not collide.
-    a = startNode(base, cluster.env);
-    b = startNode(base + 1, cluster.env);
+    a = startNode(await freePort(), cluster.env);
+    b = startNode(await freePort(), cluster.env);
     await Promise.all([ready(a), ready(b)]);
   }, 60_000);
 
