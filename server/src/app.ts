@@ -1,5 +1,6 @@
 // createApp: the one composition root. main.ts and every test build the server through it,
 // with real dependencies.
+import { ConnectionPresence, type PresenceTiming } from './service/presence.js';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -48,6 +49,8 @@ export interface AppDeps {
   jobPollMs?: number;
   /** Bearer token for GET /metrics; unset = open (bind the port privately or set it). */
   metricsToken?: string;
+  /** Console presence heartbeat (tests shorten it). */
+  presenceTiming?: PresenceTiming;
   /** Several nodes: Socket.IO rooms and broadcasts through Redis Streams (ioredis). */
   redis?: { url: string; streamName?: string };
   /** Rate limits (defaults in transport/limits.ts). */
@@ -73,7 +76,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const sessions = new Sessions(deps.store, clock);
   const redis = deps.redis ? new Redis(deps.redis.url, { lazyConnect: false, maxRetriesPerRequest: null }) : null;
   if (redis) redis.on('error', (err) => deps.logger.warn({ err }, 'redis error (retrying)'));
-  const limits = new Limits(deps.limits, redis, deps.redis?.streamName ?? 'baton');
+  // Rate-limit counters get their own connection that fails fast while Redis is away (no offline
+  // queue): a chat must not hang on a counter; each node counts in memory until Redis is back.
+  const countersRedis = deps.redis ? new Redis(deps.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
+  if (countersRedis) countersRedis.on('error', () => {}); // reported once by the main connection
+  const limits = new Limits(deps.limits, countersRedis, deps.redis?.streamName ?? 'baton');
   // Filled in once Socket.IO exists: deactivating an agent signs out their open consoles.
   let disconnectAgent: (agentId: string) => void = () => {};
   // Filled in once the metrics exist.
@@ -166,6 +173,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
   } as Notifier;
 
+  // Consoles: rows in the database (service/presence.ts). Visitors: the sockets in their room, on
+  // every node (the Redis adapter answers for all); only the rare abandonment check asks.
+  const presence = new ConnectionPresence(deps.store, newId('node'), async (visitorId) => (await visitors.in(`visitor:${visitorId}`).fetchSockets()).length > 0, deps.presenceTiming);
   const service = new ConversationService({
     store: deps.store,
     bots: deps.bots,
@@ -174,14 +184,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger: deps.logger,
     notifier,
     ...(deps.botTimeoutMs ? { botTimeoutMs: deps.botTimeoutMs } : {}),
-    // Sockets in the rooms, across every node (the Redis adapter answers for all).
-    presence: {
-      connectedAgents: async (siteId) => {
-        const sockets = await agents.in(`site:${siteId}`).fetchSockets();
-        return new Set(sockets.map((s) => (s.data as { agent?: { id: string } }).agent?.id).filter((id): id is string => !!id));
-      },
-      visitorConnected: async (visitorId) => (await visitors.in(`visitor:${visitorId}`).fetchSockets()).length > 0,
-    },
+    presence,
     timers: storeTimers(deps.store),
     meter,
     attachmentUrl: (id, variant) => attachmentPath(deps.secret, id, variant, clock()),
@@ -221,9 +224,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Retention runs daily; the first run a minute after start (the job reschedules itself).
     void deps.store.scheduleJob({ id: 'retention', kind: 'retention', runAt: new Date(clock().getTime() + 60_000).toISOString(), data: {} }).catch((err) => deps.logger.error({ err }, 'scheduling retention failed'));
   }
+  presence.start(
+    async (stale) => {
+      for (const { agentId } of stale) {
+        const agent = await deps.store.getAgent(agentId);
+        if (agent) await service.agentDisconnected(agent);
+      }
+    },
+    (err) => deps.logger.warn({ err }, 'presence heartbeat failed'),
+  );
   attachmentRoutes = attachmentsRouter({ store: deps.store, sessions, service, secret: deps.secret, clock, logger: deps.logger, limits });
   setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger, limits });
-  setupAgentNamespace(agents, { sessions, service, logger: deps.logger });
+  setupAgentNamespace(agents, { sessions, service, presence, logger: deps.logger });
 
   return {
     httpServer,
@@ -244,11 +256,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
       // Stop taking work, let clients reconnect to another node, finish what is in flight.
       draining = true;
       await jobs.stop();
+      await presence.stop().catch((err) => deps.logger.warn({ err }, 'presence cleanup failed'));
       io.local.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
       await service.idle();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
       if (redis) await redis.quit().catch(() => redis.disconnect());
+      if (countersRedis) await countersRedis.quit().catch(() => countersRedis.disconnect());
     },
   };
 }

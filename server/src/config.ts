@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Baton <no-reply@localhost>'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BATON_WEBHOOKS_ALLOW_PRIVATE: flag.optional(),
+  /** New conversations one client address may open per hour on one site (abuse control). */
+  BATON_CONVERSATIONS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   /** The Redis stream the nodes of one Baton cluster share (another cluster on the same Redis uses another name). */
   REDIS_STREAM: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - (at most 64)').default('baton'),
@@ -53,6 +55,7 @@ export interface Config {
   redisUrl: string | undefined;
   redisStream: string;
   allowPrivateWebhooks: boolean;
+  conversationsPerIpPerHour: number;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisStream: e.REDIS_STREAM,
     allowPrivateWebhooks: e.BATON_WEBHOOKS_ALLOW_PRIVATE ?? false,
+    conversationsPerIpPerHour: e.BATON_CONVERSATIONS_PER_IP_PER_HOUR,
     llm:
       e.BATON_LLM_BASE_URL && e.BATON_LLM_MODEL
         ? {

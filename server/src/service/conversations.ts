@@ -91,6 +91,8 @@ export interface ServiceDeps {
   timing?: Partial<Timing>;
 }
 
+type QueueContext = Awaited<ReturnType<ConversationService['queueContext']>>;
+
 const NO_PRESENCE: Presence = { connectedAgents: async () => new Set(), visitorConnected: async () => false };
 const NO_TIMERS: Timers = { schedule: async () => {}, cancel: async () => {} };
 
@@ -158,20 +160,29 @@ export class ConversationService {
     return { id, name: file.name, type: file.type, size: file.data.length, ...(file.width ? { width: file.width } : {}), ...(file.height ? { height: file.height } : {}) };
   }
 
-  /** Whether a live transfer is possible now, and if not, why (business hours, nobody online, all busy). */
-  private async unavailability(site: SiteRecord) {
+  /**
+   * Everything a waiting visitor's estimate depends on, read once per site rather than once per
+   * visitor: who is available, recent handle times, the queue in order, and whether a live
+   * transfer is possible at all (business hours, nobody online, all busy).
+   */
+  private async queueContext(site: SiteRecord) {
     const settings = siteSettings(site);
-    const candidates = await this.candidates(site);
+    const [candidates, handleTimes, queued] = await Promise.all([
+      this.candidates(site),
+      this.deps.store.recentHandleTimes(site.id, 50),
+      this.deps.store.listConversations(site.id, ['queued']),
+    ]);
     const available = candidates.filter((c) => c.available);
-    const waiting = (await this.deps.store.listConversations(site.id, ['queued'])).filter((c) => !c.abandonedAt).length;
-    return availability({
+    const waiting = queued.filter((c) => !c.abandonedAt && c.queuedAt).sort(queueOrder);
+    const unavailable = availability({
       hours: settings.businessHours,
       at: this.deps.clock(),
       agentsOnline: available.length,
       freeSlots: available.reduce((n, c) => n + Math.max(0, c.capacity - c.load), 0),
-      waiting,
+      waiting: waiting.length,
       maxWaiting: settings.maxWaiting,
     });
+    return { site, available, handleTimes, waiting, unavailable, positions: new Map(waiting.map((c, i) => [c.id, i + 1])) };
   }
 
   private formatOpening(site: SiteRecord, at: Date | null): string | null {
@@ -198,21 +209,19 @@ export class ConversationService {
   }
 
   /** The visitor's view, with an honest wait estimate while queued. */
-  private async visitorViewOf(c: ConversationRecord): Promise<VisitorConversation> {
-    const view = await visitorView(this.deps.store, c);
-    if (c.control !== 'queued' || view.queuePosition === null) return view;
-    const site = await this.site(c.siteId);
-    const candidates = await this.candidates(site);
-    const available = candidates.filter((a) => a.available);
-    const handleTimes = await this.deps.store.recentHandleTimes(c.siteId, 50);
-    const unavailable = await this.unavailability(site);
+  private async visitorViewOf(c: ConversationRecord, context?: QueueContext): Promise<VisitorConversation> {
+    if (c.control !== 'queued') return visitorView(this.deps.store, c);
+    const ctx = context ?? (await this.queueContext(await this.site(c.siteId)));
+    const view = await visitorView(this.deps.store, c, ctx.positions.get(c.id) ?? null);
+    if (view.queuePosition === null) return view;
+    const { available, unavailable } = ctx;
     const wait = estimateWait({
       position: view.queuePosition,
       agentsOnline: available.length,
       // Agents may have their own capacities: the average keeps agents × capacity = the slots online.
-      capacity: available.length ? available.reduce((n, a) => n + a.capacity, 0) / available.length : siteSettings(site).agentCapacity,
+      capacity: available.length ? available.reduce((n, a) => n + a.capacity, 0) / available.length : siteSettings(ctx.site).agentCapacity,
       busySlots: available.reduce((n, a) => n + a.load, 0),
-      handleTimes,
+      handleTimes: ctx.handleTimes,
     });
     return {
       ...view,
@@ -299,7 +308,8 @@ export class ConversationService {
   async visitorLeft(ctx: VisitorContext) {
     const conversation = await this.deps.store.latestConversation(ctx.visitorId);
     if (!conversation || conversation.control !== 'queued' || conversation.replyLater) return;
-    if (await this.presence.visitorConnected(ctx.visitorId)) return;
+    // Another node not answering (it may have just died) is no reason to skip the check: the job asks again.
+    if (await this.presence.visitorConnected(ctx.visitorId).catch(() => false)) return;
     await this.timers.schedule(`abandon:${conversation.id}`, 'abandon', new Date(this.deps.clock().getTime() + this.timing.abandonAfterMs), {
       conversationId: conversation.id,
     });
@@ -870,8 +880,10 @@ export class ConversationService {
     const site = await this.site(siteId);
     if (siteSettings(site).routing !== 'auto') return;
     const waiting = (await store.listConversations(siteId, ['queued'])).filter((c) => !c.abandonedAt).sort(queueOrder);
+    // Read who is free once per pass and count each assignment in; re-read only after a lost race.
+    let candidates = await this.candidates(site);
     for (const conversation of waiting) {
-      const choice = chooseAgent(await this.candidates(site), conversation.team);
+      const choice = chooseAgent(candidates, conversation.team);
       if (!choice.agent) {
         logger.debug({ conversationId: conversation.id, reason: choice.reason }, 'routing: nobody free');
         continue;
@@ -884,9 +896,12 @@ export class ConversationService {
           reason: choice.reason,
         });
       } catch (error) {
-        if (error instanceof BatonError) continue; // someone took it meanwhile
-        throw error;
+        if (!(error instanceof BatonError)) throw error;
+        candidates = await this.candidates(site); // someone took it meanwhile
+        continue;
       }
+      const chosen = choice.agent.id;
+      candidates = candidates.map((c) => (c.id === chosen ? { ...c, load: c.load + 1, lastAssignedAt: now } : c));
       await store.updateAgent(choice.agent.id, { lastAssignedAt: now });
       await store.recordEvent({ conversationId: conversation.id, type: 'routing', data: { agentId: choice.agent.id, team: conversation.team, reason: choice.reason }, at: now });
       logger.info({ conversationId: conversation.id, agentId: choice.agent.id, reason: choice.reason }, 'routing: assigned');
@@ -991,15 +1006,16 @@ export class ConversationService {
     if (conversation.control === 'queued') {
       await this.timers.cancel(`silent:${conversation.id}`);
       const site = await this.site(conversation.siteId);
-      const unavailable = await this.unavailability(site);
+      const context = await this.queueContext(site);
+      const { unavailable } = context;
       if (unavailable.kind !== 'live' && !conversation.replyLater) {
         // Told before waiting: nobody can answer live, and what the choices are.
         const opensAt = unavailable.kind === 'closed' ? this.formatOpening(site, unavailable.opensAt) : null;
         await this.systemNotice(conversation, 'unavailable', this.copyFor(site).unavailable(unavailable.kind, opensAt));
       }
-      const position = (await store.queuePosition(conversation.id)) ?? 1;
+      const position = context.positions.get(conversation.id) ?? 1;
       // The estimate shown at queueing, kept to measure it against the wait that followed.
-      const shown = (await this.visitorViewOf(conversation)).wait;
+      const shown = (await this.visitorViewOf(conversation, context)).wait;
       const estimateSeconds = !shown ? null : shown.kind === 'soon' ? 60 : shown.kind === 'range' ? ((shown.lowMinutes + shown.highMinutes) / 2) * 60 : null;
       await store.recordEvent({ conversationId: conversation.id, type: 'queued_estimate', data: { kind: shown?.kind ?? null, seconds: estimateSeconds }, at: this.now() });
       const { message } = await this.append(conversation.siteId, {
@@ -1048,10 +1064,10 @@ export class ConversationService {
   /** Every other waiting visitor of the site learns their new place in line. */
   private async sendQueuePositions(siteId: string, except: string) {
     const { store, notifier } = this.deps;
-    const waiting = (await store.listConversations(siteId, ['queued'])).filter((c) => !c.abandonedAt);
-    for (const c of waiting) {
+    const context = await this.queueContext(await this.site(siteId));
+    for (const c of context.waiting) {
       if (c.id === except) continue;
-      notifier.toVisitor(c.visitorId, 'conversation:updated', await this.visitorViewOf(c));
+      notifier.toVisitor(c.visitorId, 'conversation:updated', await this.visitorViewOf(c, context));
     }
   }
 

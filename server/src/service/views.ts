@@ -2,12 +2,13 @@
 import type { AgentStatus, ConversationSummary, Outcome, Verdict, VisitorConversation } from '@baton/shared';
 import type { AgentRecord, ConversationRecord, Store } from '../store/types.js';
 
-export async function visitorView(store: Store, c: ConversationRecord): Promise<VisitorConversation> {
+/** `position`: the place in line when the caller already knows it (one queue read for many visitors). */
+export async function visitorView(store: Store, c: ConversationRecord, position?: number | null): Promise<VisitorConversation> {
   return {
     id: c.id,
     control: c.control,
     agent: c.control === 'agent' && c.agentName ? { name: c.agentName } : null,
-    queuePosition: c.control === 'queued' ? await store.queuePosition(c.id) : null,
+    queuePosition: c.control !== 'queued' ? null : position !== undefined ? position : await store.queuePosition(c.id),
     lastSeq: c.lastSeq,
     rated: c.csat !== null,
     readSeq: c.agentReadSeq,

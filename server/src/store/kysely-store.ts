@@ -759,6 +759,34 @@ export class KyselyStore implements Store {
     return rows.map((r) => ({ id: Number(r.id), actorId: r.actor_id, action: r.action, target: r.target, data: JSON.parse(r.data) as Record<string, unknown>, at: iso(r.at) }));
   }
 
+  // ---- presence ----
+
+  async addConnection(c: { socketId: string; agentId: string; siteId: string; nodeId: string; at: string }): Promise<void> {
+    await this.db
+      .insertInto('agent_connections')
+      .values({ socket_id: c.socketId, agent_id: c.agentId, site_id: c.siteId, node_id: c.nodeId, seen_at: ms(c.at) })
+      .onConflict((oc) => oc.column('socket_id').doUpdateSet({ seen_at: ms(c.at) }))
+      .execute();
+  }
+  async removeConnection(socketId: string): Promise<void> {
+    await this.db.deleteFrom('agent_connections').where('socket_id', '=', socketId).execute();
+  }
+  async touchConnections(nodeId: string, at: string): Promise<void> {
+    await this.db.updateTable('agent_connections').set({ seen_at: ms(at) }).where('node_id', '=', nodeId).execute();
+  }
+  async connectedAgentIds(siteId: string, since: string): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('agent_connections').select('agent_id').distinct().where('site_id', '=', siteId).where('seen_at', '>=', ms(since)).execute();
+    return new Set(rows.map((r) => r.agent_id));
+  }
+  async sweepConnections(before: string): Promise<Array<{ agentId: string; siteId: string }>> {
+    const rows = await this.db.deleteFrom('agent_connections').where('seen_at', '<', ms(before)).returning(['agent_id', 'site_id']).execute();
+    const unique = new Map(rows.map((r) => [r.agent_id, { agentId: r.agent_id, siteId: r.site_id }]));
+    return [...unique.values()];
+  }
+  async removeNodeConnections(nodeId: string): Promise<void> {
+    await this.db.deleteFrom('agent_connections').where('node_id', '=', nodeId).execute();
+  }
+
   // ---- API keys ----
 
   private static toApiKey(r: Selectable<ApiKeysTable>): ApiKeyRecord {

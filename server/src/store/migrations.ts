@@ -266,6 +266,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0013_agent_connections': {
+      async up(db: Kysely<any>) {
+        // Presence across nodes: each console socket is a row its node refreshes; no cross-node calls.
+        await db.schema
+          .createTable('agent_connections')
+          .addColumn('socket_id', 'text', (c) => c.primaryKey())
+          .addColumn('agent_id', 'text', (c) => c.notNull())
+          .addColumn('site_id', 'text', (c) => c.notNull())
+          .addColumn('node_id', 'text', (c) => c.notNull())
+          .addColumn('seen_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('agent_connections_site').on('agent_connections').columns(['site_id', 'seen_at']).execute();
+        await db.schema.createIndex('agent_connections_node').on('agent_connections').column('node_id').execute();
+      },
+    },
   };
 }
 

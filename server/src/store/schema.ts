@@ -167,6 +167,14 @@ export interface ApiKeysTable {
   last_used_at: number | null;
 }
 
+export interface AgentConnectionsTable {
+  socket_id: string;
+  agent_id: string;
+  site_id: string;
+  node_id: string;
+  seen_at: number;
+}
+
 export interface Database {
   sites: SitesTable;
   agents: AgentsTable;
@@ -181,4 +189,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   attachments: AttachmentsTable;
   api_keys: ApiKeysTable;
+  agent_connections: AgentConnectionsTable;
 }

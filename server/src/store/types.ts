@@ -327,6 +327,16 @@ export interface Store {
   saveAttachment(a: AttachmentRecord): Promise<void>;
   getAttachment(id: string): Promise<AttachmentRecord | null>;
 
+  // presence: one row per open console tab, kept fresh by its node's heartbeat, so every node
+  // knows who is connected without asking the others (a dead node's rows simply go stale)
+  addConnection(c: { socketId: string; agentId: string; siteId: string; nodeId: string; at: Iso }): Promise<void>;
+  removeConnection(socketId: string): Promise<void>;
+  touchConnections(nodeId: string, at: Iso): Promise<void>;
+  connectedAgentIds(siteId: string, since: Iso): Promise<Set<string>>;
+  /** Deletes connections not seen since `before` (their node died); returns whose they were. */
+  sweepConnections(before: Iso): Promise<Array<{ agentId: string; siteId: string }>>;
+  removeNodeConnections(nodeId: string): Promise<void>;
+
   // API keys
   createApiKey(k: Omit<ApiKeyRecord, 'revokedAt' | 'lastUsedAt'>): Promise<void>;
   apiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;

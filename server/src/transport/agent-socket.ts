@@ -1,5 +1,6 @@
 // The agent namespace: a session (cookie or handshake token) is required; agents join their
 // site's room and the rooms of conversations they open.
+import type { ConnectionPresence } from '../service/presence.js';
 import { type AgentClientToServer, AgentAuth, type AgentServerToClient, agentRequests } from '@baton/shared';
 import { parse as parseCookie } from 'cookie';
 import type { Namespace, Socket } from 'socket.io';
@@ -15,8 +16,8 @@ interface AgentData {
 export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentData>;
 
 
-export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessions; service: ConversationService; logger: Logger }) {
-  const { sessions, service, logger } = deps;
+export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessions; service: ConversationService; presence: ConnectionPresence; logger: Logger }) {
+  const { sessions, service, presence, logger } = deps;
 
   nsp.use(async (socket, next) => {
     try {
@@ -38,9 +39,15 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
     void socket.join(`site:${agent.siteId}`);
     // Agents coming and going change routing and every waiting visitor's estimate.
     void socket.join(`agent:${agent.id}`);
-    service.agentConnected(agent).catch((err) => logger.error({ err }, 'agent presence update failed'));
+    // The connection row first, so every node counts this tab before the queue is re-routed.
+    const joined = presence.joined(socket.id, agent).then(() => service.agentConnected(agent));
+    joined.catch((err) => logger.error({ err }, 'agent presence update failed'));
     socket.on('disconnect', () => {
-      service.agentDisconnected(agent).catch((err) => logger.error({ err }, 'agent presence update failed'));
+      joined
+        .catch(() => {})
+        .then(() => presence.left(socket.id))
+        .then(() => service.agentDisconnected(agent))
+        .catch((err) => logger.error({ err }, 'agent presence update failed'));
     });
     registerRequests(
       socket,

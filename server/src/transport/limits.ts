@@ -30,7 +30,7 @@ export interface LimitRules {
 
 export const DEFAULT_LIMITS: LimitRules = {
   visitorMessage: { points: 12, duration: 10 },
-  conversationPerIp: { points: 20, duration: 3600 },
+  conversationPerIp: { points: 60, duration: 3600 },
   conversationPerSite: { points: 600, duration: 60 },
   identify: { points: 10, duration: 60 },
   loginPerAccount: { points: 5, duration: 900, blockDuration: 900 },
@@ -59,9 +59,15 @@ export class Limits {
     this.limiters = Object.fromEntries(
       Object.entries(all).map(([name, rule]) => {
         const opts = { keyPrefix: `${namespace}:rl:${name}`, points: rule.points, duration: rule.duration, ...(rule.blockDuration ? { blockDuration: rule.blockDuration } : {}) };
-        return [name, redis ? new RateLimiterRedis({ storeClient: redis, ...opts }) : new RateLimiterMemory(opts)];
+        return [name, this.limiter(opts)];
       }),
     ) as Record<keyof LimitRules, RateLimiterAbstract>;
+  }
+
+  /** Redis-backed (shared by every node) with an in-memory stand-in while Redis is unreachable. */
+  private limiter(opts: { keyPrefix: string; points: number; duration: number; blockDuration?: number }): RateLimiterAbstract {
+    if (!this.redis) return new RateLimiterMemory(opts);
+    return new RateLimiterRedis({ storeClient: this.redis, ...opts, insuranceLimiter: new RateLimiterMemory(opts) });
   }
 
   /** Takes one point; throws `rate_limited` when the limit is exceeded. */
@@ -72,7 +78,7 @@ export class Limits {
       if (error instanceof RateLimiterRes) {
         throw new BatonError('rate_limited', MESSAGES[name], { retryAfterMs: Math.max(1, Math.round(error.msBeforeNext)) });
       }
-      throw error; // the store (Redis) failed: surfaces as internal, never as a silent pass
+      throw error; // neither Redis nor the in-memory stand-in answered: surfaces as internal, never as a silent pass
     }
   }
 
@@ -93,7 +99,7 @@ export class Limits {
     let limiter = this.custom.get(id);
     if (!limiter) {
       const opts = { keyPrefix: `${this.namespace}:rl:${id}`, points: rule.points, duration: rule.duration };
-      limiter = this.redis ? new RateLimiterRedis({ storeClient: this.redis, ...opts }) : new RateLimiterMemory(opts);
+      limiter = this.limiter(opts);
       this.custom.set(id, limiter);
     }
     try {

@@ -17,6 +17,15 @@ interface VisitorData {
 export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient, Record<string, never>, VisitorData>;
 
 
+/** The visitor's address: behind a proxy on this machine (nginx), the first X-Forwarded-For entry. */
+function clientIp(socket: Socket): string {
+  const peer = socket.handshake.address;
+  const forwarded = socket.handshake.headers['x-forwarded-for'];
+  const loopback = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
+  if (loopback && typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0]!.trim();
+  return peer;
+}
+
 export function setupVisitorNamespace(
   nsp: VisitorNamespace,
   deps: { store: Store; service: ConversationService; secret: string; newId: (p: string) => string; logger: Logger; limits: Limits },
@@ -75,7 +84,7 @@ export function setupVisitorNamespace(
           // A message that would open a new conversation also counts against the IP and the site.
           const open = await store.latestConversation(data.visitorId);
           if (!open || open.control === 'closed') {
-            await limits.consume('conversationPerIp', `${data.siteId}:${socket.handshake.address}`);
+            await limits.consume('conversationPerIp', `${data.siteId}:${clientIp(socket)}`);
             await limits.consume('conversationPerSite', data.siteId);
           }
           return { message: await service.visitorSend(ctx, p) };
