@@ -57,6 +57,8 @@ export interface AppDeps {
   limits?: Partial<LimitRules>;
   /** Webhook targets on private or loopback addresses (development and tests only). */
   allowPrivateWebhooks?: boolean;
+  /** Proxies whose X-Forwarded-For is believed (proxy-addr names or CIDRs); default loopback. */
+  trustProxy?: string[];
 }
 
 export interface App {
@@ -110,6 +112,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger: deps.logger,
     staticDir: deps.staticDir ?? DEFAULT_STATIC_DIR,
     secureCookies: deps.secureCookies ?? false,
+    trustProxy: deps.trustProxy ?? ['loopback'],
     limits,
     clock,
     attachments: (req, res, next) => (attachmentRoutes ? attachmentRoutes(req, res, next) : next()),
@@ -234,7 +237,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     (err) => deps.logger.warn({ err }, 'presence heartbeat failed'),
   );
   attachmentRoutes = attachmentsRouter({ store: deps.store, sessions, service, secret: deps.secret, clock, logger: deps.logger, limits });
-  setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger, limits });
+  setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger, limits, trustProxy: deps.trustProxy ?? ['loopback'] });
   setupAgentNamespace(agents, { sessions, service, presence, logger: deps.logger });
 
   return {

@@ -2,6 +2,7 @@
 // with one line per problem, naming the variable.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import proxyaddr from 'proxy-addr';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -31,6 +32,18 @@ const EnvSchema = z.object({
   BATON_WEBHOOKS_ALLOW_PRIVATE: flag.optional(),
   /** New conversations one client address may open per hour on one site (abuse control). */
   BATON_CONVERSATIONS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /** Which peers may set X-Forwarded-For (proxy-addr names or addresses/CIDRs, comma-separated). */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .refine((v) => {
+      try {
+        proxyaddr.compile(trustList(v));
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a comma-separated list of loopback, linklocal, uniquelocal or IP addresses/CIDRs'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   /** The Redis stream the nodes of one Baton cluster share (another cluster on the same Redis uses another name). */
   REDIS_STREAM: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - (at most 64)').default('baton'),
@@ -51,6 +64,8 @@ export interface Config {
   /** Reply-later emails; unset = replies wait in the chat only. */
   smtp: { url: string; from: string } | undefined;
   metricsToken: string | undefined;
+  /** Proxies whose X-Forwarded-For is believed (HTTP and sockets alike). */
+  trustProxy: string[];
   /** Several nodes: Socket.IO fan-out through Redis (needs Postgres). */
   redisUrl: string | undefined;
   redisStream: string;
@@ -75,6 +90,13 @@ function persistedSecret(dataDir: string): string {
   chmodSync(file, 0o600);
   return secret;
 }
+
+/** `TRUST_PROXY` as a list: "loopback, 10.0.0.0/8" → ["loopback", "10.0.0.0/8"]. */
+export const trustList = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset", as in most deployment tools.
@@ -109,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisStream: e.REDIS_STREAM,
     allowPrivateWebhooks: e.BATON_WEBHOOKS_ALLOW_PRIVATE ?? false,
     conversationsPerIpPerHour: e.BATON_CONVERSATIONS_PER_IP_PER_HOUR,
+    trustProxy: trustList(e.TRUST_PROXY),
     llm:
       e.BATON_LLM_BASE_URL && e.BATON_LLM_MODEL
         ? {

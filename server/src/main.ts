@@ -44,6 +44,7 @@ async function main() {
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     ...(config.redisUrl ? { redis: { url: config.redisUrl, streamName: config.redisStream } } : {}),
     allowPrivateWebhooks: config.allowPrivateWebhooks,
+    trustProxy: config.trustProxy,
     limits: { conversationPerIp: { points: config.conversationsPerIpPerHour, duration: 3600 } },
   });
   const { url } = await app.listen(config.port, config.host);

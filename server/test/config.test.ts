@@ -42,11 +42,12 @@ describe('config', () => {
     expect(ok).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', redisStream: 'baton', demo: false });
     let error: unknown;
     try {
-      loadConfig({ SMTP_URL: 'mail.example', REDIS_URL: 'http://r', METRICS_TOKEN: 'short', REDIS_STREAM: 'a b', BATON_DATA_DIR: dir });
+      loadConfig({ SMTP_URL: 'mail.example', REDIS_URL: 'http://r', METRICS_TOKEN: 'short', REDIS_STREAM: 'a b', TRUST_PROXY: 'loopback, not-an-address', BATON_DATA_DIR: dir });
     } catch (e) {
       error = e;
     }
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['SMTP_URL', 'REDIS_URL', 'METRICS_TOKEN', 'REDIS_STREAM']) expect(problems).toContain(name);
+    for (const name of ['SMTP_URL', 'REDIS_URL', 'METRICS_TOKEN', 'REDIS_STREAM', 'TRUST_PROXY']) expect(problems).toContain(name);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8', BATON_DATA_DIR: dir }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
   });
 });

@@ -40,6 +40,7 @@ export function createHttpApp(deps: {
   logger: Logger;
   staticDir: string;
   secureCookies: boolean;
+  trustProxy: string[];
   limits: Limits;
   clock?: () => Date;
   /** Attachments (mounted once the conversation service exists). */
@@ -50,7 +51,7 @@ export function createHttpApp(deps: {
   const { store, sessions, logger, staticDir } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy);
   // Security headers everywhere; the widget's files stay loadable from customers' sites.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, crossOriginEmbedderPolicy: false }));
   // The console and the API: a strict CSP with no inline script and no framing.

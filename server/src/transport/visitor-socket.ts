@@ -1,5 +1,6 @@
 // The visitor namespace: who may connect (site key, allowed origin, genuine token) and the
 // requests a visitor can make. Rooms: `visitor:<id>` holds every tab of one visitor.
+import proxyaddr from 'proxy-addr';
 import { type VisitorClientToServer, VisitorAuth, type VisitorServerToClient, visitorRequests } from '@baton/shared';
 import type { Namespace, Socket } from 'socket.io';
 import { originAllowed, signVisitorToken, verifyVisitorToken } from '../auth/tokens.js';
@@ -17,20 +18,18 @@ interface VisitorData {
 export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient, Record<string, never>, VisitorData>;
 
 
-/** The visitor's address: behind a proxy on this machine (nginx), the first X-Forwarded-For entry. */
-function clientIp(socket: Socket): string {
-  const peer = socket.handshake.address;
-  const forwarded = socket.handshake.headers['x-forwarded-for'];
-  const loopback = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
-  if (loopback && typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0]!.trim();
-  return peer;
+/** The visitor's address: through trusted proxies (TRUST_PROXY, as for HTTP), the client they name. */
+function clientIp(socket: Socket, trust: (addr: string, i: number) => boolean): string {
+  const req = { headers: socket.handshake.headers, connection: { remoteAddress: socket.handshake.address } };
+  return proxyaddr(req as unknown as Parameters<typeof proxyaddr>[0], trust);
 }
 
 export function setupVisitorNamespace(
   nsp: VisitorNamespace,
-  deps: { store: Store; service: ConversationService; secret: string; newId: (p: string) => string; logger: Logger; limits: Limits },
+  deps: { store: Store; service: ConversationService; secret: string; newId: (p: string) => string; logger: Logger; limits: Limits; trustProxy: string[] },
 ) {
   const { store, service, secret, logger, limits } = deps;
+  const trust = proxyaddr.compile(deps.trustProxy);
 
   nsp.use(async (socket, next) => {
     try {
@@ -84,7 +83,7 @@ export function setupVisitorNamespace(
           // A message that would open a new conversation also counts against the IP and the site.
           const open = await store.latestConversation(data.visitorId);
           if (!open || open.control === 'closed') {
-            await limits.consume('conversationPerIp', `${data.siteId}:${clientIp(socket)}`);
+            await limits.consume('conversationPerIp', `${data.siteId}:${clientIp(socket, trust)}`);
             await limits.consume('conversationPerSite', data.siteId);
           }
           return { message: await service.visitorSend(ctx, p) };

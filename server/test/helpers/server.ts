@@ -35,6 +35,8 @@ export interface ServerOptions {
   metricsToken?: string;
   limits?: Partial<LimitRules>;
   allowPrivateWebhooks?: boolean;
+  /** Proxies whose X-Forwarded-For is believed (default: loopback, as in production). */
+  trustProxy?: string[];
   /** Static files (default: widget/dist as built). */
   staticDir?: string;
   /** Where log lines go (default: silent). */
@@ -63,6 +65,7 @@ export async function startServer(factory: StoreFactory, options: ServerOptions 
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   const { url } = await app.listen(0, '127.0.0.1');
   const sockets: Socket[] = [];

@@ -43,6 +43,23 @@ describe('abuse controls and web security', () => {
     expect(await request(third.socket, 'message:send', { clientId: 'n1', body: 'hi' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
   });
 
+  it('behind a trusted proxy each visitor address has its own cap; an untrusted peer cannot pick one', async () => {
+    const fresh = async (headers: Record<string, string>) => {
+      const c = await connect(server.url, '/visitor', { siteKey: 'demo' }, headers);
+      return request(c.socket, 'message:send', { clientId: 'n1', body: 'hi' });
+    };
+    // Trusted (the default: a proxy on loopback, as nginx on the same machine): the forwarded client counts.
+    server = await startServer(sqliteFactory, { limits: { conversationPerIp: { points: 1, duration: 60 } } });
+    expect(await fresh({ 'x-forwarded-for': '203.0.113.7' })).toMatchObject({ ok: true });
+    expect(await fresh({ 'x-forwarded-for': '203.0.113.8' })).toMatchObject({ ok: true });
+    expect(await fresh({ 'x-forwarded-for': '203.0.113.7' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    await server.close();
+    // Nobody trusted (TRUST_PROXY set to a proxy elsewhere): a forged header changes nothing.
+    server = await startServer(sqliteFactory, { limits: { conversationPerIp: { points: 1, duration: 60 } }, trustProxy: ['10.9.9.9'] });
+    expect(await fresh({ 'x-forwarded-for': '198.51.100.1' })).toMatchObject({ ok: true });
+    expect(await fresh({ 'x-forwarded-for': '198.51.100.2' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
   it('sign-in: locked after repeated failures, with the same answers for unknown accounts', async () => {
     server = await startServer(sqliteFactory, { limits: { loginPerAccount: { points: 3, duration: 60, blockDuration: 60 } } });
     const known = [];
