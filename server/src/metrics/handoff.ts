@@ -148,25 +148,93 @@ export function detectRepetition(s: Story): boolean {
   return visitorRepeats || agentAsks;
 }
 
+/**
+ * One conversation's part in the metrics: what its story says, without the raw rows. Small and
+ * anonymous (no visitor data, no text), so closed conversations keep theirs in the
+ * conversation_facts rollup and a report reads one row per conversation instead of its log.
+ */
+export interface Summary {
+  id: string;
+  visitorId: string;
+  createdAt: string;
+  control: ConversationRecord['control'];
+  outcome: string | null;
+  csatRating: number | null;
+  /** Waiting in the queue right now (after a claim this is cleared; waitedSeconds keeps the wait). */
+  queuedNow: boolean;
+  abandoned: boolean;
+  escalatedAt: string | null;
+  agentInitiated: boolean;
+  trigger: string | null;
+  /** The trigger in the handoff package (high-value intent counts toward conversion). */
+  handoffTrigger: string | null;
+  intent: string;
+  team: string;
+  claimedAt: string | null;
+  firstAgentReplyAt: string | null;
+  verdict: string | null;
+  repeatMark: boolean | null;
+  estimateSeconds: number | null;
+  waitedSeconds: number | null;
+  repetitionDetected: boolean;
+  /** The mode of the bot's last decision (a bot-only conversation counts as resolved on "resolve"). */
+  lastDecisionMode: string | null;
+}
+
+export function summaries(facts: Facts): Summary[] {
+  const decisions = groupBy(
+    facts.events.filter((e) => e.type === 'decision'),
+    (e) => e.conversationId,
+  );
+  return stories(facts).map((s) => ({
+    id: s.c.id,
+    visitorId: s.c.visitorId,
+    createdAt: s.c.createdAt,
+    control: s.c.control,
+    outcome: s.c.outcome,
+    csatRating: s.c.csat?.rating ?? null,
+    queuedNow: s.c.queuedAt !== null,
+    abandoned: s.c.abandonedAt !== null,
+    escalatedAt: s.escalatedAt,
+    agentInitiated: s.agentInitiated,
+    trigger: s.trigger,
+    handoffTrigger: s.c.handoff?.trigger ?? null,
+    intent: s.intent,
+    team: s.team,
+    claimedAt: s.claimedAt,
+    firstAgentReplyAt: s.firstAgentReplyAt,
+    verdict: s.verdict,
+    repeatMark: s.repeatMark,
+    estimateSeconds: s.estimateSeconds,
+    waitedSeconds: s.waitedSeconds,
+    repetitionDetected: detectRepetition(s),
+    lastDecisionMode: ((decisions.get(s.c.id)?.at(-1)?.data.decision as { mode?: string } | undefined)?.mode as string | undefined) ?? null,
+  }));
+}
+
 /** CSAT, resolution and conversion of a group: escalated ones by their outcomes, bot-only ones by bot resolution. */
-function outcomes(list: Story[], botResolved: Set<string>, escalatedGroup: boolean): Outcomes {
-  const rated = list.filter((s) => s.c.csat);
-  const closed = list.filter((s) => s.c.outcome);
-  const highValueClosed = closed.filter((s) => s.c.handoff?.trigger === 'high_value_intent' || s.team === 'sales');
+function outcomes(list: Summary[], botResolved: Set<string>, escalatedGroup: boolean): Outcomes {
+  const rated = list.filter((s) => s.csatRating !== null);
+  const closed = list.filter((s) => s.outcome);
+  const highValueClosed = closed.filter((s) => s.handoffTrigger === 'high_value_intent' || s.team === 'sales');
   return {
     conversations: list.length,
     rated: rated.length,
-    csatAverage: mean(rated.map((s) => s.c.csat!.rating)),
+    csatAverage: mean(rated.map((s) => s.csatRating!)),
     resolutionRate: escalatedGroup
-      ? ratio(closed.filter((s) => SOLVED.has(s.c.outcome!)).length, closed.length)
-      : ratio(list.filter((s) => botResolved.has(s.c.id)).length, list.length),
-    conversionRate: ratio(highValueClosed.filter((s) => CONVERTED.has(s.c.outcome!)).length, highValueClosed.length),
+      ? ratio(closed.filter((s) => SOLVED.has(s.outcome!)).length, closed.length)
+      : ratio(list.filter((s) => botResolved.has(s.id)).length, list.length),
+    conversionRate: ratio(highValueClosed.filter((s) => CONVERTED.has(s.outcome!)).length, highValueClosed.length),
   };
 }
 
 export function handoffReport(facts: Facts, filter: MetricsFilter = {}): HandoffReport {
-  const all = stories(facts);
-  const matches = (s: Story) =>
+  return reportOf(summaries(facts), filter);
+}
+
+/** The report from conversations' summaries (freshly derived, or read from the rollup). */
+export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffReport {
+  const matches = (s: Summary) =>
     (!filter.team || s.team === filter.team) && (!filter.intent || s.intent === filter.intent) && (!filter.trigger || s.trigger === filter.trigger);
   const filtered = filter.team || filter.intent || filter.trigger ? all.filter((s) => s.escalatedAt && matches(s)) : all;
   const escalated = filtered.filter((s) => s.escalatedAt);
@@ -186,10 +254,10 @@ export function handoffReport(facts: Facts, filter: MetricsFilter = {}): Handoff
 
   // Repetition: detected automatically and confirmed by agents, shown separately.
   const handled = escalated.filter((s) => s.firstAgentReplyAt || s.claimedAt);
-  const detected = handled.filter(detectRepetition).map((s) => s.c.id);
-  const confirmed = handled.filter((s) => s.repeatMark === true).map((s) => s.c.id);
+  const detected = handled.filter((s) => s.repetitionDetected).map((s) => s.id);
+  const confirmed = handled.filter((s) => s.repeatMark === true).map((s) => s.id);
   const repeated = new Set([...detected, ...confirmed]);
-  const without = handled.filter((s) => s.c.control === 'closed' && !repeated.has(s.c.id)).map((s) => s.c.id);
+  const without = handled.filter((s) => s.control === 'closed' && !repeated.has(s.id)).map((s) => s.id);
 
   // Which intents escalate most, with their triggers.
   const intents = [...groupBy(escalated, (s) => s.intent)]
@@ -197,43 +265,38 @@ export function handoffReport(facts: Facts, filter: MetricsFilter = {}): Handoff
       intent,
       escalations: list.length,
       triggers: countBy(list, (s) => s.trigger ?? 'unknown'),
-      ids: list.map((s) => s.c.id),
+      ids: list.map((s) => s.id),
     }))
     .sort((a, b) => b.escalations - a.escalations || a.intent.localeCompare(b.intent));
 
   // Bot resolution: never escalated, the bot's last decision was an answer, and no new
   // conversation from the same visitor within the window.
-  const decisionsByConv = groupBy(
-    facts.events.filter((e) => e.type === 'decision'),
-    (e) => e.conversationId,
-  );
-  const byVisitor = groupBy(all, (s) => s.c.visitorId);
+  const byVisitor = groupBy(all, (s) => s.visitorId);
   const botResolved = new Set(
     botOnly
       .filter((s) => {
-        const last = decisionsByConv.get(s.c.id)?.at(-1)?.data.decision as { mode?: string } | undefined;
-        if (last?.mode !== 'resolve') return false;
-        const created = Date.parse(s.c.createdAt);
-        const again = (byVisitor.get(s.c.visitorId) ?? []).some(
-          (o) => o.c.id !== s.c.id && Date.parse(o.c.createdAt) > created && Date.parse(o.c.createdAt) - created < REPEAT_CONTACT_WINDOW_MS,
+        if (s.lastDecisionMode !== 'resolve') return false;
+        const created = Date.parse(s.createdAt);
+        const again = (byVisitor.get(s.visitorId) ?? []).some(
+          (o) => o.id !== s.id && Date.parse(o.createdAt) > created && Date.parse(o.createdAt) - created < REPEAT_CONTACT_WINDOW_MS,
         );
         return !again;
       })
-      .map((s) => s.c.id),
+      .map((s) => s.id),
   );
 
   // Verdicts.
   const judged = escalated.filter((s) => s.verdict);
   const byVerdict: Record<string, Counted> = {};
-  for (const v of ['right', 'too_early', 'too_late', 'wrong_reason']) byVerdict[v] = counted(judged.filter((s) => s.verdict === v).map((s) => s.c.id));
+  for (const v of ['right', 'too_early', 'too_late', 'wrong_reason']) byVerdict[v] = counted(judged.filter((s) => s.verdict === v).map((s) => s.id));
   const byTriggerVerdict: Record<string, Record<string, number>> = {};
   for (const [t, list] of groupBy(judged, (s) => s.trigger ?? 'unknown')) byTriggerVerdict[t] = countBy(list, (s) => s.verdict!);
   const byIntentVerdict: Record<string, Record<string, number>> = {};
   for (const [i, list] of groupBy(judged, (s) => s.intent)) byIntentVerdict[i] = countBy(list, (s) => s.verdict!);
 
   // Abandonment among conversations that waited.
-  const queued = filtered.filter((s) => s.c.queuedAt || s.waitedSeconds !== null || (s.escalatedAt && !s.agentInitiated));
-  const abandoned = queued.filter((s) => s.c.abandonedAt).map((s) => s.c.id);
+  const queued = filtered.filter((s) => s.queuedNow || s.waitedSeconds !== null || (s.escalatedAt && !s.agentInitiated));
+  const abandoned = queued.filter((s) => s.abandoned).map((s) => s.id);
 
   // Wait estimate shown vs the wait that followed.
   const estimated = filtered.filter((s) => s.estimateSeconds !== null && s.waitedSeconds !== null);
@@ -242,18 +305,18 @@ export function handoffReport(facts: Facts, filter: MetricsFilter = {}): Handoff
   const helpedByTrigger: Record<string, Outcomes> = {};
   for (const [t, list] of groupBy(escalated, (s) => s.trigger ?? 'unknown')) helpedByTrigger[t] = outcomes(list, botResolved, true);
 
-  const daily = [...groupBy(filtered, (s) => s.c.createdAt.slice(0, 10))]
+  const daily = [...groupBy(filtered, (s) => s.createdAt.slice(0, 10))]
     .map(([day, list]) => ({
       day,
       conversations: list.length,
       escalated: list.filter((s) => s.escalatedAt).length,
-      csatAverage: mean(list.filter((s) => s.c.csat).map((s) => s.c.csat!.rating)),
+      csatAverage: mean(list.filter((s) => s.csatRating !== null).map((s) => s.csatRating!)),
     }))
     .sort((a, b) => a.day.localeCompare(b.day));
 
   return {
     conversations: filtered.length,
-    escalated: counted(escalated.map((s) => s.c.id)),
+    escalated: counted(escalated.map((s) => s.id)),
     timeToHuman: { firstReplySeconds: quantiles(firstReply), claimSeconds: quantiles(claim), byTeam, byHour },
     repetition: {
       escalated: handled.length,
@@ -267,7 +330,7 @@ export function handoffReport(facts: Facts, filter: MetricsFilter = {}): Handoff
     verdicts: { judged: judged.length, byVerdict, byTrigger: byTriggerVerdict, byIntent: byIntentVerdict },
     botResolution: { botOnly: botOnly.length, resolved: counted([...botResolved]), rate: ratio(botResolved.size, botOnly.length) },
     abandonment: { queued: queued.length, abandoned: counted(abandoned), rate: ratio(abandoned.length, queued.length) },
-    waitEstimate: { n: estimated.length, meanAbsoluteErrorMinutes: errors.length ? Math.round(mean(errors)! * 100) / 100 : null, ids: estimated.map((s) => s.c.id) },
+    waitEstimate: { n: estimated.length, meanAbsoluteErrorMinutes: errors.length ? Math.round(mean(errors)! * 100) / 100 : null, ids: estimated.map((s) => s.id) },
     daily,
   };
 }

@@ -1,20 +1,41 @@
 // Loading the facts the metrics are computed from: one site, one date range.
 import { BatonError } from '@baton/shared';
 import type { Store } from '../store/types.js';
-import type { Facts } from './handoff.js';
+import { type Summary, summaries } from './handoff.js';
 
 /** The most conversations one report reads; a wider range must be narrowed (the answer says so). */
-export const MAX_REPORT_CONVERSATIONS = 50_000;
+export const MAX_REPORT_CONVERSATIONS = 200_000;
 
-export async function loadFacts(store: Store, siteId: string, from: string, to: string): Promise<Facts> {
-  const conversations = await store.conversationsBetween(siteId, from, to, MAX_REPORT_CONVERSATIONS + 1);
-  if (conversations.length > MAX_REPORT_CONVERSATIONS) {
+const EVENT_TYPES = ['transition', 'decision', 'verdict', 'repeat_mark', 'queued_estimate', 'abandoned'];
+
+/**
+ * The summaries a report is computed from. Closed conversations keep theirs in the rollup
+ * (conversation_facts, keyed on the conversation's updated_at); the rest — open ones, and closed
+ * ones changed or never summarized — are derived from their events and messages now, and the
+ * closed among them saved for next time. A page over 30 days of a big site then reads one row
+ * per conversation instead of its whole log.
+ */
+export async function loadSummaries(store: Store, siteId: string, from: string, to: string): Promise<Summary[]> {
+  const { cached, missing } = await store.metricSummariesBetween(siteId, from, to, MAX_REPORT_CONVERSATIONS + 1);
+  if (cached.length + missing.length > MAX_REPORT_CONVERSATIONS) {
     throw new BatonError('bad_request', `More than ${MAX_REPORT_CONVERSATIONS} conversations in this range; choose a shorter one.`);
   }
-  const ids = conversations.map((c) => c.id);
-  const [events, messages] = await Promise.all([
-    store.eventsOf(ids, ['transition', 'decision', 'verdict', 'repeat_mark', 'queued_estimate', 'abandoned']),
-    store.messagesOf(ids),
-  ]);
-  return { conversations, events, messages };
+  let fresh: Summary[] = [];
+  if (missing.length) {
+    const ids = missing.map((c) => c.id);
+    // Messages matter only once a conversation reached people (claimed_at is never cleared).
+    const handedOff = missing.filter((c) => c.claimedAt !== null || c.queuedAt !== null).map((c) => c.id);
+    const [events, messages] = await Promise.all([store.eventsOf(ids, EVENT_TYPES), handedOff.length ? store.messagesOf(handedOff, ['visitor', 'agent']) : []]);
+    fresh = summaries({ conversations: missing, events, messages });
+    const updatedAt = new Map(missing.map((c) => [c.id, c.updatedAt]));
+    await store.saveMetricSummaries(
+      fresh
+        .filter((s) => s.control === 'closed')
+        .map(({ id, visitorId: _visitor, ...data }) => ({ conversationId: id, siteId, sourceUpdatedAt: updatedAt.get(id)!, data })),
+    );
+  }
+  const kept = cached.map((c) => Object.assign(c.data, { id: c.id, visitorId: c.visitorId }) as unknown as Summary);
+  if (fresh.length === 0) return kept; // already in creation order
+  const byTime = (a: Summary, b: Summary) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return [...kept, ...fresh].sort(byTime);
 }

@@ -719,8 +719,11 @@ export class ConversationService {
   async markRepeated(agent: AgentRecord, input: { conversationId: string; repeated: boolean }): Promise<ConversationSummary> {
     const { store } = this.deps;
     const conversation = await this.agentConversation(agent, input.conversationId);
-    await store.recordEvent({ conversationId: conversation.id, type: 'repeat_mark', data: { agentId: agent.id, repeated: input.repeated }, at: this.now() });
-    const view = await agentView(store, conversation);
+    const now = this.now();
+    await store.recordEvent({ conversationId: conversation.id, type: 'repeat_mark', data: { agentId: agent.id, repeated: input.repeated }, at: now });
+    // After the event, never before: the metrics rollup keys each summary on updated_at.
+    const updated = (await store.updateConversation(conversation.id, { control: ['bot', 'queued', 'agent', 'closed'] }, { updatedAt: now })) ?? conversation;
+    const view = await agentView(store, updated);
     this.deps.notifier.toSiteAgents(conversation.siteId, 'conversation:updated', view);
     return view;
   }

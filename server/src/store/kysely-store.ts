@@ -660,10 +660,52 @@ export class KyselyStore implements Store {
     return rows.map(toConversation);
   }
 
+  async metricSummariesBetween(siteId: string, from: string, to: string, limit: number) {
+    const inRange = (q: any) => q.where('c.site_id', '=', siteId).where('c.created_at', '>=', ms(from)).where('c.created_at', '<', ms(to));
+    const [cached, missing] = await Promise.all([
+      inRange(
+        this.db
+          .selectFrom('conversations as c')
+          .innerJoin('conversation_facts as f', (j) => j.onRef('f.conversation_id', '=', 'c.id').onRef('f.source_updated_at', '=', 'c.updated_at'))
+          .select(['c.id as id', 'c.visitor_id as visitor_id', 'f.data as data']),
+      )
+        .orderBy('c.created_at')
+        .orderBy('c.id')
+        .limit(limit)
+        .execute() as Promise<Array<{ id: string; visitor_id: string; data: string }>>,
+      inRange(
+        this.db
+          .selectFrom('conversations as c')
+          .leftJoin('conversation_facts as f', (j) => j.onRef('f.conversation_id', '=', 'c.id').onRef('f.source_updated_at', '=', 'c.updated_at'))
+          .selectAll('c')
+          .where('f.conversation_id', 'is', null),
+      )
+        .orderBy('c.created_at')
+        .orderBy('c.id')
+        .limit(limit)
+        .execute() as Promise<Array<Selectable<ConversationsTable>>>,
+    ]);
+    return {
+      cached: cached.map((r) => ({ id: r.id, visitorId: r.visitor_id, data: JSON.parse(r.data) as Record<string, unknown> })),
+      missing: missing.map(toConversation),
+    };
+  }
+
+  async saveMetricSummaries(rows: Array<{ conversationId: string; siteId: string; sourceUpdatedAt: string; data: Record<string, unknown> }>): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) {
+      const values = rows.slice(i, i + 500).map((r) => ({ conversation_id: r.conversationId, site_id: r.siteId, source_updated_at: ms(r.sourceUpdatedAt), data: JSON.stringify(r.data) }));
+      await this.db
+        .insertInto('conversation_facts')
+        .values(values)
+        .onConflict((oc) => oc.column('conversation_id').doUpdateSet((eb) => ({ source_updated_at: eb.ref('excluded.source_updated_at'), data: eb.ref('excluded.data') })))
+        .execute();
+    }
+  }
+
   async eventsOf(conversationIds: string[], types?: string[]): Promise<ConversationEventRecord[]> {
     const out: ConversationEventRecord[] = [];
-    for (let i = 0; i < conversationIds.length; i += 500) {
-      let query = this.db.selectFrom('conversation_events').selectAll().where('conversation_id', 'in', conversationIds.slice(i, i + 500));
+    for (let i = 0; i < conversationIds.length; i += 2000) {
+      let query = this.db.selectFrom('conversation_events').selectAll().where('conversation_id', 'in', conversationIds.slice(i, i + 2000));
       if (types?.length) query = query.where('type', 'in', types);
       const rows = await query.orderBy('id').execute();
       for (const r of rows) out.push({ id: Number(r.id), conversationId: r.conversation_id, type: r.type, data: JSON.parse(r.data) as Record<string, unknown>, at: iso(r.at) });
@@ -671,17 +713,13 @@ export class KyselyStore implements Store {
     return out;
   }
 
-  async messagesOf(conversationIds: string[]): Promise<Message[]> {
+  async messagesOf(conversationIds: string[], authors?: Array<Message['author']['kind']>): Promise<Message[]> {
     const out: Message[] = [];
-    for (let i = 0; i < conversationIds.length; i += 500) {
-      const rows = await this.db
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversation_id', 'in', conversationIds.slice(i, i + 500))
-        .orderBy('conversation_id')
-        .orderBy('seq')
-        .execute();
-      out.push(...rows.map(toMessage));
+    for (let i = 0; i < conversationIds.length; i += 2000) {
+      let query = this.db.selectFrom('messages').selectAll().where('conversation_id', 'in', conversationIds.slice(i, i + 2000));
+      if (authors?.length) query = query.where('author_kind', 'in', authors);
+      const rows = await query.orderBy('conversation_id').orderBy('seq').execute();
+      for (const r of rows) out.push(toMessage(r));
     }
     return out;
   }
@@ -699,6 +737,7 @@ export class KyselyStore implements Store {
       if (ids.length) {
         const deleted = await db.deleteFrom('messages').where('conversation_id', 'in', ids).executeTakeFirst();
         await db.deleteFrom('attachments').where('conversation_id', 'in', ids).execute();
+        await db.deleteFrom('conversation_facts').where('conversation_id', 'in', ids).execute();
         messages = Number(deleted.numDeletedRows);
         await db.deleteFrom('conversation_events').where('conversation_id', 'in', ids).where('type', 'not in', KyselyStore.ANONYMOUS_EVENTS).execute();
         // Verdict comments and other free text go; the verdict itself stays for the metrics.
@@ -742,6 +781,7 @@ export class KyselyStore implements Store {
       await db.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
       await db.deleteFrom('attachments').where('conversation_id', 'in', ids).execute();
       await db.deleteFrom('conversation_events').where('conversation_id', 'in', ids).execute();
+      await db.deleteFrom('conversation_facts').where('conversation_id', 'in', ids).execute();
       await db.deleteFrom('conversations').where('id', 'in', ids).execute();
       return ids.length;
     });

@@ -281,6 +281,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('agent_connections_node').on('agent_connections').column('node_id').execute();
       },
     },
+    '0014_conversation_facts': {
+      async up(db: Kysely<any>) {
+        // The metrics rollup: one small anonymous summary per closed conversation (metrics/queries.ts).
+        await db.schema
+          .createTable('conversation_facts')
+          .addColumn('conversation_id', 'text', (c) => c.primaryKey())
+          .addColumn('site_id', 'text', (c) => c.notNull())
+          .addColumn('source_updated_at', ms, (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

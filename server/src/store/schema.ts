@@ -175,6 +175,14 @@ export interface AgentConnectionsTable {
   seen_at: number;
 }
 
+export interface ConversationFactsTable {
+  conversation_id: string;
+  site_id: string;
+  /** The conversation's updated_at the summary was derived from; any other value means stale. */
+  source_updated_at: number;
+  data: string;
+}
+
 export interface Database {
   sites: SitesTable;
   agents: AgentsTable;
@@ -190,4 +198,5 @@ export interface Database {
   attachments: AttachmentsTable;
   api_keys: ApiKeysTable;
   agent_connections: AgentConnectionsTable;
+  conversation_facts: ConversationFactsTable;
 }

@@ -310,10 +310,18 @@ export interface Store {
   // analytics: facts for a date range (metrics are computed from these, never from counters)
   /** The site's conversations created in [from, to). */
   conversationsBetween(siteId: string, from: Iso, to: Iso, limit: number): Promise<ConversationRecord[]>;
+  /**
+   * The metrics rollup for conversations created in a range: the summaries still valid (the
+   * conversation's updated_at unchanged since), and the conversations without one. Whatever changes
+   * a conversation's metrics must move its updated_at (after recording its event, not before).
+   */
+  metricSummariesBetween(siteId: string, from: Iso, to: Iso, limit: number): Promise<{ cached: Array<{ id: string; visitorId: string; data: Record<string, unknown> }>; missing: ConversationRecord[] }>;
+  saveMetricSummaries(rows: Array<{ conversationId: string; siteId: string; sourceUpdatedAt: Iso; data: Record<string, unknown> }>): Promise<void>;
   /** Events of many conversations, in insertion order. */
   eventsOf(conversationIds: string[], types?: string[]): Promise<ConversationEventRecord[]>;
   /** Messages of many conversations, by conversation then seq. */
-  messagesOf(conversationIds: string[]): Promise<Message[]>;
+  /** Messages of many conversations, optionally only by some authors, in conversation and seq order. */
+  messagesOf(conversationIds: string[], authors?: Array<Message['author']['kind']>): Promise<Message[]>;
 
   // privacy
   /** Removes a visitor's personal data: messages, notes, decisions, packages, profile, context, contact; keeps anonymous facts. */

@@ -14,8 +14,8 @@ import type { AgentRecord, ApiKeyRecord, Store, WebhookEndpoint } from '../store
 import { API_SCOPES, hashApiKey } from './public-api.js';
 import { assertDeliverable, WEBHOOK_EVENTS, type WebhookDeliverer } from '../service/webhooks.js';
 import { evalCaseFrom } from '../metrics/eval-export.js';
-import { handoffReport } from '../metrics/handoff.js';
-import { loadFacts } from '../metrics/queries.js';
+import { reportOf } from '../metrics/handoff.js';
+import { loadSummaries } from '../metrics/queries.js';
 import { publicAgent, route, sessionToken } from './http.js';
 import { Day, dayRange, parseInput } from './input.js';
 import type { Sessions } from './sessions.js';
@@ -395,9 +395,9 @@ export function adminRouter(deps: AdminDeps): Router {
       const me = await admin(req);
       const q = parseInput(MetricsQuery, req.query);
       const r = dayRange(deps.clock(), q.from, q.to);
-      const facts = await loadFacts(store, me.siteId, r.from, r.to);
+      const list = await loadSummaries(store, me.siteId, r.from, r.to);
       const filter = { ...(q.team ? { team: q.team } : {}), ...(q.intent ? { intent: q.intent } : {}), ...(q.trigger ? { trigger: q.trigger } : {}) };
-      res.json({ ok: true, range: r, filter, report: handoffReport(facts, filter) });
+      res.json({ ok: true, range: r, filter, report: reportOf(list, filter) });
     }),
   );
 

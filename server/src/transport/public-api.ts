@@ -6,8 +6,8 @@ import { BatonError, ConversationSummary, Message } from '@baton/shared';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
-import { handoffReport } from '../metrics/handoff.js';
-import { loadFacts } from '../metrics/queries.js';
+import { reportOf } from '../metrics/handoff.js';
+import { loadSummaries } from '../metrics/queries.js';
 import { agentView } from '../service/views.js';
 import type { ApiKeyRecord, Store } from '../store/types.js';
 import { route } from './http.js';
@@ -94,7 +94,7 @@ export function publicApiRouter(deps: { store: Store; logger: Logger; clock: () 
       const k = await key(req, 'metrics:read');
       const q = parseInput(RangeQuery, req.query);
       const r = dayRange(deps.clock(), q.from, q.to);
-      res.json({ ok: true, range: r, report: handoffReport(await loadFacts(store, k.siteId, r.from, r.to)) });
+      res.json({ ok: true, range: r, report: reportOf(await loadSummaries(store, k.siteId, r.from, r.to)) });
     }),
   );
 

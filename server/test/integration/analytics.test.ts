@@ -56,6 +56,28 @@ describe.each(storeFactories)('analytics on $name', (factory) => {
     expect((await get('/admin/metrics', tom)).status).toBe(403);
   });
 
+  it('closed conversations are summarized once (the rollup); a change after closing shows at once', async () => {
+    const { conversationId, a } = await judgedConversation('too_late');
+    const admin = (await login(server.url)).body.token;
+    const range = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
+    expect((await server.store.metricSummariesBetween('site_demo', range.from, range.to, 10)).cached).toHaveLength(0);
+    const first = JSON.parse((await get('/admin/metrics', admin)).text).report;
+    // Derived from the log once, kept, and read back to the same report.
+    const rollup = await server.store.metricSummariesBetween('site_demo', range.from, range.to, 10);
+    expect(rollup.cached.map((c) => c.id)).toEqual([conversationId]);
+    expect(rollup.missing).toHaveLength(0);
+    expect(JSON.stringify(rollup.cached[0]!.data)).not.toContain(rollup.cached[0]!.visitorId); // anonymous
+    expect(JSON.parse((await get('/admin/metrics', admin)).text).report).toEqual(first);
+    expect(first.repetition.confirmed.count).toBe(0);
+    // After closing, the agent marks that the customer had to repeat and changes the verdict.
+    expect(await request(a.socket, 'conversation:repeated', { conversationId, repeated: true })).toMatchObject({ ok: true });
+    expect(JSON.parse((await get('/admin/metrics', admin)).text).report.repetition.confirmed.ids).toEqual([conversationId]);
+    expect(await request(a.socket, 'conversation:verdict', { conversationId, verdict: 'right' })).toMatchObject({ ok: true });
+    const after = JSON.parse((await get('/admin/metrics', admin)).text).report;
+    expect(after.verdicts.byVerdict.right.ids).toEqual([conversationId]);
+    expect(after.verdicts.byVerdict.too_late.count).toBe(0);
+  });
+
   it('"too late" exported as a case: the replay escalates later than labelled and fails', async () => {
     const { conversationId } = await judgedConversation('too_late');
     const admin = (await login(server.url)).body.token;
