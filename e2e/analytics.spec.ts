@@ -42,6 +42,12 @@ test('a rating and a "too late" verdict reach the analytics page; the export is 
   await verdicts.getByRole('row', { name: /^All/ }).getByRole('button').nth(2).click();
   await expect(agent.page.getByRole('region', { name: 'Too late' })).toContainText(conversationId);
   await expect(agent.page.getByRole('table', { name: 'Did escalation help?' })).toContainText(/rated\)/);
+  // The trend per day: drawn by the chart library (loaded on demand), the same numbers in a table.
+  await expect(agent.page.locator('.trend-chart canvas')).toBeVisible();
+  const trend = agent.page.getByRole('table', { name: 'Conversations, escalations and CSAT per day' });
+  const today = trend.getByRole('row', { name: new RegExp(new Date().toISOString().slice(0, 10)) });
+  await expect(today).toBeAttached();
+  expect(Number(await today.getByRole('cell').nth(1).textContent())).toBeGreaterThanOrEqual(1); // escalated today
 
   // The export runs through pnpm eval:policy and fails on the flagged decision.
   const res = await agent.page.request.get(`/api/admin/eval-cases?conversationId=${conversationId}`);

@@ -69,9 +69,8 @@ const mean = (xs: number[]) => (xs.length === 0 ? null : Math.round((xs.reduce((
 const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
 const counted = (ids: string[]): Counted => ({ count: ids.length, ids });
 
-/** What happened to one conversation, read from its events and messages. */
-export interface Story {
-  c: ConversationRecord;
+/** What the metrics read off one conversation's log, kept alike in a story and a summary. */
+interface Derived {
   /** When it first went to people: the bot's escalation, or an agent taking over early. */
   escalatedAt: string | null;
   agentInitiated: boolean;
@@ -84,6 +83,11 @@ export interface Story {
   repeatMark: boolean | null;
   estimateSeconds: number | null;
   waitedSeconds: number | null;
+}
+
+/** What happened to one conversation, read from its events and messages. */
+export interface Story extends Derived {
+  c: ConversationRecord;
   messages: Message[];
 }
 
@@ -153,7 +157,7 @@ export function detectRepetition(s: Story): boolean {
  * anonymous (no visitor data, no text), so closed conversations keep theirs in the
  * conversation_facts rollup and a report reads one row per conversation instead of its log.
  */
-export interface Summary {
+export interface Summary extends Derived {
   id: string;
   visitorId: string;
   createdAt: string;
@@ -163,19 +167,8 @@ export interface Summary {
   /** Waiting in the queue right now (after a claim this is cleared; waitedSeconds keeps the wait). */
   queuedNow: boolean;
   abandoned: boolean;
-  escalatedAt: string | null;
-  agentInitiated: boolean;
-  trigger: string | null;
   /** The trigger in the handoff package (high-value intent counts toward conversion). */
   handoffTrigger: string | null;
-  intent: string;
-  team: string;
-  claimedAt: string | null;
-  firstAgentReplyAt: string | null;
-  verdict: string | null;
-  repeatMark: boolean | null;
-  estimateSeconds: number | null;
-  waitedSeconds: number | null;
   repetitionDetected: boolean;
   /** The mode of the bot's last decision (a bot-only conversation counts as resolved on "resolve"). */
   lastDecisionMode: string | null;
@@ -186,30 +179,24 @@ export function summaries(facts: Facts): Summary[] {
     facts.events.filter((e) => e.type === 'decision'),
     (e) => e.conversationId,
   );
-  return stories(facts).map((s) => ({
-    id: s.c.id,
-    visitorId: s.c.visitorId,
-    createdAt: s.c.createdAt,
-    control: s.c.control,
-    outcome: s.c.outcome,
-    csatRating: s.c.csat?.rating ?? null,
-    queuedNow: s.c.queuedAt !== null,
-    abandoned: s.c.abandonedAt !== null,
-    escalatedAt: s.escalatedAt,
-    agentInitiated: s.agentInitiated,
-    trigger: s.trigger,
-    handoffTrigger: s.c.handoff?.trigger ?? null,
-    intent: s.intent,
-    team: s.team,
-    claimedAt: s.claimedAt,
-    firstAgentReplyAt: s.firstAgentReplyAt,
-    verdict: s.verdict,
-    repeatMark: s.repeatMark,
-    estimateSeconds: s.estimateSeconds,
-    waitedSeconds: s.waitedSeconds,
-    repetitionDetected: detectRepetition(s),
-    lastDecisionMode: ((decisions.get(s.c.id)?.at(-1)?.data.decision as { mode?: string } | undefined)?.mode as string | undefined) ?? null,
-  }));
+  return stories(facts).map((story) => {
+    const { c, messages: _rows, ...derived } = story;
+    const lastDecision = decisions.get(c.id)?.at(-1)?.data.decision as { mode?: string } | undefined;
+    return {
+      ...derived,
+      id: c.id,
+      visitorId: c.visitorId,
+      createdAt: c.createdAt,
+      control: c.control,
+      outcome: c.outcome,
+      csatRating: c.csat?.rating ?? null,
+      queuedNow: c.queuedAt !== null,
+      abandoned: c.abandonedAt !== null,
+      handoffTrigger: c.handoff?.trigger ?? null,
+      repetitionDetected: detectRepetition(story),
+      lastDecisionMode: lastDecision?.mode ?? null,
+    };
+  });
 }
 
 /** CSAT, resolution and conversion of a group: escalated ones by their outcomes, bot-only ones by bot resolution. */

@@ -1,6 +1,7 @@
 // The analytics page (admins): the seed's handoff-quality questions on one page, from stored
 // facts. Every number opens the conversations behind it; judged escalations export as eval cases.
 import { useEffect, useState } from 'preact/hooks';
+import { Trend } from './Trend.js';
 
 interface Counted {
   count: number;
@@ -62,7 +63,6 @@ export function Analytics({ onOpenConversation }: { onOpenConversation: (id: str
     </button>
   );
 
-  const maxDaily = Math.max(1, ...(report?.daily.map((d) => d.conversations) ?? [1]));
   return (
     <section class="analytics" aria-label="Analytics">
       <form
@@ -214,16 +214,7 @@ export function Analytics({ onOpenConversation }: { onOpenConversation: (id: str
           </table>
 
           <h3>Per day</h3>
-          <ul class="bars" aria-label="Conversations and escalations per day">
-            {report.daily.map((d) => (
-              <li title={`${d.day}: ${d.conversations} conversations, ${d.escalated} escalated, CSAT ${num(d.csatAverage)}`}>
-                <span class="bar" style={{ height: `${(d.conversations / maxDaily) * 100}%` }}>
-                  <span class="bar-escalated" style={{ height: `${d.conversations ? (d.escalated / d.conversations) * 100 : 0}%` }} />
-                </span>
-                <span class="bar-label">{d.day.slice(5)}</span>
-              </li>
-            ))}
-          </ul>
+          <Trend daily={report.daily} />
         </>
       )}
       {shown && (

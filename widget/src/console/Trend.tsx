@@ -1,0 +1,77 @@
+// The per-day trend on the analytics page, drawn with uPlot (small, canvas, well kept). Loaded on
+// demand, so neither the console's first paint nor the visitor widget ever carries it. The same
+// numbers are in a table for screen readers and for copying.
+import { useEffect, useRef } from 'preact/hooks';
+import 'uplot/dist/uPlot.min.css'; // 1.5 KB of layout rules; the library itself loads on demand
+
+export interface DailyPoint {
+  day: string;
+  conversations: number;
+  escalated: number;
+  csatAverage: number | null;
+}
+
+const css = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+
+export function Trend({ daily }: { daily: DailyPoint[] }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    let chart: { destroy(): void; setSize(s: { width: number; height: number }): void } | null = null;
+    let cancelled = false;
+    const resize = () => chart && box.current && chart.setSize({ width: box.current.clientWidth, height: 220 });
+    void import('uplot').then(({ default: UPlot }) => {
+      if (cancelled || !box.current) return;
+      const xs = daily.map((d) => Date.parse(`${d.day}T12:00:00Z`) / 1000);
+      const accent = css('--accent', '#4f46e5');
+      chart = new UPlot(
+        {
+          width: box.current.clientWidth || 600,
+          height: 220,
+          scales: { x: { time: true }, csat: { range: [1, 5] } },
+          series: [
+            {},
+            { label: 'Conversations', stroke: '#94a3b8', fill: 'rgba(148,163,184,0.15)', width: 2 },
+            { label: 'Escalated', stroke: accent, fill: 'rgba(79,70,229,0.12)', width: 2 },
+            { label: 'CSAT (1–5)', stroke: '#16a34a', width: 2, scale: 'csat', dash: [4, 4], spanGaps: true },
+          ],
+          axes: [{}, { label: 'conversations' }, { scale: 'csat', side: 1, grid: { show: false }, label: 'CSAT' }],
+        },
+        [xs, daily.map((d) => d.conversations), daily.map((d) => d.escalated), daily.map((d) => d.csatAverage)],
+        box.current,
+      );
+      window.addEventListener('resize', resize);
+    });
+    return () => {
+      cancelled = true;
+      window.removeEventListener('resize', resize);
+      chart?.destroy();
+    };
+  }, [daily]);
+
+  return (
+    <figure class="trend">
+      <div ref={box} class="trend-chart" aria-hidden="true" />
+      <table class="visually-hidden">
+        <caption>Conversations, escalations and CSAT per day</caption>
+        <thead>
+          <tr>
+            <th scope="col">Day</th>
+            <th scope="col">Conversations</th>
+            <th scope="col">Escalated</th>
+            <th scope="col">CSAT</th>
+          </tr>
+        </thead>
+        <tbody>
+          {daily.map((d) => (
+            <tr key={d.day}>
+              <th scope="row">{d.day}</th>
+              <td>{d.conversations}</td>
+              <td>{d.escalated}</td>
+              <td>{d.csatAverage ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}
