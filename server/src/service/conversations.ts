@@ -1082,7 +1082,7 @@ export class ConversationService {
     notifier.toVisitor(visitorId, 'message:new', shown);
     notifier.toWatchers(message.conversationId, 'message:new', shown);
     const conversation = await store.getConversation(message.conversationId);
-    if (conversation) notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation));
+    if (conversation) notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation, message));
   }
 }
 

@@ -1,5 +1,5 @@
 // What visitors and agents see of a stored conversation.
-import type { AgentStatus, ConversationSummary, Outcome, Verdict, VisitorConversation } from '@baton/shared';
+import type { AgentStatus, ConversationSummary, Message, Outcome, Verdict, VisitorConversation } from '@baton/shared';
 import type { AgentRecord, ConversationRecord, Store } from '../store/types.js';
 
 /** `position`: the place in line when the caller already knows it (one queue read for many visitors). */
@@ -17,8 +17,9 @@ export async function visitorView(store: Store, c: ConversationRecord, position?
   };
 }
 
-export async function agentView(store: Store, c: ConversationRecord): Promise<ConversationSummary> {
-  const last = c.lastSeq > 0 ? await store.listMessages(c.id, c.lastSeq - 1, 1) : [];
+/** `latest`: a message the caller holds; when it is the conversation's last, it is not read again. */
+export async function agentView(store: Store, c: ConversationRecord, latest?: Message): Promise<ConversationSummary> {
+  const last = latest && latest.seq === c.lastSeq ? [latest] : c.lastSeq > 0 ? await store.listMessages(c.id, c.lastSeq - 1, 1) : [];
   return {
     id: c.id,
     siteId: c.siteId,

@@ -5,7 +5,7 @@ import { BatonError, type Control, type HandoffPackage, type Message, type Notic
 import { type Kysely, Migrator, type Selectable, sql } from 'kysely';
 import { CodeMigrationProvider } from './migrations.js';
 import { randomUUID } from 'node:crypto';
-import type { AgentsTable, ApiKeysTable, ConversationsTable, Database, JobsTable, MessagesTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.js';
+import type { AgentsTable, ApiKeysTable, ConversationsTable, Database, JobsTable, MessagesTable, VisitorsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.js';
 import type {
   AgentPatch,
   AgentRecord,
@@ -99,6 +99,17 @@ function toJob(row: Selectable<JobsTable>): JobRecord {
   };
 }
 
+function toVisitor(row: Selectable<VisitorsTable>): VisitorRecord {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    createdAt: iso(row.created_at),
+    lastSeenAt: iso(row.last_seen_at),
+    profile: row.user_id === null ? null : { userId: row.user_id, name: row.name, email: row.email, verified: Number(row.verified) === 1 },
+    context: row.context ? (JSON.parse(row.context) as VisitorContextInfo) : null,
+  };
+}
+
 function toMessage(row: Selectable<MessagesTable>): Message {
   const author: Message['author'] = { kind: row.author_kind as Message['author']['kind'] };
   if (row.author_id) author.id = row.author_id;
@@ -117,6 +128,9 @@ function toMessage(row: Selectable<MessagesTable>): Message {
   if (row.attachments) message.attachments = JSON.parse(row.attachments) as Message['attachments'];
   return message;
 }
+
+/** How long a site read outside a transaction is reused (see siteWhere). */
+export const SITE_CACHE_MS = 2000;
 
 export class KyselyStore implements Store {
   constructor(
@@ -160,6 +174,7 @@ export class KyselyStore implements Store {
   // ---- sites ----
 
   async upsertSite(site: Omit<SiteRecord, 'createdAt'> & { now: string }): Promise<SiteRecord> {
+    this.siteCache.clear();
     await this.db
       .insertInto('sites')
       .values({
@@ -183,17 +198,30 @@ export class KyselyStore implements Store {
     return stored;
   }
 
+  /**
+   * Sites are read on nearly every event and change rarely: outside transactions they are kept for
+   * SITE_CACHE_MS. A change made through this store is seen at once here; other nodes see it within
+   * that time. Callers get their own copy.
+   */
+  private readonly siteCache = new Map<string, { until: number; site: SiteRecord | null }>();
+
   private async siteWhere(column: 'id' | 'key', value: string): Promise<SiteRecord | null> {
+    const cacheKey = `${column}:${value}`;
+    const hit = this.inTransaction ? undefined : this.siteCache.get(cacheKey);
+    if (hit && hit.until > Date.now()) return hit.site && structuredClone(hit.site);
     const row = await this.db.selectFrom('sites').selectAll().where(column, '=', value).executeTakeFirst();
-    if (!row) return null;
-    return {
-      id: row.id,
-      key: row.key,
-      name: row.name,
-      allowedOrigins: JSON.parse(row.allowed_origins) as string[],
-      settings: JSON.parse(row.settings) as Record<string, unknown>,
-      createdAt: iso(row.created_at),
-    };
+    const site: SiteRecord | null = row
+      ? {
+          id: row.id,
+          key: row.key,
+          name: row.name,
+          allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+          settings: JSON.parse(row.settings) as Record<string, unknown>,
+          createdAt: iso(row.created_at),
+        }
+      : null;
+    if (!this.inTransaction && site) this.siteCache.set(cacheKey, { until: Date.now() + SITE_CACHE_MS, site: structuredClone(site) });
+    return site;
   }
   getSite(id: string) {
     return this.siteWhere('id', id);
@@ -296,25 +324,18 @@ export class KyselyStore implements Store {
 
   async touchVisitor(visitor: { id: string; siteId: string; now: string }): Promise<VisitorRecord> {
     const now = ms(visitor.now);
-    await this.db
+    const row = await this.db
       .insertInto('visitors')
       .values({ id: visitor.id, site_id: visitor.siteId, created_at: now, last_seen_at: now })
       .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen_at: now }))
-      .execute();
-    return (await this.getVisitor(visitor.id))!;
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toVisitor(row);
   }
 
   async getVisitor(id: string): Promise<VisitorRecord | null> {
     const row = await this.db.selectFrom('visitors').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) return null;
-    return {
-      id: row.id,
-      siteId: row.site_id,
-      createdAt: iso(row.created_at),
-      lastSeenAt: iso(row.last_seen_at),
-      profile: row.user_id === null ? null : { userId: row.user_id, name: row.name, email: row.email, verified: Number(row.verified) === 1 },
-      context: row.context ? (JSON.parse(row.context) as VisitorContextInfo) : null,
-    };
+    return row ? toVisitor(row) : null;
   }
 
   async findVerifiedVisitor(siteId: string, userId: string, exceptVisitorId: string): Promise<VisitorRecord | null> {
