@@ -1,6 +1,5 @@
 // createApp: the one composition root. main.ts and every test build the server through it,
 // with real dependencies.
-import { ConnectionPresence, type PresenceTiming } from './service/presence.js';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -11,11 +10,13 @@ import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { BotProvider } from './bot/provider.js';
 import type { Logger } from './log.js';
+import { refreshRollup } from './metrics/queries.js';
 import { ConversationService, type Notifier, type Timing } from './service/conversations.js';
 import { createMetrics, type Meter, NO_METER } from './observability.js';
 import { WebhookDeliverer } from './service/webhooks.js';
 import { JobRunner, storeTimers } from './service/jobs.js';
 import { chatLink, type Mailer, replyMail } from './service/mail.js';
+import { ConnectionPresence, type PresenceTiming } from './service/presence.js';
 import type { SiteRecord, Store } from './store/types.js';
 import { type AgentNamespace, setupAgentNamespace } from './transport/agent-socket.js';
 import type express from 'express';
@@ -204,6 +205,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       retention: async () => {
         await service.applyRetention();
       },
+      metrics_rollup: async () => {
+        await refreshRollup(deps.store, clock(), (siteId, err) => deps.logger.warn({ err, siteId }, 'metrics rollup failed'));
+        await deps.store.scheduleJob({ id: 'metrics_rollup', kind: 'metrics_rollup', runAt: new Date(clock().getTime() + 10 * 60_000).toISOString(), data: {} });
+      },
       reply_email: async (d) => {
         const pending = await service.replyEmail(String(d.conversationId));
         if (!pending) return;
@@ -226,6 +231,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     jobs.start();
     // Retention runs daily; the first run a minute after start (the job reschedules itself).
     void deps.store.scheduleJob({ id: 'retention', kind: 'retention', runAt: new Date(clock().getTime() + 60_000).toISOString(), data: {} }).catch((err) => deps.logger.error({ err }, 'scheduling retention failed'));
+    // The metrics rollup is kept filled every 10 minutes (metrics/queries.ts), first half a minute after start.
+    void deps.store.scheduleJob({ id: 'metrics_rollup', kind: 'metrics_rollup', runAt: new Date(clock().getTime() + 30_000).toISOString(), data: {} }).catch((err) => deps.logger.error({ err }, 'scheduling the metrics rollup failed'));
   }
   presence.start(
     async (stale) => {

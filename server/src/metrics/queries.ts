@@ -39,3 +39,26 @@ export async function loadSummaries(store: Store, siteId: string, from: string, 
   const byTime = (a: Summary, b: Summary) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return [...kept, ...fresh].sort(byTime);
 }
+
+/** How far back the background refresh keeps the rollup filled: the analytics page's default range. */
+export const ROLLUP_DAYS = 30;
+
+/**
+ * Job: keep the rollup filled for every site's recent conversations, so nobody waits for the
+ * first report of the day. Cheap when there is nothing new (one read per site).
+ */
+export async function refreshRollup(store: Store, now: Date, onSiteError: (siteId: string, err: unknown) => void): Promise<number> {
+  let summarized = 0;
+  for (const site of await store.listSites()) {
+    const from = new Date(now.getTime() - ROLLUP_DAYS * 86_400_000).toISOString();
+    const to = new Date(now.getTime() + 86_400_000).toISOString();
+    summarized += await loadSummaries(store, site.id, from, to).then(
+      (list) => list.length,
+      (err) => {
+        onSiteError(site.id, err);
+        return 0;
+      },
+    );
+  }
+  return summarized;
+}

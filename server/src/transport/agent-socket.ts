@@ -1,11 +1,11 @@
 // The agent namespace: a session (cookie or handshake token) is required; agents join their
 // site's room and the rooms of conversations they open.
-import type { ConnectionPresence } from '../service/presence.js';
 import { type AgentClientToServer, AgentAuth, type AgentServerToClient, agentRequests } from '@baton/shared';
 import { parse as parseCookie } from 'cookie';
 import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from '../log.js';
 import type { ConversationService } from '../service/conversations.js';
+import type { ConnectionPresence } from '../service/presence.js';
 import type { AgentRecord } from '../store/types.js';
 import { refuse, registerRequests } from './requests.js';
 import { SESSION_COOKIE, type Sessions } from './sessions.js';

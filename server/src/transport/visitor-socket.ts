@@ -1,7 +1,7 @@
 // The visitor namespace: who may connect (site key, allowed origin, genuine token) and the
 // requests a visitor can make. Rooms: `visitor:<id>` holds every tab of one visitor.
-import proxyaddr from 'proxy-addr';
 import { type VisitorClientToServer, VisitorAuth, type VisitorServerToClient, visitorRequests } from '@baton/shared';
+import proxyaddr from 'proxy-addr';
 import type { Namespace, Socket } from 'socket.io';
 import { originAllowed, signVisitorToken, verifyVisitorToken } from '../auth/tokens.js';
 import type { Logger } from '../log.js';

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadEngine } from '../../src/bot/engine.js';
 import { parseCases, replay } from '../../src/bot/eval.js';
+import { refreshRollup } from '../../src/metrics/queries.js';
 import { storeFactories } from '../helpers/db.js';
 import { addAgent, agent, login, request, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
 
@@ -76,6 +77,16 @@ describe.each(storeFactories)('analytics on $name', (factory) => {
     const after = JSON.parse((await get('/admin/metrics', admin)).text).report;
     expect(after.verdicts.byVerdict.right.ids).toEqual([conversationId]);
     expect(after.verdicts.byVerdict.too_late.count).toBe(0);
+  });
+
+  it('the background refresh fills the rollup for recent conversations', async () => {
+    const { conversationId } = await judgedConversation('right');
+    const range = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
+    expect((await server.store.metricSummariesBetween('site_demo', range.from, range.to, 10)).cached).toHaveLength(0);
+    const errors: string[] = [];
+    expect(await refreshRollup(server.store, new Date(), (siteId) => errors.push(siteId))).toBe(1);
+    expect(errors).toEqual([]);
+    expect((await server.store.metricSummariesBetween('site_demo', range.from, range.to, 10)).cached.map((c) => c.id)).toEqual([conversationId]);
   });
 
   it('"too late" exported as a case: the replay escalates later than labelled and fails', async () => {
