@@ -43,6 +43,7 @@ export function Analytics({ onOpenConversation }: { onOpenConversation: (id: str
   const [from, setFrom] = useState(day(new Date(Date.now() - 29 * 86_400_000)));
   const [to, setTo] = useState(day(new Date()));
   const [report, setReport] = useState<Report | null>(null);
+  const [loaded, setLoaded] = useState<{ from: string; to: string }>({ from, to });
   const [error, setError] = useState<string | null>(null);
   const [shown, setShown] = useState<{ title: string; ids: string[] } | null>(null);
 
@@ -50,7 +51,10 @@ export function Analytics({ onOpenConversation }: { onOpenConversation: (id: str
     setError(null);
     const res = await fetch(`/api/admin/metrics?from=${from}&to=${to}`, { credentials: 'same-origin' }).catch(() => null);
     const body = res ? ((await res.json()) as { ok: boolean; report?: Report; error?: { message: string } }) : null;
-    if (body?.ok && body.report) setReport(body.report);
+    if (body?.ok && body.report) {
+      setReport(body.report);
+      setLoaded({ from, to });
+    }
     else setError(body?.error?.message ?? 'The report could not be loaded.');
   }
   useEffect(() => {
@@ -214,7 +218,7 @@ export function Analytics({ onOpenConversation }: { onOpenConversation: (id: str
           </table>
 
           <h3>Per day</h3>
-          <Trend daily={report.daily} />
+          <Trend daily={report.daily} from={loaded.from} to={loaded.to} />
         </>
       )}
       {shown && (

@@ -13,28 +13,43 @@ export interface DailyPoint {
 
 const css = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
-export function Trend({ daily }: { daily: DailyPoint[] }) {
+/** Every day of the range, quiet days included (the report lists only days with conversations). */
+export function everyDay(daily: DailyPoint[], from: string, to: string): DailyPoint[] {
+  const known = new Map(daily.map((d) => [d.day, d]));
+  const out: DailyPoint[] = [];
+  const end = Date.parse(`${to}T00:00:00Z`);
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end && out.length < 400; t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    out.push(known.get(day) ?? { day, conversations: 0, escalated: 0, csatAverage: null });
+  }
+  return out;
+}
+
+const COUNTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000];
+
+export function Trend({ daily: reported, from, to }: { daily: DailyPoint[]; from: string; to: string }) {
+  const daily = everyDay(reported, from, to);
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let chart: { destroy(): void; setSize(s: { width: number; height: number }): void } | null = null;
     let cancelled = false;
     const resize = () => chart && box.current && chart.setSize({ width: box.current.clientWidth, height: 220 });
     void import('uplot').then(({ default: UPlot }) => {
-      if (cancelled || !box.current) return;
+      if (cancelled || !box.current || daily.length === 0) return;
       const xs = daily.map((d) => Date.parse(`${d.day}T12:00:00Z`) / 1000);
       const accent = css('--accent', '#4f46e5');
       chart = new UPlot(
         {
           width: box.current.clientWidth || 600,
           height: 220,
-          scales: { x: { time: true }, csat: { range: [1, 5] } },
+          scales: { x: { time: true, range: [xs[0]! - 43_200, xs.at(-1)! + 43_200] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] }, csat: { range: [1, 5] } },
           series: [
             {},
             { label: 'Conversations', stroke: '#94a3b8', fill: 'rgba(148,163,184,0.15)', width: 2 },
             { label: 'Escalated', stroke: accent, fill: 'rgba(79,70,229,0.12)', width: 2 },
             { label: 'CSAT (1–5)', stroke: '#16a34a', width: 2, scale: 'csat', dash: [4, 4], spanGaps: true },
           ],
-          axes: [{}, { label: 'conversations' }, { scale: 'csat', side: 1, grid: { show: false }, label: 'CSAT' }],
+          axes: [{}, { label: 'conversations', incrs: COUNTS }, { scale: 'csat', side: 1, grid: { show: false }, label: 'CSAT', incrs: [1] }],
         },
         [xs, daily.map((d) => d.conversations), daily.map((d) => d.escalated), daily.map((d) => d.csatAverage)],
         box.current,
@@ -46,7 +61,7 @@ export function Trend({ daily }: { daily: DailyPoint[] }) {
       window.removeEventListener('resize', resize);
       chart?.destroy();
     };
-  }, [daily]);
+  }, [reported, from, to]);
 
   return (
     <figure class="trend">
