@@ -249,18 +249,34 @@ export class ConversationService {
     return { conversation: await this.visitorViewOf(conversation), messages };
   }
 
-  async visitorSend(ctx: VisitorContext, input: { clientId: string; body: string; file?: InspectedFile }): Promise<Message> {
+  /** Visitors this node marked as seen lately (last seen is kept to the minute, not per message). */
+  private readonly touched = new Map<string, number>();
+
+  private async touchVisitor(ctx: VisitorContext, now: string) {
+    const at = Date.parse(now);
+    const last = this.touched.get(ctx.visitorId);
+    if (last !== undefined && at - last < 60_000 && at >= last) return;
+    await this.deps.store.touchVisitor({ id: ctx.visitorId, siteId: ctx.siteId, now });
+    if (this.touched.size > 100_000) this.touched.clear();
+    this.touched.set(ctx.visitorId, at);
+  }
+
+  /** `open`: the visitor's latest conversation when the caller just read it (saves reading it again). */
+  async visitorSend(ctx: VisitorContext, input: { clientId: string; body: string; file?: InspectedFile }, open?: ConversationRecord | null): Promise<Message> {
     const { store } = this.deps;
     const now = this.now();
-    await store.touchVisitor({ id: ctx.visitorId, siteId: ctx.siteId, now });
-    const conversation = await store.openConversation({
-      id: this.deps.newId('c'),
-      siteId: ctx.siteId,
-      visitorId: ctx.visitorId,
-      now,
-    });
+    await this.touchVisitor(ctx, now);
+    const conversation =
+      open && open.control !== 'closed' && open.visitorId === ctx.visitorId
+        ? open
+        : await store.openConversation({
+            id: this.deps.newId('c'),
+            siteId: ctx.siteId,
+            visitorId: ctx.visitorId,
+            now,
+          });
     const attachments = input.file ? [await this.saveFile(conversation.id, input.file)] : undefined;
-    const { message, created } = await this.append(conversation.siteId, {
+    const { message, created, conversation: after } = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: input.clientId,
@@ -275,7 +291,7 @@ export class ConversationService {
       const fresh = (await store.getConversation(conversation.id)) ?? conversation;
       this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', await this.visitorViewOf(fresh));
     }
-    await this.announce(message, conversation.siteId, ctx.visitorId);
+    await this.announce(message, conversation.siteId, ctx.visitorId, after);
     if (conversation.control === 'bot') this.scheduleBotTurn(conversation.id);
     if (conversation.control === 'agent' && conversation.agentId) await this.watchSilence(conversation, message.seq);
     return this.present(message);
@@ -429,7 +445,7 @@ export class ConversationService {
    * Appends a message and, in the same transaction, its webhook deliveries (the outbox). A
    * concurrent retry with the same client id that won returns the stored message.
    */
-  private async append(siteId: string, input: NewMessage): Promise<{ message: Message; created: boolean }> {
+  private async append(siteId: string, input: NewMessage): Promise<{ message: Message; created: boolean; conversation?: ConversationRecord }> {
     const { store } = this.deps;
     try {
       return await store.transaction(async (tx) => {
@@ -460,8 +476,13 @@ export class ConversationService {
     const conversation = await store.getConversation(conversationId);
     if (!conversation || conversation.control !== 'bot') return; // someone else owns it now
     const history = await store.listMessages(conversationId, 0, LIMITS.resumeBatchMax);
-    const last = history.at(-1);
-    if (!last || last.author.kind !== 'visitor') return; // already answered
+    // The visitor's latest message, unless the bot already answered it. Not "the last message":
+    // a visitor who writes again while the bot answers the previous one must get an answer too.
+    const last = [...history].reverse().find((m) => m.author.kind === 'visitor');
+    if (!last || history.some((m) => m.author.kind === 'bot' && m.clientId === `bot-${last.id}`)) return;
+    // Providers get the transcript ending with the message they answer (the bot's answer to an
+    // earlier message may have been stored after it).
+    const transcript = [...history.filter((m) => m.id !== last.id), last];
     const site = await this.site(conversation.siteId);
     const previousDecisions = (await store.listEvents(conversationId, 'decision')).map((e) => e.data.decision as BotDecision);
 
@@ -472,7 +493,7 @@ export class ConversationService {
         this.deps.bots(site).turn({
           site: { id: site.id, key: site.key, name: site.name },
           conversationId,
-          history,
+          history: transcript,
           previousDecisions,
           now: this.deps.clock(),
         }),
@@ -480,7 +501,7 @@ export class ConversationService {
       );
     } catch (error) {
       logger.warn({ err: error, conversationId }, 'bot failed; handing over to a person');
-      decision = this.botFailure(error, history, site);
+      decision = this.botFailure(error, transcript, site);
     }
     logger.info({ conversationId, mode: decision.mode, rule: decision.rule, ms: Date.now() - started }, 'bot decision');
     this.meter.botTurn((Date.now() - started) / 1000);
@@ -608,7 +629,7 @@ export class ConversationService {
       throw new BatonError('not_in_control', 'Take over the conversation before replying.');
     }
     const attachments = input.file ? [await this.saveFile(conversation.id, input.file)] : undefined;
-    const { message, created } = await this.append(conversation.siteId, {
+    const { message, created, conversation: after } = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: input.clientId,
@@ -619,7 +640,7 @@ export class ConversationService {
     });
     if (created) {
       await this.timers.cancel(`silent:${conversation.id}`);
-      await this.announce(message, conversation.siteId, conversation.visitorId);
+      await this.announce(message, conversation.siteId, conversation.visitorId, after);
       if (conversation.contactEmail && !(await this.presence.visitorConnected(conversation.visitorId))) {
         // Replies to a visitor who is away are collected and sent in one email.
         const jobId = `reply-email:${conversation.id}`;
@@ -1075,13 +1096,14 @@ export class ConversationService {
   }
 
   /** A new message goes to the visitor's tabs, the agents watching, and the site's queue view. */
-  private async announce(message: Message, siteId: string, visitorId: string) {
+  private async announce(message: Message, siteId: string, visitorId: string, after?: ConversationRecord) {
     const { store, notifier } = this.deps;
     this.meter.message(message.author.kind);
     const shown = this.present(message);
     notifier.toVisitor(visitorId, 'message:new', shown);
     notifier.toWatchers(message.conversationId, 'message:new', shown);
-    const conversation = await store.getConversation(message.conversationId);
+    // The conversation as the append left it, when the caller has it; read again otherwise.
+    const conversation = after ?? (await store.getConversation(message.conversationId));
     if (conversation) notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation, message));
   }
 }

@@ -132,6 +132,12 @@ function toMessage(row: Selectable<MessagesTable>): Message {
 /** How long a site read outside a transaction is reused (see siteWhere). */
 export const SITE_CACHE_MS = 2000;
 
+/** Reads reused for SITE_CACHE_MS, shared by a store and its transactions. */
+interface Caches {
+  sites: Map<string, { until: number; site: SiteRecord | null }>;
+  endpoints: Map<string, { until: number; endpoints: WebhookEndpoint[] }>;
+}
+
 export class KyselyStore implements Store {
   constructor(
     readonly db: Kysely<Database>,
@@ -140,6 +146,7 @@ export class KyselyStore implements Store {
     private readonly onClose: () => Promise<void> = async () => {},
     /** Postgres: the schema Baton's tables (and the migrator's own tables) live in. */
     private readonly pgSchema?: string,
+    private readonly caches: Caches = { sites: new Map(), endpoints: new Map() },
   ) {}
 
   async migrate(): Promise<void> {
@@ -168,13 +175,13 @@ export class KyselyStore implements Store {
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, true)));
+    return this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, true, undefined, this.pgSchema, this.caches)));
   }
 
   // ---- sites ----
 
   async upsertSite(site: Omit<SiteRecord, 'createdAt'> & { now: string }): Promise<SiteRecord> {
-    this.siteCache.clear();
+    this.caches.sites.clear();
     await this.db
       .insertInto('sites')
       .values({
@@ -199,15 +206,13 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * Sites are read on nearly every event and change rarely: outside transactions they are kept for
-   * SITE_CACHE_MS. A change made through this store is seen at once here; other nodes see it within
-   * that time. Callers get their own copy.
+   * Sites (and their webhook endpoints) are read on nearly every event and change rarely: they are
+   * kept for SITE_CACHE_MS. A change made through this store is seen at once here; other nodes see
+   * it within that time. Callers get their own copy.
    */
-  private readonly siteCache = new Map<string, { until: number; site: SiteRecord | null }>();
-
   private async siteWhere(column: 'id' | 'key', value: string): Promise<SiteRecord | null> {
     const cacheKey = `${column}:${value}`;
-    const hit = this.inTransaction ? undefined : this.siteCache.get(cacheKey);
+    const hit = this.caches.sites.get(cacheKey);
     if (hit && hit.until > Date.now()) return hit.site && structuredClone(hit.site);
     const row = await this.db.selectFrom('sites').selectAll().where(column, '=', value).executeTakeFirst();
     const site: SiteRecord | null = row
@@ -220,7 +225,7 @@ export class KyselyStore implements Store {
           createdAt: iso(row.created_at),
         }
       : null;
-    if (!this.inTransaction && site) this.siteCache.set(cacheKey, { until: Date.now() + SITE_CACHE_MS, site: structuredClone(site) });
+    if (site) this.caches.sites.set(cacheKey, { until: Date.now() + SITE_CACHE_MS, site: structuredClone(site) });
     return site;
   }
   getSite(id: string) {
@@ -588,7 +593,7 @@ export class KyselyStore implements Store {
     return row ? toMessage(row) : null;
   }
 
-  async appendMessage(message: NewMessage): Promise<{ message: Message; created: boolean }> {
+  async appendMessage(message: NewMessage): Promise<{ message: Message; created: boolean; conversation?: ConversationRecord }> {
     try {
       return await this.transaction(async (tx) => {
         const self = tx as KyselyStore;
@@ -599,7 +604,7 @@ export class KyselyStore implements Store {
           .updateTable('conversations')
           .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: ms(message.now) }))
           .where('id', '=', message.conversationId)
-          .returning('last_seq')
+          .returningAll()
           .executeTakeFirst();
         if (!bumped) throw new BatonError('not_found', 'No such conversation.');
         const row = await self.db
@@ -620,7 +625,7 @@ export class KyselyStore implements Store {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        return { message: toMessage(row), created: true };
+        return { message: toMessage(row), created: true, conversation: toConversation(bumped) };
       });
     } catch (error) {
       // [ST2] a concurrent retry with the same client id won: return what it stored.
@@ -943,6 +948,7 @@ export class KyselyStore implements Store {
   }
 
   async createWebhookEndpoint(e: Omit<WebhookEndpoint, 'failingSince' | 'disabledReason' | 'active'>): Promise<WebhookEndpoint> {
+    this.caches.endpoints.clear();
     const row = await this.db
       .insertInto('webhook_endpoints')
       .values({ id: e.id, site_id: e.siteId, url: e.url, secret: e.secret, events: JSON.stringify(e.events), active: 1, failing_since: null, disabled_reason: null, created_at: ms(e.createdAt) })
@@ -951,14 +957,19 @@ export class KyselyStore implements Store {
     return KyselyStore.toEndpoint(row);
   }
   async listWebhookEndpoints(siteId: string): Promise<WebhookEndpoint[]> {
+    const hit = this.caches.endpoints.get(siteId);
+    if (hit && hit.until > Date.now()) return structuredClone(hit.endpoints);
     const rows = await this.db.selectFrom('webhook_endpoints').selectAll().where('site_id', '=', siteId).orderBy('created_at').execute();
-    return rows.map(KyselyStore.toEndpoint);
+    const endpoints = rows.map(KyselyStore.toEndpoint);
+    this.caches.endpoints.set(siteId, { until: Date.now() + SITE_CACHE_MS, endpoints: structuredClone(endpoints) });
+    return endpoints;
   }
   async getWebhookEndpoint(id: string): Promise<WebhookEndpoint | null> {
     const row = await this.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? KyselyStore.toEndpoint(row) : null;
   }
   async updateWebhookEndpoint(id: string, patch: Partial<Pick<WebhookEndpoint, 'url' | 'events' | 'active' | 'failingSince' | 'disabledReason'>>): Promise<WebhookEndpoint | null> {
+    this.caches.endpoints.clear();
     const values: Partial<{ url: string; events: string; active: number; failing_since: number | null; disabled_reason: string | null }> = {};
     if (patch.url !== undefined) values.url = patch.url;
     if (patch.events !== undefined) values.events = JSON.stringify(patch.events);
@@ -970,6 +981,7 @@ export class KyselyStore implements Store {
     return row ? KyselyStore.toEndpoint(row) : null;
   }
   async deleteWebhookEndpoint(id: string): Promise<void> {
+    this.caches.endpoints.clear();
     await this.db.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute();
     await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
   }

@@ -299,7 +299,8 @@ export interface Store {
    * Appends with the next seq. Idempotent on (conversationId, clientId): a retry returns the
    * stored message with created=false and does not consume a seq.
    */
-  appendMessage(message: NewMessage): Promise<{ message: Message; created: boolean }>;
+  /** `conversation`: the conversation as this append left it (when the message was created). */
+  appendMessage(message: NewMessage): Promise<{ message: Message; created: boolean; conversation?: ConversationRecord }>;
   /** Messages with seq > afterSeq, ascending, at most limit. */
   listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]>;
 

@@ -86,7 +86,7 @@ export function setupVisitorNamespace(
             await limits.consume('conversationPerIp', `${data.siteId}:${clientIp(socket, trust)}`);
             await limits.consume('conversationPerSite', data.siteId);
           }
-          return { message: await service.visitorSend(ctx, p) };
+          return { message: await service.visitorSend(ctx, p, open) };
         },
         'typing:set': async (p) => {
           await service.visitorTyping(ctx, p.typing);

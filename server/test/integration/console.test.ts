@@ -106,6 +106,8 @@ describe.each(storeFactories)('the agent console on $name', (factory) => {
     expect(await request(maria.socket, 'conversation:transfer', { conversationId, toAgentId: 'agent_nobody' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
 
     const tom = await agent(server.url, 'tom@demo.test', 'tom-password');
+    // Presence is recorded as the console connects; colleagues hear of it a moment later.
+    await waitFor(maria, 'agent:updated', (a) => a.name === 'Tom' && a.presence === 'online');
     const listed = await request(maria.socket, 'agents:list', {});
     expect(listed.agents.find((x: any) => x.name === 'Tom')).toMatchObject({ presence: 'online', teams: ['billing'], load: 0 });
     expect(listed.agents.find((x: any) => x.name === 'Ann')).toMatchObject({ presence: 'offline' });
