@@ -686,38 +686,37 @@ export class KyselyStore implements Store {
     return rows.map(toConversation);
   }
 
-  async metricSummariesBetween(siteId: string, from: string, to: string, limit: number) {
-    const inRange = (q: any) => q.where('c.site_id', '=', siteId).where('c.created_at', '>=', ms(from)).where('c.created_at', '<', ms(to));
-    const [cached, missing] = await Promise.all([
-      inRange(
-        this.db
-          .selectFrom('conversations as c')
-          .innerJoin('conversation_facts as f', (j) => j.onRef('f.conversation_id', '=', 'c.id').onRef('f.source_updated_at', '=', 'c.updated_at'))
-          .select(['c.id as id', 'c.visitor_id as visitor_id', 'f.data as data']),
-      )
-        .orderBy('c.created_at')
-        .orderBy('c.id')
-        .limit(limit)
-        .execute() as Promise<Array<{ id: string; visitor_id: string; data: string }>>,
-      inRange(
-        this.db
-          .selectFrom('conversations as c')
-          .leftJoin('conversation_facts as f', (j) => j.onRef('f.conversation_id', '=', 'c.id').onRef('f.source_updated_at', '=', 'c.updated_at'))
-          .selectAll('c')
-          .where('f.conversation_id', 'is', null),
-      )
-        .orderBy('c.created_at')
-        .orderBy('c.id')
-        .limit(limit)
-        .execute() as Promise<Array<Selectable<ConversationsTable>>>,
-    ]);
-    return {
-      cached: cached.map((r) => ({ id: r.id, visitorId: r.visitor_id, data: JSON.parse(r.data) as Record<string, unknown> })),
-      missing: missing.map(toConversation),
-    };
+  async metricSummariesBetween<T = unknown>(siteId: string, from: string, to: string, limit: number, decode: (data: unknown) => T | null = (d) => d as T) {
+    // One narrow pass over the range (no ORDER BY: sorting the summaries' text spills to disk on a
+    // big site; they are put in order here), then the full rows of the few without a valid summary.
+    const rows = await this.db
+      .selectFrom('conversations as c')
+      .leftJoin('conversation_facts as f', 'f.conversation_id', 'c.id')
+      .select(['c.id as id', 'c.visitor_id as visitor_id', 'c.created_at as created_at', 'c.updated_at as updated_at', 'f.source_updated_at as source_updated_at', 'f.data as data'])
+      .where('c.site_id', '=', siteId)
+      .where('c.created_at', '>=', ms(from))
+      .where('c.created_at', '<', ms(to))
+      .limit(limit)
+      .execute();
+    rows.sort((a, b) => Number(a.created_at) - Number(b.created_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const cached: Array<{ id: string; visitorId: string; data: T }> = [];
+    const missingIds: string[] = [];
+    for (const r of rows) {
+      const data = r.data !== null && Number(r.source_updated_at) === Number(r.updated_at) ? decode(JSON.parse(r.data)) : null;
+      if (data !== null) cached.push({ id: r.id, visitorId: r.visitor_id, data });
+      else missingIds.push(r.id);
+    }
+    const missing: ConversationRecord[] = [];
+    for (let i = 0; i < missingIds.length; i += 2000) {
+      const chunk = await this.db.selectFrom('conversations').selectAll().where('id', 'in', missingIds.slice(i, i + 2000)).execute();
+      missing.push(...chunk.map(toConversation));
+    }
+    const order = new Map(missingIds.map((id, i) => [id, i]));
+    missing.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    return { cached, missing };
   }
 
-  async saveMetricSummaries(rows: Array<{ conversationId: string; siteId: string; sourceUpdatedAt: string; data: Record<string, unknown> }>): Promise<void> {
+  async saveMetricSummaries(rows: Array<{ conversationId: string; siteId: string; sourceUpdatedAt: string; data: unknown }>): Promise<void> {
     for (let i = 0; i < rows.length; i += 500) {
       const values = rows.slice(i, i + 500).map((r) => ({ conversation_id: r.conversationId, site_id: r.siteId, source_updated_at: ms(r.sourceUpdatedAt), data: JSON.stringify(r.data) }));
       await this.db

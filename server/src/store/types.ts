@@ -316,8 +316,16 @@ export interface Store {
    * conversation's updated_at unchanged since), and the conversations without one. Whatever changes
    * a conversation's metrics must move its updated_at (after recording its event, not before).
    */
-  metricSummariesBetween(siteId: string, from: Iso, to: Iso, limit: number): Promise<{ cached: Array<{ id: string; visitorId: string; data: Record<string, unknown> }>; missing: ConversationRecord[] }>;
-  saveMetricSummaries(rows: Array<{ conversationId: string; siteId: string; sourceUpdatedAt: Iso; data: Record<string, unknown> }>): Promise<void>;
+  metricSummariesBetween<T = unknown>(
+    siteId: string,
+    from: Iso,
+    to: Iso,
+    limit: number,
+    /** Reads a stored summary; null (an older format, say) counts it as missing. */
+    decode?: (data: unknown) => T | null,
+  ): Promise<{ cached: Array<{ id: string; visitorId: string; data: T }>; missing: ConversationRecord[] }>;
+  /** Stores summaries (any JSON value) against the conversation's updated_at they were derived from. */
+  saveMetricSummaries(rows: Array<{ conversationId: string; siteId: string; sourceUpdatedAt: Iso; data: unknown }>): Promise<void>;
   /** Events of many conversations, in insertion order. */
   eventsOf(conversationIds: string[], types?: string[]): Promise<ConversationEventRecord[]>;
   /** Messages of many conversations, by conversation then seq. */

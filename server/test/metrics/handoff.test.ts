@@ -1,7 +1,8 @@
 // Metric definitions (docs/metrics.md) as pure functions over stored facts with known answers.
 import type { HandoffPackage, Message } from '@baton/shared';
 import { describe, expect, it } from 'vitest';
-import { detectRepetition, handoffReport, quantiles, stories } from '../../src/metrics/handoff.js';
+import { detectRepetition, handoffReport, quantiles, type Summary, stories } from '../../src/metrics/handoff.js';
+import { decodeSummary, encodeSummary } from '../../src/metrics/queries.js';
 import type { ConversationEventRecord, ConversationRecord } from '../../src/store/types.js';
 
 const T = (min: number) => new Date(Date.parse('2026-11-20T10:00:00Z') + min * 60_000).toISOString();
@@ -161,5 +162,43 @@ describe('handoff metrics', () => {
     expect(handoffReport(facts(), { team: 'sales' }).escalated.ids).toEqual(['c2']);
     expect(handoffReport(facts(), { intent: 'order_status' }).escalated.ids).toEqual(['c1', 'c5']);
     expect(handoffReport(facts(), { trigger: 'agent_initiated' }).escalated.ids).toEqual(['c6']);
+  });
+});
+
+describe('the rollup row format', () => {
+  const summary: Summary = {
+    id: 'c1',
+    visitorId: 'v1',
+    escalatedAt: T(1),
+    agentInitiated: true,
+    trigger: 'explicit_request',
+    intent: 'refund',
+    team: 'billing',
+    claimedAt: T(2),
+    firstAgentReplyAt: T(3),
+    verdict: 'too_late',
+    repeatMark: false,
+    estimateSeconds: 120,
+    waitedSeconds: 95,
+    createdAt: T(0),
+    control: 'closed',
+    outcome: 'solved',
+    csatRating: 4,
+    queuedNow: false,
+    abandoned: true,
+    handoffTrigger: 'high_value_intent',
+    repetitionDetected: true,
+    lastDecisionMode: 'escalate',
+  };
+
+  it('reads back every field it wrote, without the conversation or visitor id', () => {
+    const row = JSON.parse(JSON.stringify(encodeSummary(summary)));
+    expect(JSON.stringify(row)).not.toContain('v1');
+    expect(decodeSummary(row)).toEqual({ ...summary, id: '', visitorId: '' });
+  });
+
+  it('a row of another format (an older release, a damaged row) reads as missing, to be derived again', () => {
+    const { id: _id, visitorId: _v, ...older } = summary;
+    for (const row of [older, null, 'x', [], [1, ...encodeSummary(summary).slice(1)], encodeSummary(summary).slice(0, -1)]) expect(decodeSummary(row)).toBeNull();
   });
 });
