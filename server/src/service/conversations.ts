@@ -743,7 +743,7 @@ export class ConversationService {
     const now = this.now();
     await store.recordEvent({ conversationId: conversation.id, type: 'repeat_mark', data: { agentId: agent.id, repeated: input.repeated }, at: now });
     // After the event, never before: the metrics rollup keys each summary on updated_at.
-    const updated = (await store.updateConversation(conversation.id, { control: ['bot', 'queued', 'agent', 'closed'] }, { updatedAt: now })) ?? conversation;
+    const updated = (await store.updateConversation(conversation.id, { control: ['bot', 'queued', 'agent', 'closed'] }, { updatedAt: now, repeated: input.repeated })) ?? conversation;
     const view = await agentView(store, updated);
     this.deps.notifier.toSiteAgents(conversation.siteId, 'conversation:updated', view);
     return view;

@@ -40,7 +40,7 @@ export async function agentView(store: Store, c: ConversationRecord, latest?: Me
     verdict: (c.verdict as Verdict | null) ?? null,
     abandoned: c.abandonedAt !== null,
     replyLater: c.replyLater,
-    repeated: (await store.listEvents(c.id, 'repeat_mark')).at(-1)?.data.repeated === true,
+    repeated: c.repeated,
   };
 }
 

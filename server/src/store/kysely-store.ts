@@ -68,6 +68,7 @@ function toConversation(row: Selectable<ConversationsTable>): ConversationRecord
     replyLater: Number(row.reply_later ?? 0) === 1,
     contactEmail: row.contact_email ?? null,
     team: row.team ?? null,
+    repeated: Number(row.repeated ?? 0) === 1,
   };
 }
 
@@ -442,7 +443,9 @@ export class KyselyStore implements Store {
 
   async updateConversation(id: string, guard: ConversationGuard, patch: ConversationPatch): Promise<ConversationRecord | null> {
     const controls = Array.isArray(guard.control) ? guard.control : [guard.control];
-    const values: Partial<Omit<ConversationsTable, 'agent_read_seq' | 'priority' | 'reply_later'> & { priority: number; reply_later: number }> = { updated_at: ms(patch.updatedAt) };
+    const values: Partial<Omit<ConversationsTable, 'agent_read_seq' | 'priority' | 'reply_later' | 'repeated'> & { priority: number; reply_later: number; repeated: number }> = {
+      updated_at: ms(patch.updatedAt),
+    };
     if (patch.control !== undefined) values.control = patch.control;
     if (patch.agentId !== undefined) values.agent_id = patch.agentId;
     if (patch.agentName !== undefined) values.agent_name = patch.agentName;
@@ -459,6 +462,7 @@ export class KyselyStore implements Store {
     if (patch.replyLater !== undefined) values.reply_later = patch.replyLater ? 1 : 0;
     if (patch.contactEmail !== undefined) values.contact_email = patch.contactEmail;
     if (patch.team !== undefined) values.team = patch.team;
+    if (patch.repeated !== undefined) values.repeated = patch.repeated ? 1 : 0;
 
     let query = this.db.updateTable('conversations').set(values).where('id', '=', id).where('control', 'in', controls);
     if (guard.agentId !== undefined) {
@@ -597,9 +601,8 @@ export class KyselyStore implements Store {
     try {
       return await this.transaction(async (tx) => {
         const self = tx as KyselyStore;
-        const existing = await self.messageByClientId(message.conversationId, message.clientId);
-        if (existing) return { message: existing, created: false };
-        // [ST1] the row lock taken by this UPDATE serializes concurrent appends: seq is gapless.
+        // No read first: a retry with a client id already stored fails the insert on the unique
+        // index, which undoes the seq bump, and is answered below with what was stored. [ST1] the row lock taken by this UPDATE serializes concurrent appends: seq is gapless.
         const bumped = await self.db
           .updateTable('conversations')
           .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: ms(message.now) }))
@@ -628,7 +631,8 @@ export class KyselyStore implements Store {
         return { message: toMessage(row), created: true, conversation: toConversation(bumped) };
       });
     } catch (error) {
-      // [ST2] a concurrent retry with the same client id won: return what it stored.
+      // [ST2] a retry, or a concurrent one that won, with the same client id: return what is stored.
+      // Inside a caller's transaction the error goes up: that transaction is void now.
       if (!isUniqueViolation(error) || this.inTransaction) throw error;
       const winner = await this.messageByClientId(message.conversationId, message.clientId);
       if (!winner) throw error;

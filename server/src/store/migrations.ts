@@ -293,6 +293,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0015_conversation_repeated': {
+      async up(db: Kysely<any>) {
+        // The latest "customer had to repeat" mark on the conversation itself, so the conversation
+        // as agents see it is read without the event log (it was read on every message).
+        await db.schema.alterTable('conversations').addColumn('repeated', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await sql`UPDATE conversations SET repeated = 1 WHERE (
+          SELECT e.data FROM conversation_events e WHERE e.conversation_id = conversations.id AND e.type = 'repeat_mark' ORDER BY e.id DESC LIMIT 1
+        ) LIKE '%"repeated":true%'`.execute(db);
+      },
+    },
   };
 }
 

@@ -81,6 +81,8 @@ export interface ConversationsTable {
   reply_later: Generated<number>;
   contact_email: string | null;
   team: string | null;
+  /** The agents' latest "customer had to repeat" mark: 1 yes, 0 no (the log keeps every mark). */
+  repeated: Generated<number>;
 }
 
 export interface MessagesTable {

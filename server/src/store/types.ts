@@ -159,6 +159,8 @@ export interface ConversationRecord {
   contactEmail: string | null;
   /** The team the escalation is routed to. */
   team: string | null;
+  /** The agents' latest "customer had to repeat" mark. */
+  repeated: boolean;
 }
 
 export interface NewMessage {
@@ -212,6 +214,7 @@ export type ConversationPatch = Partial<
     | 'replyLater'
     | 'contactEmail'
     | 'team'
+    | 'repeated'
   >
 > & { updatedAt: Iso };
 

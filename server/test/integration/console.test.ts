@@ -19,6 +19,20 @@ describe.each(storeFactories)('the agent console on $name', (factory) => {
   });
   afterEach(async () => server.close());
 
+  it('"customer had to repeat" stays marked on the conversation as the talk goes on, and can be taken back', async () => {
+    const { v, conversationId } = await escalated(server, 'repeat');
+    const maria = await agent(server.url);
+    await request(maria.socket, 'conversation:claim', { conversationId });
+    expect(await request(maria.socket, 'conversation:repeated', { conversationId, repeated: true })).toMatchObject({ ok: true, conversation: { repeated: true } });
+    // Each message updates the conversation in every console; the mark must survive that.
+    await request(v.socket, 'message:send', { clientId: 'repeat-2', body: 'As I said, order A-10422' });
+    expect(await waitFor(maria, 'conversation:updated', (c) => c.id === conversationId && c.lastMessage === 'As I said, order A-10422')).toMatchObject({ repeated: true });
+    expect((await request(maria.socket, 'conversation:open', { conversationId })).conversation.repeated).toBe(true);
+    expect(await request(maria.socket, 'conversation:repeated', { conversationId, repeated: false })).toMatchObject({ ok: true, conversation: { repeated: false } });
+    await request(maria.socket, 'message:send', { conversationId, clientId: 'repeat-a1', body: 'Thanks, found it.' });
+    expect(await waitFor(maria, 'conversation:updated', (c) => c.id === conversationId && c.lastMessage === 'Thanks, found it.')).toMatchObject({ repeated: false });
+  });
+
   it('internal notes reach every agent watching and never the visitor, live or on resume', async () => {
     const { v, conversationId } = await escalated(server, 'notes');
     const maria = await agent(server.url);

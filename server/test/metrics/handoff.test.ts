@@ -34,6 +34,7 @@ function conversation(id: string, over: Partial<ConversationRecord> = {}): Conve
     replyLater: false,
     contactEmail: null,
     team: null,
+    repeated: false,
     ...over,
   };
 }
