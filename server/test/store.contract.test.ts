@@ -108,6 +108,16 @@ describe.each(storeFactories)('Store contract on $name', (factory) => {
     expect((await store.getConversation(c.id))?.lastSeq).toBe(50);
   });
 
+  it('[ST1] an append returns the conversation it left and its visitor as agents see them', async () => {
+    const c = await conversation('v_known');
+    const anonymous = await store.appendMessage(msg(c.id, 'p1'));
+    expect(anonymous).toMatchObject({ created: true, conversation: { id: c.id, lastSeq: 1, updatedAt: T0 }, visitorProfile: null });
+    await store.setVisitorProfile({ id: 'v_known', siteId: 's1', userId: 'u1', name: 'Ana', email: 'ana@x.test', verified: true, now: T0 });
+    const known = await store.appendMessage({ ...msg(c.id, 'p2'), now: at(5) });
+    expect(known).toMatchObject({ conversation: { lastSeq: 2, updatedAt: at(5) }, visitorProfile: { userId: 'u1', name: 'Ana', email: 'ana@x.test', verified: true } });
+    expect(known.conversation).toEqual(await store.getConversation(c.id));
+  });
+
   it('[ST2] a retry with the same client id is stored once and consumes no seq, also concurrently', async () => {
     const c = await conversation();
     const first = await store.appendMessage(msg(c.id, 'same', 'hello'));

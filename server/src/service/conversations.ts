@@ -26,7 +26,7 @@ import { estimateWait } from '../core/wait.js';
 import { availability, type Candidate, chooseAgent, priorityOf, queueOrder } from '../core/routing.js';
 import type { Logger } from '../log.js';
 import { type Meter, NO_METER } from '../observability.js';
-import type { AgentRecord, ConversationRecord, NewMessage, SiteRecord, Store } from '../store/types.js';
+import type { AgentRecord, Appended, ConversationRecord, NewMessage, SiteRecord, Store } from '../store/types.js';
 import { isUniqueViolation } from '../store/kysely-store.js';
 import { siteSettings } from './settings.js';
 import { type InspectedFile, isImage } from './attachments.js';
@@ -276,7 +276,7 @@ export class ConversationService {
             now,
           });
     const attachments = input.file ? [await this.saveFile(conversation.id, input.file)] : undefined;
-    const { message, created, conversation: after } = await this.append(conversation.siteId, {
+    const appended = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: input.clientId,
@@ -285,13 +285,14 @@ export class ConversationService {
       ...(attachments ? { attachments } : {}),
       now,
     });
+    const { message, created } = appended;
     if (!created) return this.present(message); // a retry: it was delivered and answered the first time
     if (message.seq === 1) {
       // A new conversation: every tab of the visitor learns its id and state.
       const fresh = (await store.getConversation(conversation.id)) ?? conversation;
       this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', await this.visitorViewOf(fresh));
     }
-    await this.announce(message, conversation.siteId, ctx.visitorId, after);
+    await this.announce(message, conversation.siteId, ctx.visitorId, appended);
     if (conversation.control === 'bot') this.scheduleBotTurn(conversation.id);
     if (conversation.control === 'agent' && conversation.agentId) await this.watchSilence(conversation, message.seq);
     return this.present(message);
@@ -445,7 +446,7 @@ export class ConversationService {
    * Appends a message and, in the same transaction, its webhook deliveries (the outbox). A
    * concurrent retry with the same client id that won returns the stored message.
    */
-  private async append(siteId: string, input: NewMessage): Promise<{ message: Message; created: boolean; conversation?: ConversationRecord }> {
+  private async append(siteId: string, input: NewMessage): Promise<Appended> {
     const { store } = this.deps;
     try {
       return await store.transaction(async (tx) => {
@@ -629,7 +630,7 @@ export class ConversationService {
       throw new BatonError('not_in_control', 'Take over the conversation before replying.');
     }
     const attachments = input.file ? [await this.saveFile(conversation.id, input.file)] : undefined;
-    const { message, created, conversation: after } = await this.append(conversation.siteId, {
+    const appended = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: input.clientId,
@@ -638,9 +639,10 @@ export class ConversationService {
       ...(attachments ? { attachments } : {}),
       now: this.now(),
     });
+    const { message, created } = appended;
     if (created) {
       await this.timers.cancel(`silent:${conversation.id}`);
-      await this.announce(message, conversation.siteId, conversation.visitorId, after);
+      await this.announce(message, conversation.siteId, conversation.visitorId, appended);
       if (conversation.contactEmail && !(await this.presence.visitorConnected(conversation.visitorId))) {
         // Replies to a visitor who is away are collected and sent in one email.
         const jobId = `reply-email:${conversation.id}`;
@@ -1096,15 +1098,15 @@ export class ConversationService {
   }
 
   /** A new message goes to the visitor's tabs, the agents watching, and the site's queue view. */
-  private async announce(message: Message, siteId: string, visitorId: string, after?: ConversationRecord) {
+  private async announce(message: Message, siteId: string, visitorId: string, after?: Appended) {
     const { store, notifier } = this.deps;
     this.meter.message(message.author.kind);
     const shown = this.present(message);
     notifier.toVisitor(visitorId, 'message:new', shown);
     notifier.toWatchers(message.conversationId, 'message:new', shown);
     // The conversation as the append left it, when the caller has it; read again otherwise.
-    const conversation = after ?? (await store.getConversation(message.conversationId));
-    if (conversation) notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation, message));
+    const conversation = after?.conversation ?? (await store.getConversation(message.conversationId));
+    if (conversation) notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation, message, after?.visitorProfile));
   }
 }
 

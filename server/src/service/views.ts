@@ -1,6 +1,6 @@
 // What visitors and agents see of a stored conversation.
 import type { AgentStatus, ConversationSummary, Message, Outcome, Verdict, VisitorConversation } from '@baton/shared';
-import type { AgentRecord, ConversationRecord, Store } from '../store/types.js';
+import type { AgentRecord, ConversationRecord, Store, VisitorRecord } from '../store/types.js';
 
 /** `position`: the place in line when the caller already knows it (one queue read for many visitors). */
 export async function visitorView(store: Store, c: ConversationRecord, position?: number | null): Promise<VisitorConversation> {
@@ -18,7 +18,8 @@ export async function visitorView(store: Store, c: ConversationRecord, position?
 }
 
 /** `latest`: a message the caller holds; when it is the conversation's last, it is not read again. */
-export async function agentView(store: Store, c: ConversationRecord, latest?: Message): Promise<ConversationSummary> {
+/** `latest` and `profile`, when the caller has them, save reading them again. */
+export async function agentView(store: Store, c: ConversationRecord, latest?: Message, profile?: VisitorRecord['profile']): Promise<ConversationSummary> {
   const last = latest && latest.seq === c.lastSeq ? [latest] : c.lastSeq > 0 ? await store.listMessages(c.id, c.lastSeq - 1, 1) : [];
   return {
     id: c.id,
@@ -33,7 +34,7 @@ export async function agentView(store: Store, c: ConversationRecord, latest?: Me
     lastSeq: c.lastSeq,
     lastMessage: last[0]?.body.slice(0, 200) ?? null,
     csat: c.csat,
-    visitor: (await store.getVisitor(c.visitorId))?.profile ?? null,
+    visitor: profile !== undefined ? profile : ((await store.getVisitor(c.visitorId))?.profile ?? null),
     priority: c.priority,
     team: c.team,
     outcome: (c.outcome as Outcome | null) ?? null,

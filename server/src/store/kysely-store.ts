@@ -2,7 +2,7 @@
 // seq allocation (row lock on the conversation), claims (compare-and-set UPDATE), one open
 // conversation per visitor (partial unique index), idempotent retries (unique client id).
 import { BatonError, type Control, type HandoffPackage, type Message, type NoticeKind, type Trigger } from '@baton/shared';
-import { type Kysely, Migrator, type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, Migrator, type Selectable, sql } from 'kysely';
 import { CodeMigrationProvider } from './migrations.js';
 import { randomUUID } from 'node:crypto';
 import type { AgentsTable, ApiKeysTable, ConversationsTable, Database, JobsTable, MessagesTable, VisitorsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.js';
@@ -20,6 +20,7 @@ import type {
   ConversationEventRecord,
   ConversationGuard,
   ConversationPatch,
+  Appended,
   ConversationRecord,
   NewMessage,
   SessionRecord,
@@ -100,13 +101,17 @@ function toJob(row: Selectable<JobsTable>): JobRecord {
   };
 }
 
+function profileOf(userId: string | null, name: string | null, email: string | null, verified: unknown): VisitorRecord['profile'] {
+  return userId === null ? null : { userId, name, email, verified: Number(verified) === 1 };
+}
+
 function toVisitor(row: Selectable<VisitorsTable>): VisitorRecord {
   return {
     id: row.id,
     siteId: row.site_id,
     createdAt: iso(row.created_at),
     lastSeenAt: iso(row.last_seen_at),
-    profile: row.user_id === null ? null : { userId: row.user_id, name: row.name, email: row.email, verified: Number(row.verified) === 1 },
+    profile: profileOf(row.user_id, row.name, row.email, row.verified),
     context: row.context ? (JSON.parse(row.context) as VisitorContextInfo) : null,
   };
 }
@@ -597,17 +602,22 @@ export class KyselyStore implements Store {
     return row ? toMessage(row) : null;
   }
 
-  async appendMessage(message: NewMessage): Promise<{ message: Message; created: boolean; conversation?: ConversationRecord }> {
+  async appendMessage(message: NewMessage): Promise<Appended> {
     try {
       return await this.transaction(async (tx) => {
         const self = tx as KyselyStore;
         // No read first: a retry with a client id already stored fails the insert on the unique
         // index, which undoes the seq bump, and is answered below with what was stored. [ST1] the row lock taken by this UPDATE serializes concurrent appends: seq is gapless.
+        // The visitor's profile comes back with it: the agents' list shows it with every message.
+        // (Subqueries, not UPDATE ... FROM: SQLite's RETURNING sees only the updated table.)
+        const visitor = (column: 'user_id' | 'name' | 'email' | 'verified') => (eb: ExpressionBuilder<Database, 'conversations'>) =>
+          eb.selectFrom('visitors').select(`visitors.${column}`).whereRef('visitors.id', '=', 'conversations.visitor_id').as(`visitor_${column}`);
         const bumped = await self.db
           .updateTable('conversations')
           .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: ms(message.now) }))
           .where('id', '=', message.conversationId)
           .returningAll()
+          .returning([visitor('user_id'), visitor('name'), visitor('email'), visitor('verified')])
           .executeTakeFirst();
         if (!bumped) throw new BatonError('not_found', 'No such conversation.');
         const row = await self.db
@@ -628,7 +638,13 @@ export class KyselyStore implements Store {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        return { message: toMessage(row), created: true, conversation: toConversation(bumped) };
+        const { visitor_user_id: userId, visitor_name: name, visitor_email: email, visitor_verified: verified, ...conversation } = bumped;
+        return {
+          message: toMessage(row),
+          created: true,
+          conversation: toConversation(conversation),
+          visitorProfile: profileOf(userId as string | null, name as string | null, email as string | null, verified),
+        };
       });
     } catch (error) {
       // [ST2] a retry, or a concurrent one that won, with the same client id: return what is stored.

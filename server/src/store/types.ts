@@ -163,6 +163,13 @@ export interface ConversationRecord {
   repeated: boolean;
 }
 
+export interface Appended {
+  message: Message;
+  created: boolean;
+  conversation?: ConversationRecord;
+  visitorProfile?: VisitorRecord['profile'];
+}
+
 export interface NewMessage {
   id: string;
   conversationId: string;
@@ -303,7 +310,8 @@ export interface Store {
    * stored message with created=false and does not consume a seq.
    */
   /** `conversation`: the conversation as this append left it (when the message was created). */
-  appendMessage(message: NewMessage): Promise<{ message: Message; created: boolean; conversation?: ConversationRecord }>;
+  /** When created: also the conversation as the append left it, and its visitor's profile (read in the same statement). */
+  appendMessage(message: NewMessage): Promise<Appended>;
   /** Messages with seq > afterSeq, ascending, at most limit. */
   listMessages(conversationId: string, afterSeq: number, limit: number): Promise<Message[]>;
 
