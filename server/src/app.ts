@@ -26,6 +26,7 @@ import { adminRouter, setPasswordRoute } from './transport/admin.js';
 import { attachmentsRouter } from './transport/attachments.js';
 import { type LimitRules, Limits } from './transport/limits.js';
 import { createHttpApp } from './transport/http.js';
+import { consoleOrigins } from './transport/origin.js';
 import { Sessions } from './transport/sessions.js';
 import { setupVisitorNamespace, type VisitorNamespace } from './transport/visitor-socket.js';
 
@@ -77,6 +78,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? ((prefix: string) => `${prefix}_${nanoid(16)}`);
   const sessions = new Sessions(deps.store, clock);
+  const origins = consoleOrigins({ publicUrl: deps.publicUrl, trustProxy: deps.trustProxy ?? ['loopback'] });
   const redis = deps.redis ? new Redis(deps.redis.url, { lazyConnect: false, maxRetriesPerRequest: null }) : null;
   if (redis) redis.on('error', (err) => deps.logger.warn({ err }, 'redis error (retrying)'));
   // Rate-limit counters get their own connection that fails fast while Redis is away (no offline
@@ -116,6 +118,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     trustProxy: deps.trustProxy ?? ['loopback'],
     limits,
     clock,
+    origins,
     attachments: (req, res, next) => (attachmentRoutes ? attachmentRoutes(req, res, next) : next()),
     admin: { router: adminRouter(adminDeps), setPassword: setPasswordRoute(adminDeps) },
   });
@@ -245,7 +248,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
   attachmentRoutes = attachmentsRouter({ store: deps.store, sessions, service, secret: deps.secret, clock, logger: deps.logger, limits });
   setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger, limits, trustProxy: deps.trustProxy ?? ['loopback'] });
-  setupAgentNamespace(agents, { sessions, service, presence, logger: deps.logger });
+  setupAgentNamespace(agents, { sessions, service, presence, logger: deps.logger, origins });
 
   return {
     httpServer,

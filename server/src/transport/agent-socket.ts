@@ -8,6 +8,7 @@ import type { ConversationService } from '../service/conversations.js';
 import type { ConnectionPresence } from '../service/presence.js';
 import type { AgentRecord } from '../store/types.js';
 import { refuse, registerRequests } from './requests.js';
+import type { ConsoleOrigins } from './origin.js';
 import { SESSION_COOKIE, type Sessions } from './sessions.js';
 
 interface AgentData {
@@ -16,11 +17,16 @@ interface AgentData {
 export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentData>;
 
 
-export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessions; service: ConversationService; presence: ConnectionPresence; logger: Logger }) {
+export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessions; service: ConversationService; presence: ConnectionPresence; logger: Logger; origins: ConsoleOrigins }) {
   const { sessions, service, presence, logger } = deps;
 
   nsp.use(async (socket, next) => {
     try {
+      // Only the console's own page may open it: another site's page would ride on the cookie.
+      const origin = socket.handshake.headers.origin;
+      if (origin && !deps.origins.allowed(origin, socket.handshake.headers.host, deps.origins.socketProtocol(socket.handshake))) {
+        return next(refuse('origin_not_allowed', 'The console only accepts connections from its own page.'));
+      }
       const auth = AgentAuth.safeParse(socket.handshake.auth ?? {});
       const cookieHeader = socket.handshake.headers.cookie;
       const token = (auth.success ? auth.data.token : undefined) ?? (cookieHeader ? parseCookie(cookieHeader)[SESSION_COOKIE] : undefined);

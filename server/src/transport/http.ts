@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { AgentRecord, Store } from '../store/types.js';
 import { errorAck } from './requests.js';
 import type { Limits } from './limits.js';
+import type { ConsoleOrigins } from './origin.js';
 import { openApiDocument, publicApiRouter } from './public-api.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from './sessions.js';
 
@@ -43,6 +44,8 @@ export function createHttpApp(deps: {
   trustProxy: string[];
   limits: Limits;
   clock?: () => Date;
+  /** Which pages count as the console (CSRF). */
+  origins: ConsoleOrigins;
   /** Attachments (mounted once the conversation service exists). */
   attachments?: RequestHandler;
   /** The admin API and set-password route (absent in tests that do not need them). */
@@ -71,13 +74,15 @@ export function createHttpApp(deps: {
     },
   });
   app.use(['/console', '/api'], consoleCsp);
-  // CSRF: a cookie-authenticated change must come from the console's own origin. (The cookie is
-  // SameSite=Lax as well; bearer-token clients are not affected.)
+  // CSRF: a cookie-authenticated change must come from the console's own page (PUBLIC_URL or the
+  // host asked). Browsers name the page in Origin; where one does not, Sec-Fetch-Site still says
+  // "cross-site". (The cookie is SameSite=Lax as well; bearer-token clients are not affected.)
   app.use('/api', (req, res, next) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.headers.authorization?.startsWith('Bearer ')) return next();
     const origin = req.headers.origin;
-    if (origin && origin !== `${req.protocol}://${req.get('host')}`) {
-      res.status(403).json({ ok: false, error: { code: 'forbidden', message: 'Cross-site requests are not allowed.' } });
+    const foreign = origin ? !deps.origins.allowed(origin, req.get('host'), req.protocol) : req.headers['sec-fetch-site'] === 'cross-site';
+    if (foreign) {
+      res.status(403).json({ ok: false, error: { code: 'origin_not_allowed', message: 'Cross-site requests are not allowed.' } });
       return;
     }
     next();
