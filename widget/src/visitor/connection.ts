@@ -73,34 +73,61 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     });
   };
 
+  // The outbox is sent one item at a time, in order, by at most one loop per connection: each
+  // (re)connect starts a new epoch, and a loop from an older epoch stops at its next step. An
+  // item keeps its client id for life, so a resend after a lost ack is never stored twice.
+  let epoch = 0;
+  let flushingEpoch = -1;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let failures = 0;
+  const retryLater = (delayMs: number) => {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      store.setState({ slowDown: false });
+      void flush();
+    }, delayMs);
+  };
+  /** After a fault: 1 s, 2 s, 4 s … up to 30 s, with jitter so many widgets do not return at once. */
+  const backoff = () => Math.min(30_000, 1000 * 2 ** Math.min(failures++, 5)) * (0.75 + Math.random() * 0.5);
+
   async function flush() {
-    if (flushing || !socket.connected) return;
-    flushing = true;
+    const mine = epoch;
+    if (flushingEpoch === mine || retryTimer || !socket.connected) return;
+    flushingEpoch = mine;
     try {
-      for (const item of store.getState().outbox) {
-        if (item.failed || !socket.connected) continue;
+      // Read the outbox afresh each turn: what was queued while a send awaited its ack goes too.
+      for (;;) {
+        if (mine !== epoch || !socket.connected) return;
+        const item = store.getState().outbox.find((o) => !o.failed);
+        if (!item) return;
+        let ack;
         try {
-          const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { clientId: item.clientId, body: item.body });
-          if (ack.ok) receiveMessages(store, [ack.message]);
-          else if (FINAL_CODES.has(ack.error.code)) markFailed(store, item.clientId, ack.error.message);
-          else {
-            if (ack.error.code === 'rate_limited') {
-              // Kept in the outbox; sent when the server says we may.
-              const wait = Number((ack.error.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 2000);
-              store.setState({ slowDown: true });
-              setTimeout(() => {
-                store.setState({ slowDown: false });
-                void flush();
-              }, Math.min(60_000, Math.max(500, wait)));
-            }
-            break; // a server fault or too fast: keep it, try again later
-          }
+          ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { clientId: item.clientId, body: item.body });
         } catch {
-          break; // no ack in time: the connection is likely gone; resent after reconnect
+          // No ack: dropped (the reconnect starts a new loop) or a server too slow (try again later).
+          if (mine === epoch && socket.connected) retryLater(backoff());
+          return;
+        }
+        if (ack.ok) {
+          failures = 0;
+          receiveMessages(store, [ack.message]);
+        } else if (FINAL_CODES.has(ack.error.code)) {
+          markFailed(store, item.clientId, ack.error.message);
+        } else if (ack.error.code === 'rate_limited') {
+          // Kept in the outbox; sent when the server says we may.
+          const wait = Number((ack.error.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 2000);
+          store.setState({ slowDown: true });
+          retryLater(Math.min(60_000, Math.max(500, wait)));
+          return;
+        } else {
+          // A server fault: kept, and tried again with backoff.
+          retryLater(backoff());
+          return;
         }
       }
     } finally {
-      flushing = false;
+      if (flushingEpoch === mine) flushingEpoch = -1;
     }
   }
 
@@ -117,7 +144,13 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       setConversation(store, ack.conversation);
       receiveMessages(store, ack.messages);
       sendIdentity();
-      await flush();
+      // A fresh connection: a loop left from before the drop stops, and waiting retries go now.
+      epoch += 1;
+      failures = 0;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      store.setState({ slowDown: false });
+      void flush();
     } catch {
       // the resume ack timed out: socket.io will reconnect and we resume again
     }
@@ -212,6 +245,8 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       if (socket.connected) socket.emit('typing:set', { typing: on }, () => {});
     },
     close() {
+      if (retryTimer) clearTimeout(retryTimer);
+      epoch += 1;
       window.removeEventListener('offline', offline);
       window.removeEventListener('online', online);
       socket.disconnect();
