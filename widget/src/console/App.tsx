@@ -157,7 +157,7 @@ export function App() {
   async function signOut() {
     await fetch('/api/agent/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
     socket?.disconnect();
-    consoleStore.setState({ agent: null, conversations: {}, messages: {}, selectedId: null });
+    consoleStore.setState({ agent: null, conversations: {}, messages: {}, selectedId: null, drafts: {} });
   }
 
   const selected = selectedId ? conversations[selectedId] : undefined;
@@ -217,7 +217,8 @@ export function App() {
             }}
           />
         ) : selected && socket ? (
-          <Conversation conversation={selected} socket={socket} />
+          // Keyed: the outcome, transfer form and note draft belong to one conversation, never the next.
+          <Conversation key={selected.id} conversation={selected} socket={socket} />
         ) : (
           <p class="muted empty">Pick a conversation from the queue.</p>
         )}

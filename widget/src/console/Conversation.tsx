@@ -7,7 +7,7 @@ import { filesFrom, uploadFile } from '../ui/upload.js';
 import { useStore } from '../ui/use-store.js';
 import type { AgentSocket } from './connection.js';
 import { Handoff } from './Handoff.js';
-import { addMessages, cannedMatches, consoleStore, describeDecision, markSeen, upsertConversations } from './store.js';
+import { addMessages, cannedMatches, consoleStore, describeDecision, markSeen, setDraft as storeDraft, upsertConversations } from './store.js';
 import { clientId, Notes, Transfer, VerdictPicker, VisitorPanel } from './Tools.js';
 
 const labels = { bot: 'Assistant', you: 'You', visitor: 'Visitor', sending: 'Sending…', notSent: 'Not sent' };
@@ -26,7 +26,9 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
   const typing = useStore(consoleStore, (s) => s.visitorTyping[conversation.id] ?? false);
   const decisions = useStore(consoleStore, (s) => s.decisions[conversation.id]);
   const notes = decisions ? Object.fromEntries(Object.entries(decisions).map(([id, d]) => [id, describeDecision(d)])) : undefined;
-  const [draft, setDraft] = useState('');
+  // Kept in the store per conversation, so switching never carries a reply to another visitor.
+  const draft = useStore(consoleStore, (s) => s.drafts[conversation.id] ?? '');
+  const setDraft = (body: string) => storeDraft(conversation.id, body);
   const [error, setError] = useState<string | null>(null);
   const [transferring, setTransferring] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(conversation.handoff?.trigger === 'high_value_intent' ? 'quote_sent' : 'solved');

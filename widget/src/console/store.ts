@@ -22,6 +22,8 @@ export interface ConsoleState {
   canned: Array<{ shortcut: string; body: string }>;
   /** Sound and desktop notifications for new arrivals in the queue. */
   alerts: boolean;
+  /** The reply being written, per conversation: it stays with its conversation when the agent switches. */
+  drafts: Record<string, string>;
 }
 
 export const consoleStore = createStore<ConsoleState>(() => ({
@@ -40,7 +42,12 @@ export const consoleStore = createStore<ConsoleState>(() => ({
   seenSeq: {},
   canned: [],
   alerts: false,
+  drafts: {},
 }));
+
+export function setDraft(conversationId: string, body: string) {
+  consoleStore.setState((s) => ({ drafts: { ...s.drafts, [conversationId]: body } }));
+}
 
 export function markSeen(conversationId: string, seq: number) {
   consoleStore.setState((s) => ((s.seenSeq[conversationId] ?? 0) >= seq ? s : { seenSeq: { ...s.seenSeq, [conversationId]: seq } }));
