@@ -34,16 +34,23 @@ async function lookup(action: PlaybookAction, details: Record<string, string>, s
   return { found: body as Row };
 }
 
-export async function runAction(name: string, action: PlaybookAction, details: Record<string, string>, siteDir: string): Promise<ActionOutcome> {
+const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * Runs the action; `verify` names the details the record must match (the action's own by default).
+ * Verification fails closed: a detail the visitor did not give, or a record without the field,
+ * never shows the record — otherwise anyone could read orders by guessing their numbers.
+ */
+export async function runAction(name: string, action: PlaybookAction, details: Record<string, string>, siteDir: string, verify: string[] = action.verify): Promise<ActionOutcome> {
   try {
     const { found } = await lookup(action, details, siteDir);
     if (!found) return { name, status: 'not_found', reply: fill(action.notFound, details) };
-    for (const field of action.verify) {
+    for (const field of verify) {
       const given = details[field];
       const actual = found[field];
-      if (given !== undefined && typeof actual === 'string' && actual.toLowerCase() !== given.toLowerCase()) {
-        return { name, status: 'verification_failed', field };
-      }
+      if (given === undefined) return { name, status: 'verification_failed', field, why: 'not_given' };
+      if (typeof actual !== 'string' && typeof actual !== 'number') return { name, status: 'verification_failed', field, why: 'not_on_record' };
+      if (!same(String(actual), given)) return { name, status: 'verification_failed', field, why: 'mismatch' };
     }
     return { name, status: 'ok', reply: fill(action.reply, { ...details, ...found }) };
   } catch (error) {

@@ -6,7 +6,7 @@ import MiniSearch from 'minisearch';
 import { evaluate, type PolicyInput } from '../core/policy/evaluate.js';
 import { runAction } from './actions.js';
 import { KnowledgeBase, loadArticles } from './knowledge.js';
-import { loadPlaybook, type Playbook } from './playbook.js';
+import { loadPlaybook, type Playbook, verifiedDetails } from './playbook.js';
 import type { BotDecision, BotProvider, BotTurnInput } from './provider.js';
 import { computeSignals, type Signals } from './signals.js';
 import { searchTuning } from './text.js';
@@ -86,7 +86,7 @@ export class EngineBot implements BotProvider {
     const first = evaluate(prepared);
     if (first.mode !== 'act') return first;
     const action = this.playbook.actions[first.action]!;
-    const outcome = await runAction(first.action, action, prepared.details, this.siteDir);
+    const outcome = await runAction(first.action, action, prepared.details, this.siteDir, verifiedDetails(this.playbook, first.intent));
     const second = evaluate({ ...prepared, action: outcome });
     if (second.mode === 'act') throw new Error('policy asked to act twice');
     return second;

@@ -25,7 +25,8 @@ const Action = z.object({
   url: z.string().min(1),
   method: z.enum(['GET', 'POST']).default('GET'),
   timeoutMs: z.number().int().positive().max(30_000).default(3000),
-  /** Verification: these result fields must equal the visitor's details of the same name. */
+  /** Verification: these result fields must equal the visitor's details of the same name. Every
+   *  intent that runs the action needs them; a record without the field fails verification. */
   verify: z.array(z.string()).default([]),
   /** Reply template filled from the result: {field}. */
   reply: z.string().min(1),
@@ -38,6 +39,9 @@ const Intent = z.object({
   /** Details the bot needs before it can resolve this intent. */
   needs: z.array(z.string()).default([]),
   action: z.string().optional(),
+  /** Details that must match the action's record before its result is shown (e.g. the order's
+   *  email): asked for like any missing detail, required even when not in `needs`. */
+  verify: z.array(z.string()).default([]),
   highValue: z.boolean().default(false),
   team: z.string().default('support'),
   riskFlags: z.array(z.string()).default([]),
@@ -97,6 +101,17 @@ export const PlaybookSchema = z
       if (intent.action && !p.actions[intent.action]) {
         ctx.addIssue({ code: 'custom', path: ['intents', name, 'action'], message: `unknown action "${intent.action}"` });
       }
+      intent.verify.forEach((field, i) => {
+        if (!p.details[field]) ctx.addIssue({ code: 'custom', path: ['intents', name, 'verify', i], message: `unknown detail "${field}"` });
+      });
+      if (intent.verify.length > 0 && !intent.action) {
+        ctx.addIssue({ code: 'custom', path: ['intents', name, 'verify'], message: 'verification needs an action whose record the details are checked against' });
+      }
+    }
+    for (const [name, action] of Object.entries(p.actions)) {
+      action.verify.forEach((field, i) => {
+        if (!p.details[field]) ctx.addIssue({ code: 'custom', path: ['actions', name, 'verify', i], message: `unknown detail "${field}"` });
+      });
     }
     for (const [name, d] of Object.entries(p.details)) {
       if (!d.pattern && !d.entity) ctx.addIssue({ code: 'custom', path: ['details', name], message: 'needs a pattern or an entity' });
@@ -113,6 +128,21 @@ export const PlaybookSchema = z
 export type Playbook = z.infer<typeof PlaybookSchema>;
 export type PlaybookIntent = z.infer<typeof Intent>;
 export type PlaybookAction = z.infer<typeof Action>;
+
+/** The details an intent's record must match: its own `verify` and its action's. */
+export function verifiedDetails(playbook: Playbook, intentName: string): string[] {
+  const intent = playbook.intents[intentName];
+  if (!intent) return [];
+  const action = intent.action ? playbook.actions[intent.action] : undefined;
+  return [...new Set([...intent.verify, ...(action?.verify ?? [])])];
+}
+
+/** Everything the bot must collect before it may resolve an intent: its needs, then what verifies them. */
+export function requiredDetails(playbook: Playbook, intentName: string): string[] {
+  const intent = playbook.intents[intentName];
+  if (!intent) return [];
+  return [...new Set([...intent.needs, ...verifiedDetails(playbook, intentName)])];
+}
 
 export class PlaybookError extends Error {
   constructor(

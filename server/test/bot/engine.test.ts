@@ -31,15 +31,29 @@ async function converse(turns: string[], siteDir = demoDir) {
 }
 
 describe('built-in engine', () => {
-  it('asks for the order number once, then looks the order up and answers', async () => {
-    const [first, second] = await converse(['Where is my order?', 'A-10422']);
+  it('asks for the order number once, then the order\'s email, then looks the order up and answers', async () => {
+    const [first, second, third] = await converse(['Where is my order?', 'A-10422', 'jane@example.com']);
     expect(first).toMatchObject({ mode: 'clarify', missing: 'orderNumber' });
-    expect(second).toMatchObject({ mode: 'resolve', rule: 'RES2.action.order_lookup' });
-    expect(second!.reply).toContain('in transit');
+    expect(second).toMatchObject({ mode: 'clarify', missing: 'email', rule: 'CLR1.missing.email' });
+    expect(second!.reply).not.toContain('in transit');
+    expect(third).toMatchObject({ mode: 'resolve', rule: 'RES2.action.order_lookup' });
+    expect(third!.reply).toContain('in transit');
+  });
+
+  it('[ESC9] a guessed order number reveals nothing: the email is asked for once, then a person checks', async () => {
+    const [asked, gaveUp] = await converse(['Where is my refund for order A-10425?', "I don't remember which email I used"]);
+    expect(asked).toMatchObject({ mode: 'clarify', missing: 'email', intent: 'refund_status' });
+    expect(gaveUp).toMatchObject({ mode: 'escalate', trigger: 'workflow_failure', rule: 'ESC3.clarify_budget' });
+    const [, wrong] = await converse(['Where is my refund for order A-10425?', 'It is mark@example.com']);
+    expect(wrong).toMatchObject({ mode: 'escalate', trigger: 'workflow_failure', rule: 'ESC9.verification_failed' });
+    for (const d of [asked, gaveUp, wrong]) expect(JSON.stringify(d)).not.toMatch(/refunded|49\.90/);
+    const [, right] = await converse(['Where is my refund for order A-10425?', 'It is sam@example.com']);
+    expect(right).toMatchObject({ mode: 'resolve', rule: 'RES2.action.order_lookup' });
+    expect(right!.reply).toContain('€49.90');
   });
 
   it('a failing order system hands over with what was attempted', async () => {
-    const [d] = await converse(['Where is my order A-50000?']);
+    const [d] = await converse(['Where is my order A-50000? My email is jane@example.com']);
     expect(d).toMatchObject({ mode: 'escalate', trigger: 'workflow_failure', rule: 'ESC8.action_error' });
     if (d?.mode === 'escalate') {
       expect(d.handoff.attempted).toContainEqual({ action: 'order_lookup', outcome: 'error: The order system did not answer.' });
@@ -81,6 +95,12 @@ describe('playbook files', () => {
     expect(badType).toMatch(/clarifyBudget: .*expected number/);
     expect(failure(good.replace('needs: [orderNumber]', 'needs: [orderNumbr]'))).toMatch(/intents\.order_status\.needs: unknown detail "orderNumbr"/);
     expect(failure(good.replace('action: order_lookup', 'action: order_lookupp'))).toMatch(/unknown action "order_lookupp"/);
+    // A typo in a verification detail would silently verify nothing: it fails loading instead.
+    const typo = failure(good.replace('verify: [email]     # the order', 'verify: [emial]     # the order'));
+    expect(typo).toContain('sites/demo/playbook.yaml');
+    expect(typo).toMatch(/intents\.order_status\.verify\.0: unknown detail "emial"/);
+    expect(failure(good.replace('verify: [email]     # every', 'verify: [mail]     # every'))).toMatch(/actions\.order_lookup\.verify\.0: unknown detail "mail"/);
+    expect(failure(good.replace('  shipping_info:\n', '  shipping_info:\n    verify: [email]\n'))).toMatch(/intents\.shipping_info\.verify: verification needs an action/);
     expect(() => parsePlaybook('x.yaml', 'version: [1')).toThrow(/x\.yaml[\s\S]*not valid YAML/);
     expect(loadPlaybook(join(demoDir, 'playbook.yaml')).site).toBe('Demo Shop');
   });
@@ -107,6 +127,7 @@ describe('HTTP actions against a real local server', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       const url = req.url ?? '';
+      if (url.startsWith('/orders/A-2')) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'shipped', detail: 'Soon.' }));
       if (url.startsWith('/orders/A-1')) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'shipped', detail: 'Soon.', email: 'a@x.test' }));
       if (url.startsWith('/orders/A-404')) return res.writeHead(404).end();
       if (url.startsWith('/orders/A-500')) return res.writeHead(500).end('boom');
@@ -121,11 +142,17 @@ describe('HTTP actions against a real local server', () => {
   const action = (over = {}) => ({ url: `${base}/orders/{orderNumber}`, method: 'GET' as const, timeoutMs: 300, verify: ['email'], reply: '{orderNumber} is {status}', notFound: 'No {orderNumber}', ...over });
 
   it('fills the reply from the result, reports not found, errors, timeouts and non-JSON answers', async () => {
-    expect(await runAction('lookup', action(), { orderNumber: 'A-1' }, demoDir)).toEqual({ name: 'lookup', status: 'ok', reply: 'A-1 is shipped' });
+    expect(await runAction('lookup', action(), { orderNumber: 'A-1', email: 'A@x.test' }, demoDir)).toEqual({ name: 'lookup', status: 'ok', reply: 'A-1 is shipped' });
     expect(await runAction('lookup', action(), { orderNumber: 'A-404' }, demoDir)).toEqual({ name: 'lookup', status: 'not_found', reply: 'No A-404' });
     expect(await runAction('lookup', action(), { orderNumber: 'A-500' }, demoDir)).toEqual({ name: 'lookup', status: 'error', error: 'HTTP 500' });
     expect(await runAction('lookup', action(), { orderNumber: 'A-slow' }, demoDir)).toEqual({ name: 'lookup', status: 'error', error: 'timed out after 300 ms' });
     expect((await runAction('lookup', action(), { orderNumber: 'html' }, demoDir)).status).toBe('error');
-    expect(await runAction('lookup', action(), { orderNumber: 'A-1', email: 'b@x.test' }, demoDir)).toEqual({ name: 'lookup', status: 'verification_failed', field: 'email' });
+    expect(await runAction('lookup', action(), { orderNumber: 'A-1', email: 'b@x.test' }, demoDir)).toEqual({ name: 'lookup', status: 'verification_failed', field: 'email', why: 'mismatch' });
+  });
+
+  it('verification fails closed: a detail not given, or a record without the field, never shows the record', async () => {
+    expect(await runAction('lookup', action(), { orderNumber: 'A-1' }, demoDir)).toEqual({ name: 'lookup', status: 'verification_failed', field: 'email', why: 'not_given' });
+    expect(await runAction('lookup', action(), { orderNumber: 'A-2', email: 'a@x.test' }, demoDir)).toEqual({ name: 'lookup', status: 'verification_failed', field: 'email', why: 'not_on_record' });
+    expect(await runAction('lookup', action({ verify: [] }), { orderNumber: 'A-2' }, demoDir, ['email'])).toMatchObject({ status: 'verification_failed', why: 'not_given' });
   });
 });

@@ -109,8 +109,14 @@ describe('escalation policy', () => {
 
   it('[CLR1] an answer to the question keeps the intent and leads to the action', () => {
     const asked: BotDecision = { mode: 'clarify', missing: 'orderNumber', reply: '?', rule: 'CLR1.missing.orderNumber', evidence: [], intent: 'order_status' };
+    // The order number alone is not enough: the detail that verifies the order is asked for next.
     const r = evaluate(input(['Where is my order?', 'Number?', 'A-10422'], { previousDecisions: [asked], details: { orderNumber: 'A-10422' } }));
-    expect(r).toEqual({ mode: 'act', action: 'order_lookup', intent: 'order_status' });
+    expect(r).toMatchObject({ mode: 'clarify', missing: 'email', rule: 'CLR1.missing.email', intent: 'order_status' });
+    const askedEmail: BotDecision = { mode: 'clarify', missing: 'email', reply: '?', rule: 'CLR1.missing.email', evidence: [], intent: 'order_status' };
+    const acted = evaluate(
+      input(['Where is my order?', 'Number?', 'A-10422', 'Email?', 'jane@example.com'], { previousDecisions: [asked, askedEmail], details: { orderNumber: 'A-10422', email: 'jane@example.com' } }),
+    );
+    expect(acted).toEqual({ mode: 'act', action: 'order_lookup', intent: 'order_status' });
   });
 
   it('[RES2] [ESC8] [ESC9] action outcomes: completed, errored, verification failed', () => {

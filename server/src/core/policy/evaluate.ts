@@ -4,7 +4,7 @@
 // and the evidence it saw.
 import type { HandoffStatus, Message, Trigger } from '@baton/shared';
 import type { BotDecision } from '../../bot/provider.js';
-import type { Playbook } from '../../bot/playbook.js';
+import { type Playbook, requiredDetails } from '../../bot/playbook.js';
 import type { Signals } from '../../bot/signals.js';
 import { buildHandoff } from './handoff.js';
 
@@ -19,7 +19,8 @@ export type ActionOutcome =
   | { name: string; status: 'ok'; reply: string }
   | { name: string; status: 'not_found'; reply: string }
   | { name: string; status: 'error'; error: string }
-  | { name: string; status: 'verification_failed'; field: string };
+  /** `why`: the visitor's value differs, the record has no such field, or the value was never given. */
+  | { name: string; status: 'verification_failed'; field: string; why?: 'mismatch' | 'not_on_record' | 'not_given' };
 
 export interface PolicyInput {
   playbook: Playbook;
@@ -127,9 +128,10 @@ export function evaluate(input: PolicyInput): PolicyResult {
 
   const clarifiesFor = (missing: string) => previousDecisions.filter((d) => d.mode === 'clarify' && d.missing === missing).length;
 
-  // Intents that need details: ask for the one missing piece, once; then act.
-  if (intent && intentName && intent.needs.length > 0) {
-    const missing = intent.needs.filter((n) => !input.details[n]);
+  // Intents that need details (and the details that verify them): ask for the one missing piece, once; then act.
+  const required = intentName ? requiredDetails(playbook, intentName) : [];
+  if (intent && intentName && required.length > 0) {
+    const missing = required.filter((n) => !input.details[n]);
     if (missing.length > 0) {
       const need = missing[0]!;
       // [ESC3] The clarify budget is spent: a second unclear turn hands over.
@@ -165,7 +167,9 @@ export function evaluate(input: PolicyInput): PolicyResult {
       }
       if (outcome.status === 'verification_failed') {
         // [ESC9] Verification failed: a person must check identity.
-        return escalate('workflow_failure', 'ESC9.verification_failed', `Verification failed: the ${outcome.field} does not match the order.`, [`${outcome.field} mismatch`], 'blocked', {
+        const why =
+          outcome.why === 'not_on_record' ? `the record has no ${outcome.field} to check against` : outcome.why === 'not_given' ? `no ${outcome.field} was given` : `the ${outcome.field} does not match the record`;
+        return escalate('workflow_failure', 'ESC9.verification_failed', `Verification failed: ${why}.`, [`${outcome.field} ${outcome.why === 'not_on_record' ? 'missing from the record' : outcome.why === 'not_given' ? 'not given' : 'mismatch'}`], 'blocked', {
           attempted: [{ action: outcome.name, outcome: `verification failed (${outcome.field})` }],
           flags: ['security'],
         });
