@@ -93,8 +93,7 @@ export class Limits {
 
   private readonly custom = new Map<string, RateLimiterAbstract>();
 
-  /** A site's own limit (e.g. visitor messages per 10 s from its settings). */
-  async consumeWith(name: keyof LimitRules, key: string, rule: LimitRule): Promise<void> {
+  private customLimiter(name: keyof LimitRules, rule: LimitRule): RateLimiterAbstract {
     const id = `${name}:${rule.points}:${rule.duration}`;
     let limiter = this.custom.get(id);
     if (!limiter) {
@@ -102,12 +101,23 @@ export class Limits {
       limiter = this.limiter(opts);
       this.custom.set(id, limiter);
     }
+    return limiter;
+  }
+
+  /** A site's own limit (e.g. visitor messages per 10 s from its settings). */
+  async consumeWith(name: keyof LimitRules, key: string, rule: LimitRule): Promise<void> {
+    const limiter = this.customLimiter(name, rule);
     try {
       await limiter.consume(key);
     } catch (error) {
       if (error instanceof RateLimiterRes) throw new BatonError('rate_limited', MESSAGES[name], { retryAfterMs: Math.max(1, Math.round(error.msBeforeNext)) });
       throw error;
     }
+  }
+
+  /** Gives back a point taken by consume (or consumeWith, given the same rule): the request turned out not to count. */
+  async refund(name: keyof LimitRules, key: string, rule?: LimitRule): Promise<void> {
+    await (rule ? this.customLimiter(name, rule) : this.limiters[name]).reward(key, 1);
   }
 
   async reset(name: keyof LimitRules, key: string): Promise<void> {

@@ -9,6 +9,7 @@ import type { Limits } from './limits.js';
 import type { ConversationService } from '../service/conversations.js';
 import type { Store } from '../store/types.js';
 import { refuse, registerRequests } from './requests.js';
+import { admitVisitorMessage } from './visitor-pace.js';
 
 interface VisitorData {
   siteId: string;
@@ -75,18 +76,11 @@ export function setupVisitorNamespace(
         }),
         'conversation:replyLater': async (p) => ({ conversation: await service.replyLater(ctx, p) }),
         'message:send': async (p) => {
-          // The site's own pace when it set one, else the server's.
           const site = await store.getSite(data.siteId);
-          const perSite = site?.settings.visitorMessagesPer10s;
-          if (typeof perSite === 'number') await limits.consumeWith('visitorMessage', data.visitorId, { points: perSite, duration: 10 });
-          else await limits.consume('visitorMessage', data.visitorId);
-          // A message that would open a new conversation also counts against the IP and the site.
-          const open = await store.latestConversation(data.visitorId);
-          if (!open || open.control === 'closed') {
-            await limits.consume('conversationPerIp', `${data.siteId}:${clientIp(socket, trust)}`);
-            await limits.consume('conversationPerSite', data.siteId);
-          }
-          return { message: await service.visitorSend(ctx, p, open) };
+          const { open, settle } = await admitVisitorMessage({ store, limits }, { site, siteId: data.siteId, visitorId: data.visitorId, ip: clientIp(socket, trust), clientId: p.clientId });
+          const message = await service.visitorSend(ctx, p, open);
+          await settle(message);
+          return { message };
         },
         'typing:set': async (p) => {
           await service.visitorTyping(ctx, p.typing);

@@ -1,0 +1,57 @@
+// What a visitor's message costs, the same for a chat message and a file: one point of the
+// visitor's pace (the site's own when it set one), and, when it opens a new conversation, one of
+// the per-IP and per-site new-conversation limits. A retry of a message already stored (the widget
+// resending after a lost ack) costs nothing: it is not a new message.
+import type { Message } from '@baton/shared';
+import { BatonError } from '@baton/shared';
+import type { ConversationRecord, SiteRecord, Store } from '../store/types.js';
+import type { LimitRule, Limits } from './limits.js';
+
+/** How far back a refused message is looked for among the stored ones (a widget retries its recent outbox). */
+const RETRY_WINDOW = 50;
+
+export interface Admitted {
+  /** The visitor's latest conversation as read before the message (pass on to visitorSend). */
+  open: ConversationRecord | null;
+  /** Call with the message visitorSend returned: a stored retry gets its point back. */
+  settle(message: Message): Promise<void>;
+}
+
+export async function admitVisitorMessage(
+  deps: { store: Store; limits: Limits },
+  input: { site: SiteRecord | null; siteId: string; visitorId: string; ip: string; clientId: string },
+): Promise<Admitted> {
+  const { store, limits } = deps;
+  const open = await store.latestConversation(input.visitorId);
+  const perSite = input.site?.settings.visitorMessagesPer10s;
+  const rule: LimitRule | undefined = typeof perSite === 'number' ? { points: perSite, duration: 10 } : undefined;
+  try {
+    if (rule) await limits.consumeWith('visitorMessage', input.visitorId, rule);
+    else await limits.consume('visitorMessage', input.visitorId);
+  } catch (error) {
+    // Over the pace: a retry of a stored message still gets its ack (and nothing is charged).
+    if (error instanceof BatonError && error.code === 'rate_limited' && (await storedRetry(store, open, input.clientId))) {
+      return { open, settle: async () => {} };
+    }
+    throw error;
+  }
+  if (!open || open.control === 'closed') {
+    await limits.consume('conversationPerIp', `${input.siteId}:${input.ip}`);
+    await limits.consume('conversationPerSite', input.siteId);
+  }
+  return {
+    open,
+    async settle(message) {
+      // Stored before this request read the conversation: the message is a retry, not a new one.
+      if (open && open.control !== 'closed' && message.conversationId === open.id && message.seq <= open.lastSeq) {
+        await limits.refund('visitorMessage', input.visitorId, rule).catch(() => {});
+      }
+    },
+  };
+}
+
+async function storedRetry(store: Store, open: ConversationRecord | null, clientId: string): Promise<boolean> {
+  if (!open || open.control === 'closed' || open.lastSeq === 0) return false;
+  const recent = await store.listMessages(open.id, Math.max(0, open.lastSeq - RETRY_WINDOW), RETRY_WINDOW);
+  return recent.some((m) => m.clientId === clientId && m.author.kind === 'visitor');
+}
