@@ -131,6 +131,11 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     }
   }
 
+  // Items adopted from another tab's outbox go out too, not only what this tab typed.
+  store.subscribe((s, prev) => {
+    if (s.outbox.length > prev.outbox.length) void flush();
+  });
+
   socket.on('connect', async () => {
     const { conversation, messages } = store.getState();
     const conversationId = conversation?.id;

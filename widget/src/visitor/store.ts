@@ -30,18 +30,28 @@ interface Persisted {
 
 const storageKey = (siteKey: string) => `baton:${siteKey}`;
 
-function load(siteKey: string): Persisted {
-  try {
-    const raw = localStorage.getItem(storageKey(siteKey));
-    if (raw) {
+function parse(raw: string | null): Persisted {
+  if (raw) {
+    try {
       const p = JSON.parse(raw) as Partial<Persisted>;
       return { token: p.token ?? null, conversationId: p.conversationId ?? null, outbox: Array.isArray(p.outbox) ? p.outbox : [] };
+    } catch {
+      // a damaged entry: start afresh
     }
-  } catch {
-    // storage blocked (private mode, sandboxed iframe): the chat still works for this page view
   }
   return { token: null, conversationId: null, outbox: [] };
 }
+
+function load(siteKey: string): Persisted {
+  try {
+    return parse(localStorage.getItem(storageKey(siteKey)));
+  } catch {
+    // storage blocked (private mode, sandboxed iframe): the chat still works for this page view
+    return parse(null);
+  }
+}
+
+const byTime = (a: OutboxItem, b: OutboxItem) => a.createdAt.localeCompare(b.createdAt);
 
 export function createVisitorStore(siteKey: string) {
   const persisted = load(siteKey);
@@ -61,15 +71,34 @@ export function createVisitorStore(siteKey: string) {
     slowDown: false,
     unread: 0,
   }));
+  // Several tabs share one entry. Each save merges what other tabs stored (by client id), and a
+  // tab adopts the others' outbox as they write it, so a message typed offline in one tab
+  // survives another tab's save. Only what this tab saw the server store leaves the entry; a
+  // message both tabs send is stored once, because its client id never changes.
+  const settled = new Set<string>();
   store.subscribe((s, prev) => {
     if (s.token === prev.token && s.conversation?.id === prev.conversation?.id && s.outbox === prev.outbox) return;
-    const data: Persisted = { token: s.token, conversationId: s.conversation?.id ?? null, outbox: s.outbox };
+    const kept = new Set(s.outbox.map((o) => o.clientId));
+    for (const o of prev.outbox) if (!kept.has(o.clientId)) settled.add(o.clientId);
     try {
+      const stored = load(siteKey);
+      const others = stored.token === s.token ? stored.outbox.filter((o) => !kept.has(o.clientId) && !settled.has(o.clientId)) : [];
+      const data: Persisted = { token: s.token, conversationId: s.conversation?.id ?? null, outbox: [...s.outbox, ...others].sort(byTime) };
       localStorage.setItem(storageKey(siteKey), JSON.stringify(data));
     } catch {
       // see load()
     }
   });
+  const adopt = (e: StorageEvent) => {
+    if (e.key !== storageKey(siteKey)) return;
+    const other = parse(e.newValue);
+    const s = store.getState();
+    if (other.token !== s.token) return;
+    const known = new Set([...s.outbox.map((o) => o.clientId), ...s.messages.map((m) => m.clientId)]);
+    const fresh = other.outbox.filter((o) => !known.has(o.clientId) && !settled.has(o.clientId));
+    if (fresh.length) store.setState({ outbox: [...s.outbox, ...fresh].sort(byTime) });
+  };
+  window.addEventListener('storage', adopt);
   return store;
 }
 
