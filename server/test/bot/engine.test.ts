@@ -52,6 +52,22 @@ describe('built-in engine', () => {
     expect(right!.reply).toContain('€49.90');
   });
 
+  it('[HP3] an email the visitor typed, masked by the playbook, appears nowhere in the decision or its package', async () => {
+    const decisions = await converse([
+      'Where is my order A-10422? My email is jane@example.com',
+      'I want to talk to a human, call me on +49 170 1234567 or mail jane.private@gmail.com',
+    ]);
+    const d = decisions.at(-1)!;
+    expect(d).toMatchObject({ mode: 'escalate', trigger: 'visitor_request' });
+    if (d.mode !== 'escalate') return;
+    const all = JSON.stringify(d);
+    for (const secret of ['jane@example.com', 'jane.private@gmail.com', '1234567']) expect(all).not.toContain(secret);
+    expect(d.handoff.customerDetails.email).toBe('j***@gmail.com');
+    expect(d.handoff.evidence.join(' ')).toContain('j***@gmail.com');
+    expect(d.handoff.summary).toContain('j***@example.com');
+    expect(d.handoff.summary).toContain('A-10422');
+  });
+
   it('a failing order system hands over with what was attempted', async () => {
     const [d] = await converse(['Where is my order A-50000? My email is jane@example.com']);
     expect(d).toMatchObject({ mode: 'escalate', trigger: 'workflow_failure', rule: 'ESC8.action_error' });

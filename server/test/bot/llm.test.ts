@@ -65,6 +65,15 @@ describe('LLM provider behind guardrails', () => {
     if (d.mode === 'escalate') expect(d.handoff.summary).toBe('The customer asked for a person right away.');
   });
 
+  it('[HP3] the model-written summary is masked like the rest of the package', async () => {
+    next = { content: 'Jane (jane@example.com, +49 170 1234567) asked for a person.' };
+    const d = await ask('I want to talk to a human, I am jane@example.com');
+    if (d.mode !== 'escalate') throw new Error('expected an escalation');
+    expect(d.handoff.summary).toBe('Jane (j***@example.com, ***567) asked for a person.');
+    expect(JSON.stringify(d)).not.toContain('jane@example.com');
+    expect(JSON.stringify(requests.at(-1)?.body)).not.toContain('jane@example.com');
+  });
+
   it('keeps the extractive summary when the model cannot summarize', async () => {
     next = { status: 503 };
     const d = await ask('I want to talk to a human');

@@ -3,7 +3,8 @@
 // writes answers the rules would let the bot give, grounded in retrieved articles; its output is
 // checked again before the visitor sees it. Errors and timeouts hand over (workflow_failure).
 import { z } from 'zod';
-import { escalation, evaluate, type PolicyInput } from '../../core/policy/evaluate.js';
+import { detailKinds, escalation, evaluate, type PolicyInput } from '../../core/policy/evaluate.js';
+import { maskText } from '../../core/policy/handoff.js';
 import type { EngineBot } from '../engine.js';
 import type { BotDecision, BotProvider, BotTurnInput } from '../provider.js';
 
@@ -99,18 +100,20 @@ export class LlmBot implements BotProvider {
   /** With a model configured, the package's summary is written by it; the extractive one stays on any failure. */
   private async withSummary(decision: BotDecision, prepared: PolicyInput): Promise<BotDecision> {
     if (decision.mode !== 'escalate') return decision;
+    // The model's summary is checked like the extractive one: what the playbook masks stays masked.
+    const mask = (text: string) => maskText(text, { details: prepared.details, permitted: prepared.playbook.permittedDetails, kinds: detailKinds(prepared.playbook) });
     try {
       const summary = (
         await this.chat(
           [
             { role: 'system', content: 'Summarize this support chat for the human agent taking over, in one or two sentences: what the customer needs and what happened. Facts only, no advice.' },
-            { role: 'user', content: prepared.history.map((m) => `${m.author.kind}: ${m.body}`).join('\n').slice(-4000) },
+            { role: 'user', content: mask(prepared.history.map((m) => `${m.author.kind}: ${m.body}`).join('\n').slice(-4000)) },
           ],
           { timeoutMs: Math.min(this.config.timeoutMs ?? 8000, 3000), json: false, temperature: 0 },
         )
       ).trim();
       if (!summary || summary.length > 400 || summary.startsWith('{')) return decision;
-      return { ...decision, handoff: { ...decision.handoff, summary } };
+      return { ...decision, handoff: { ...decision.handoff, summary: mask(summary) } };
     } catch {
       return decision;
     }

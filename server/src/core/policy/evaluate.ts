@@ -6,7 +6,7 @@ import type { HandoffStatus, Message, Trigger } from '@baton/shared';
 import type { BotDecision } from '../../bot/provider.js';
 import { type Playbook, requiredDetails } from '../../bot/playbook.js';
 import type { Signals } from '../../bot/signals.js';
-import { buildHandoff } from './handoff.js';
+import { buildHandoff, maskText } from './handoff.js';
 
 export interface RetrievalHit {
   id: string;
@@ -230,15 +230,18 @@ export interface EscalationArgs {
 export function escalation(input: PolicyInput, args: EscalationArgs): BotDecision {
   const { playbook } = input;
   const copy = playbook.copy.escalateByTrigger[args.trigger] ?? playbook.copy.escalate;
+  const kinds = detailKinds(playbook);
+  // The decision is logged and shown in the console: it masks what the package masks.
+  const mask = (text: string) => maskText(text, { details: input.details, permitted: playbook.permittedDetails, kinds });
   return {
     mode: 'escalate',
     trigger: args.trigger,
-    reason: args.reason,
+    reason: mask(args.reason),
     rule: args.rule,
-    evidence: args.evidence,
+    evidence: args.evidence.map(mask),
     intent: args.intent,
     riskFlags: args.riskFlags,
-    ...(args.attempted ? { attempted: args.attempted } : {}),
+    ...(args.attempted ? { attempted: args.attempted.map((a) => ({ action: a.action, outcome: mask(a.outcome) })) } : {}),
     reply: input.channel === 'voice' ? copy.voice : copy.chat,
     handoff: buildHandoff({
       intent: args.intent,
@@ -253,8 +256,14 @@ export function escalation(input: PolicyInput, args: EscalationArgs): BotDecisio
       history: input.history,
       rule: args.rule,
       team: playbook.intents[args.intent]?.team ?? (args.trigger === 'high_value_intent' ? 'sales' : null),
+      kinds,
     }),
   };
+}
+
+/** Detail name → the entity kind it is, so masking in free text knows emails from order numbers. */
+export function detailKinds(playbook: Playbook): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(playbook.details).map(([name, d]) => [name, d.entity]));
 }
 
 /** A bare detail ("A-10422") means the intent that needs it: the one we were on, else the first. */
