@@ -3,19 +3,39 @@
 // their session (and X-Conversation-Id). Serving: GET /api/attachments/:id with a short-lived
 // signature; a guessed or expired link is a 404.
 import { BatonError } from '@baton/shared';
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { originAllowed, verifyVisitorToken } from '../auth/tokens.js';
 import type { Logger } from '../log.js';
 import { DEFAULT_MAX_BYTES, inspect, isImage, verifyAttachment } from '../service/attachments.js';
 import type { ConversationService } from '../service/conversations.js';
-import type { Store } from '../store/types.js';
+import type { SiteRecord, Store } from '../store/types.js';
 import { route, sessionToken } from './http.js';
 import type { Limits } from './limits.js';
 import type { Sessions } from './sessions.js';
+import { admitVisitorMessage } from './visitor-pace.js';
 
 /** The hard cap before any site setting is read; sites may set less (attachmentMaxBytes). */
 const HARD_LIMIT = 25 * 1024 * 1024;
 const ClientId = /^[A-Za-z0-9_-]{1,64}$/;
+
+const tooLarge = (max: number) => new BatonError('payload_too_large', `Files can be at most ${Math.round(max / 1024 / 1024)} MB.`);
+
+/** Refuses from Content-Length alone when the declared body is over the limit. */
+function declaredSize(req: Request, max: number) {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) throw tooLarge(max);
+}
+
+/** Reads the body, stopping (payload_too_large) as soon as it passes `max` (chunked bodies declare no length). */
+function readBody(req: Request, res: Response, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    express.raw({ type: () => true, limit: max })(req, res, (error?: unknown) => {
+      if (!error) return resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+      const e = error as { type?: string };
+      reject(e.type === 'entity.too.large' ? tooLarge(max) : new BatonError('bad_request', 'The upload was interrupted.'));
+    });
+  });
+}
 
 export function attachmentsRouter(deps: { store: Store; sessions: Sessions; service: ConversationService; secret: string; clock: () => Date; logger: Logger; limits: Limits }): Router {
   const { store, sessions, service, logger } = deps;
@@ -36,46 +56,55 @@ export function attachmentsRouter(deps: { store: Store; sessions: Sessions; serv
 
   router.post(
     '/',
-    express.raw({ type: () => true, limit: HARD_LIMIT }),
     route(logger, 'attachment-upload', async (req: Request, res) => {
-      // Who is asking comes first; what they sent is checked after.
-      const clientIdOf = () => {
-        const clientId = String(req.headers['x-client-id'] ?? '');
-        if (!ClientId.test(clientId)) throw new BatonError('bad_request', 'x-client-id: letters, digits, - and _ (1–64).');
-        return clientId;
-      };
-      const name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file')).slice(0, 200);
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const siteKey = req.headers['x-baton-site'];
-      if (typeof siteKey === 'string') {
-        // A visitor.
-        const site = await store.getSiteByKey(siteKey);
-        if (!site) throw new BatonError('not_found', 'No such site.');
-        const origin = req.headers.origin;
-        if (origin && !originAllowed(origin, site.allowedOrigins)) throw new BatonError('origin_not_allowed', 'Chat is not enabled for this page.');
-        if (origin) res.set({ 'access-control-allow-origin': origin, vary: 'origin' });
-        const token = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : '';
-        const visitorId = token ? verifyVisitorToken(deps.secret, site.id, token) : null;
-        if (!visitorId) throw new BatonError('unauthorized', 'The visitor token is not valid.');
-        await deps.limits.consume('visitorMessage', visitorId);
+      // Who is asking, what they may send and whether they may send now come first, from the
+      // headers alone; the body is read only then, and never past the site's limit.
+      try {
+        const clientIdOf = () => {
+          const clientId = String(req.headers['x-client-id'] ?? '');
+          if (!ClientId.test(clientId)) throw new BatonError('bad_request', 'x-client-id: letters, digits, - and _ (1–64).');
+          return clientId;
+        };
+        const maxOf = (site: SiteRecord | null) => Math.min(HARD_LIMIT, typeof site?.settings.attachmentMaxBytes === 'number' ? site.settings.attachmentMaxBytes : DEFAULT_MAX_BYTES);
+        const name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file')).slice(0, 200);
+        const siteKey = req.headers['x-baton-site'];
+        if (typeof siteKey === 'string') {
+          // A visitor.
+          const site = await store.getSiteByKey(siteKey);
+          if (!site) throw new BatonError('not_found', 'No such site.');
+          const origin = req.headers.origin;
+          if (origin && !originAllowed(origin, site.allowedOrigins)) throw new BatonError('origin_not_allowed', 'Chat is not enabled for this page.');
+          if (origin) res.set({ 'access-control-allow-origin': origin, vary: 'origin' });
+          const token = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : '';
+          const visitorId = token ? verifyVisitorToken(deps.secret, site.id, token) : null;
+          if (!visitorId) throw new BatonError('unauthorized', 'The visitor token is not valid.');
+          const clientId = clientIdOf();
+          const max = maxOf(site);
+          declaredSize(req, max);
+          // The same cost as a chat message: the visitor's pace, and a new conversation's limits.
+          const { open, settle } = await admitVisitorMessage({ store, limits: deps.limits }, { site, siteId: site.id, visitorId, ip: req.ip ?? 'unknown', clientId });
+          const file = await inspect(await readBody(req, res, max), name, max);
+          const message = await service.visitorSend({ siteId: site.id, visitorId }, { clientId, body: file.name, file }, open);
+          await settle(message);
+          res.json({ ok: true, message });
+          return;
+        }
+        // An agent.
+        const token = sessionToken(req);
+        const agent = token ? await sessions.agentFor(token) : null;
+        if (!agent) throw new BatonError('unauthorized', 'Sign in to send files.');
         const clientId = clientIdOf();
-        const max = typeof site.settings.attachmentMaxBytes === 'number' ? site.settings.attachmentMaxBytes : DEFAULT_MAX_BYTES;
-        const file = await inspect(body, name, max);
-        const message = await service.visitorSend({ siteId: site.id, visitorId }, { clientId, body: file.name, file });
+        const conversationId = String(req.headers['x-conversation-id'] ?? '');
+        const max = maxOf(await store.getSite(agent.siteId));
+        declaredSize(req, max);
+        const file = await inspect(await readBody(req, res, max), name, max);
+        const message = await service.agentSend(agent, { conversationId, clientId, body: file.name, file });
         res.json({ ok: true, message });
-        return;
+      } catch (error) {
+        // Refused before the body was read: close the connection rather than read what is left.
+        if (!req.complete) res.set('connection', 'close');
+        throw error;
       }
-      // An agent.
-      const token = sessionToken(req);
-      const agent = token ? await sessions.agentFor(token) : null;
-      if (!agent) throw new BatonError('unauthorized', 'Sign in to send files.');
-      const clientId = clientIdOf();
-      const conversationId = String(req.headers['x-conversation-id'] ?? '');
-      const site = await store.getSite(agent.siteId);
-      const max = typeof site?.settings.attachmentMaxBytes === 'number' ? site.settings.attachmentMaxBytes : DEFAULT_MAX_BYTES;
-      const file = await inspect(body, name, max);
-      const message = await service.agentSend(agent, { conversationId, clientId, body: file.name, file });
-      res.json({ ok: true, message });
     }),
   );
 

@@ -1,9 +1,10 @@
 // Attachments over real HTTP and sockets on SQLite and Postgres, with a hostile corpus: the type
 // comes from the content, images lose their metadata and anything appended, and files are served
 // inert through short-lived signed links only.
+import { request as httpRequest } from 'node:http';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storeFactories } from '../helpers/db.js';
+import { sqliteFactory, storeFactories } from '../helpers/db.js';
 import { agent, request, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
 
 const png = () => sharp({ create: { width: 40, height: 30, channels: 3, background: '#3366ff' } }).png().toBuffer();
@@ -114,5 +115,91 @@ describe.each(storeFactories)('attachments on $name', (factory) => {
     await waitFor(v, 'message:new', (m) => m.attachments?.[0]?.type === 'application/pdf');
     const pdf = await fetch(`${server.url}${ok.body.message.attachments[0].url}`);
     expect(pdf.headers.get('content-disposition')).toMatch(/^attachment;/);
+  });
+});
+
+/** Sends only the headers of an upload (the body never follows) and resolves with the answer, or 'no answer'. */
+function headersOnly(url: string, headers: Record<string, string>, waitMs = 2000): Promise<{ status: number; body: any } | 'no answer'> {
+  return new Promise((resolvePromise, reject) => {
+    const req = httpRequest(`${url}/api/attachments`, { method: 'POST', headers });
+    const timer = setTimeout(() => {
+      req.destroy();
+      resolvePromise('no answer');
+    }, waitMs);
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => {
+        clearTimeout(timer);
+        req.destroy();
+        resolvePromise({ status: res.statusCode!, body: JSON.parse(text) });
+      });
+    });
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    req.flushHeaders();
+  });
+}
+
+describe('uploads are refused before their body is read', () => {
+  let server: TestServer;
+  afterEach(async () => server.close());
+  const big = { 'content-type': 'application/octet-stream', 'content-length': String(30 * 1024 * 1024), 'x-file-name': 'big.png', 'x-client-id': 'big1' };
+
+  it('no visitor token or session: 401 from the headers alone, the 30 MB body is never waited for', async () => {
+    server = await startServer(sqliteFactory);
+    expect(await headersOnly(server.url, { ...big, 'x-baton-site': 'demo', authorization: 'Bearer v1.bogus' })).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+    expect(await headersOnly(server.url, big)).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+  });
+
+  it("over the site's limit by Content-Length: 413 payload_too_large before the body; a chunked body stops at the limit", async () => {
+    server = await startServer(sqliteFactory, { settings: { attachmentMaxBytes: 100_000 } });
+    const v = await visitor(server.url);
+    const declared = await headersOnly(server.url, { ...big, 'content-length': '100001', 'x-baton-site': 'demo', authorization: `Bearer ${v.token}` });
+    expect(declared).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+    const a = await agent(server.url);
+    expect(await headersOnly(server.url, { ...big, authorization: `Bearer ${a.token}`, 'x-conversation-id': 'c_x' })).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+    // No Content-Length (chunked): read up to the limit, then refused.
+    const chunks = async function* () {
+      for (let i = 0; i < 40; i++) yield new Uint8Array(10_000);
+    };
+    const chunked = await fetch(`${server.url}/api/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${v.token}`, 'x-baton-site': 'demo', 'x-client-id': 'ch1', 'content-type': 'application/octet-stream' },
+      body: ReadableStream.from(chunks()),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(await chunked.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+
+  const upload = (token: string, clientId: string, body: Buffer) =>
+    fetch(`${server.url}/api/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'x-baton-site': 'demo', 'x-file-name': 'a.png', 'x-client-id': clientId, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(body),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+
+  it('a file that opens a new conversation counts against the new-conversation limit per network', async () => {
+    server = await startServer(sqliteFactory, { limits: { conversationPerIp: { points: 1, duration: 60 } } });
+    const first = await visitor(server.url);
+    expect(await request(first.socket, 'message:send', { clientId: 'n1', body: 'hi' })).toMatchObject({ ok: true });
+    const second = await visitor(server.url);
+    expect(await upload(second.token, 'u1', await png())).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } });
+    expect(await server.store.latestConversation(second.visitorId)).toBeNull();
+    // In a conversation already open, a file is one more message.
+    expect(await upload(first.token, 'u2', await png())).toMatchObject({ status: 200 });
+  });
+
+  it("files keep the site's own visitor pace; a retried upload is answered with the stored message", async () => {
+    server = await startServer(sqliteFactory, { settings: { visitorMessagesPer10s: 2 } });
+    const v = await visitor(server.url);
+    expect(await request(v.socket, 'message:send', { clientId: 'm1', body: 'hi' })).toMatchObject({ ok: true });
+    const sent = await upload(v.token, 'f1', await png());
+    expect(sent).toMatchObject({ status: 200 });
+    expect(await upload(v.token, 'f2', await png())).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } });
+    expect(await upload(v.token, 'f1', await png())).toMatchObject({ status: 200, body: { message: { id: sent.body.message.id } } });
   });
 });
