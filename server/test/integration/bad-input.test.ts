@@ -81,6 +81,36 @@ describe.each(storeFactories)('doors and bad input on $name', (factory) => {
     expect(await res.json()).toMatchObject({ ok: true, config: { siteKey: 'demo', name: 'Demo Shop' } });
   });
 
+  it('date ranges: a day that does not exist is bad_request naming the parameter, never a 500 or another day', async () => {
+    const token = (await login(server.url)).body.token;
+    const created = await fetch(`${server.url}/api/admin/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'ranges', scopes: ['conversations:read', 'metrics:read'] }),
+    }).then((r) => r.json() as Promise<any>);
+    const get = (path: string, bearer: string) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
+    for (const [path, bearer] of [
+      ['/api/admin/metrics', token],
+      ['/api/v1/conversations', created.key],
+      ['/api/v1/metrics', created.key],
+    ] as const) {
+      for (const [query, name] of [
+        ['from=2026-13-01', 'from'],
+        ['to=2026-02-31', 'to'],
+        ['from=2026-00-10', 'from'],
+        ['from=2026-01-01&to=2026-04-31', 'to'],
+      ]) {
+        const res = await get(`${path}?${query}`, bearer);
+        expect(res.status, `${path}?${query}`).toBe(400);
+        const body = (await res.json()) as any;
+        expect(body).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+        expect(body.error.message).toMatch(new RegExp(`^${name}: `));
+      }
+      // A real leap day is a day.
+      expect((await get(`${path}?from=2028-02-29&to=2028-03-01`, bearer)).status, path).toBe(200);
+    }
+  });
+
   it('bad socket payloads get error acks, write nothing, and the server keeps serving', async () => {
     const v = await visitor(server.url);
     const cases: [string, unknown][] = [
