@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Message } from '@baton/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadEngine } from '../../src/bot/engine.js';
-import { LlmBot } from '../../src/bot/llm/provider.js';
+import { LLM_TURN_BUDGET_MS, LlmBot, MAX_TURN_BUDGET_MS } from '../../src/bot/llm/provider.js';
 import type { BotDecision } from '../../src/bot/provider.js';
 
 type Reply = { status?: number; content?: string; delayMs?: number; raw?: string };
@@ -32,13 +32,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));
 beforeEach(() => {
   requests = [];
 });
 
 const engine = loadEngine(resolve(import.meta.dirname, '../../sites/demo'));
-const bot = () => new LlmBot({ baseUrl, apiKey: 'sk-test', model: 'test-model', timeoutMs: 300 }, engine);
+const bot = () => new LlmBot({ baseUrl, apiKey: 'sk-test', model: 'test-model', timeoutMs: 1000 }, engine);
 const at = new Date('2026-11-24T10:00:00Z');
 async function ask(text: string): Promise<BotDecision> {
   const history: Message[] = [{ id: 'm1', conversationId: 'c', seq: 1, clientId: 'k1', author: { kind: 'visitor' }, body: text, createdAt: at.toISOString() }];
@@ -99,7 +99,7 @@ describe('LLM provider behind guardrails', () => {
     ['a malformed reply', { content: 'Sure! Shipping takes 2 days.' }, /not JSON/],
     ['a reply of the wrong shape', json({ answer: 'hi' }), /schema/],
     ['a failing endpoint', { status: 500 }, /HTTP 500/],
-    ['a slow endpoint', { delayMs: 1000, ...json({ mode: 'resolve', reply: 'late' }) }, /timed out/],
+    ['a slow endpoint', { delayMs: 2500, ...json({ mode: 'resolve', reply: 'late' }) }, /timed out/],
     ['a body without choices', { raw: '{"error":"x"}' }, /no message content/],
   ])('%s hands over gracefully as workflow_failure', async (_name, reply, reason) => {
     next = reply;
@@ -109,6 +109,35 @@ describe('LLM provider behind guardrails', () => {
       expect(d.reason).toMatch(reason);
       expect(d.handoff.attempted.at(-1)?.action).toBe('language model answer');
     }
+  });
+
+  it('[LLM2] one deadline for the whole turn: a slow model hands over in time, not asked again for a summary, with intent, details and attempts', async () => {
+    next = { delayMs: 3000, ...json({ mode: 'resolve', reply: 'late' }) };
+    const slow = new LlmBot({ baseUrl, model: 'test-model', timeoutMs: 600 }, engine);
+    const history: Message[] = [
+      { id: 'm1', conversationId: 'c', seq: 1, clientId: 'k1', author: { kind: 'visitor' }, body: 'How long does shipping to Austria take? I am jane@example.com', createdAt: at.toISOString() },
+    ];
+    const started = Date.now();
+    const d = await slow.turn({ site: { id: 's', key: 'demo', name: 'Demo Shop' }, conversationId: 'c', history, previousDecisions: [], now: at });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(requests).toHaveLength(1); // no summary call after the model failed
+    expect(d).toMatchObject({ mode: 'escalate', trigger: 'workflow_failure', rule: 'LLM.failure', intent: 'shipping_info' });
+    if (d.mode !== 'escalate') return;
+    expect(d.reason).toMatch(/timed out after 600 ms/);
+    expect(d.handoff).toMatchObject({ intent: 'shipping_info', customerDetails: { email: 'j***@example.com' } });
+    expect(d.handoff.attempted).toContainEqual({ action: 'language model answer', outcome: expect.stringMatching(/timed out/) });
+    expect(d.handoff.summary).toContain('shipping to Austria'); // the extractive one
+  });
+
+  it('[LLM2] the deadline is capped well under the service\'s 10 s bot-turn cut-off', () => {
+    expect(LLM_TURN_BUDGET_MS).toBeLessThanOrEqual(MAX_TURN_BUDGET_MS);
+    expect(MAX_TURN_BUDGET_MS).toBeLessThanOrEqual(8000);
+  });
+
+  it('the model\'s answer keeps the risk flags the rules raised', async () => {
+    next = json({ mode: 'resolve', reply: 'We take cards, PayPal and invoice.' });
+    const d = await ask('Can I pay with PayPal?');
+    expect(d).toMatchObject({ mode: 'resolve', rule: 'LLM.resolve', riskFlags: ['billing'] });
   });
 
   it('the model may choose to escalate, recorded as accuracy_risk with its reason', async () => {

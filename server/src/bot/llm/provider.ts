@@ -12,8 +12,18 @@ export interface LlmConfig {
   baseUrl: string;
   apiKey?: string;
   model: string;
+  /** The model's whole part of a bot turn (answer, then summary), at most MAX_TURN_BUDGET_MS. */
   timeoutMs?: number;
 }
+
+// The service cuts any bot turn at 10 s and then hands over with a generic failure that knows no
+// intent or details. The model's calls share one deadline well before that, so a slow or failing
+// model ends in this provider's own workflow_failure handoff, with the context the rules collected.
+export const LLM_TURN_BUDGET_MS = 7000;
+export const MAX_TURN_BUDGET_MS = 8000;
+/** The summary is a nicety: it gets at most this, and is skipped when less than SUMMARY_MIN_MS is left. */
+const SUMMARY_MAX_MS = 3000;
+const SUMMARY_MIN_MS = 750;
 
 const ModelAnswer = z.object({
   mode: z.enum(['resolve', 'clarify', 'escalate']),
@@ -45,17 +55,20 @@ export function buildPrompt(prepared: PolicyInput, siteName: string) {
 
 export class LlmBot implements BotProvider {
   readonly name = 'llm';
+  private readonly budgetMs: number;
 
   constructor(
     private readonly config: LlmConfig,
     private readonly engine: EngineBot,
-  ) {}
+  ) {
+    this.budgetMs = Math.min(config.timeoutMs ?? LLM_TURN_BUDGET_MS, MAX_TURN_BUDGET_MS);
+  }
 
   /** One chat-completions call; resolves with the first choice's text. */
   private async chat(messages: { role: string; content: string }[], options: { timeoutMs: number; json: boolean; temperature: number }): Promise<string> {
     const res = await fetch(`${this.config.baseUrl.replace(/\/$/, '')}/chat/completions`, {
       method: 'POST',
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: AbortSignal.timeout(Math.max(1, options.timeoutMs)),
       headers: { 'content-type': 'application/json', ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}) },
       body: JSON.stringify({
         model: this.config.model,
@@ -71,8 +84,8 @@ export class LlmBot implements BotProvider {
     return content;
   }
 
-  private async complete(prepared: PolicyInput, siteName: string): Promise<z.infer<typeof ModelAnswer>> {
-    const content = await this.chat(buildPrompt(prepared, siteName), { timeoutMs: this.config.timeoutMs ?? 8000, json: true, temperature: 0.2 });
+  private async complete(prepared: PolicyInput, siteName: string, timeoutMs: number): Promise<z.infer<typeof ModelAnswer>> {
+    const content = await this.chat(buildPrompt(prepared, siteName), { timeoutMs, json: true, temperature: 0.2 });
     let json: unknown;
     try {
       json = JSON.parse(content.replace(/^```(?:json)?\s*|\s*```$/g, ''));
@@ -84,22 +97,25 @@ export class LlmBot implements BotProvider {
     return parsed.data;
   }
 
-  private handOver(prepared: PolicyInput, trigger: 'workflow_failure' | 'accuracy_risk', rule: string, reason: string, evidence: string[]): BotDecision {
+  /** A handoff decided around the model: the rules' intent, risk flags and details, the model's attempt. */
+  private handOver(prepared: PolicyInput, rules: BotDecision, trigger: 'workflow_failure' | 'accuracy_risk', rule: string, reason: string, evidence: string[], flags: string[] = []): BotDecision {
     return escalation(prepared, {
       trigger,
       rule,
       reason,
       evidence,
-      intent: prepared.intent?.name ?? 'unknown',
-      riskFlags: [],
+      intent: rules.intent ?? prepared.intent?.name ?? 'unknown',
+      riskFlags: [...new Set([...(rules.riskFlags ?? []), ...flags])],
       status: 'blocked',
       attempted: [{ action: 'language model answer', outcome: reason }],
     });
   }
 
-  /** With a model configured, the package's summary is written by it; the extractive one stays on any failure. */
-  private async withSummary(decision: BotDecision, prepared: PolicyInput): Promise<BotDecision> {
+  /** With a model configured, the package's summary is written by it, if time allows; the extractive one stays otherwise. */
+  private async withSummary(decision: BotDecision, prepared: PolicyInput, timeLeft: () => number): Promise<BotDecision> {
     if (decision.mode !== 'escalate') return decision;
+    const timeoutMs = Math.min(SUMMARY_MAX_MS, timeLeft());
+    if (timeoutMs < SUMMARY_MIN_MS) return decision;
     // The model's summary is checked like the extractive one: what the playbook masks stays masked.
     const mask = (text: string) => maskText(text, { details: prepared.details, permitted: prepared.playbook.permittedDetails, kinds: detailKinds(prepared.playbook) });
     try {
@@ -109,7 +125,7 @@ export class LlmBot implements BotProvider {
             { role: 'system', content: 'Summarize this support chat for the human agent taking over, in one or two sentences: what the customer needs and what happened. Facts only, no advice.' },
             { role: 'user', content: mask(prepared.history.map((m) => `${m.author.kind}: ${m.body}`).join('\n').slice(-4000)) },
           ],
-          { timeoutMs: Math.min(this.config.timeoutMs ?? 8000, 3000), json: false, temperature: 0 },
+          { timeoutMs, json: false, temperature: 0 },
         )
       ).trim();
       if (!summary || summary.length > 400 || summary.startsWith('{')) return decision;
@@ -120,39 +136,48 @@ export class LlmBot implements BotProvider {
   }
 
   async turn(input: BotTurnInput): Promise<BotDecision> {
+    const deadline = Date.now() + this.budgetMs;
+    const timeLeft = () => deadline - Date.now();
     const prepared = this.engine.prepare(input);
-    return this.withSummary(await this.decide(input, prepared), prepared);
+    const { decision, modelFailed } = await this.decide(input, prepared, timeLeft);
+    // A model that just failed or timed out is not asked again for a summary.
+    return modelFailed ? decision : this.withSummary(decision, prepared, timeLeft);
   }
 
-  private async decide(input: BotTurnInput, prepared: PolicyInput): Promise<BotDecision> {
+  private async decide(input: BotTurnInput, prepared: PolicyInput, timeLeft: () => number): Promise<{ decision: BotDecision; modelFailed: boolean }> {
     const rules = evaluate(prepared);
     // Hard rules first: escalations, actions and questions for a missing detail stand as they are.
     if (rules.mode === 'escalate' || rules.mode === 'act' || (rules.mode === 'clarify' && rules.missing !== 'topic')) {
-      return rules.mode === 'act' ? this.engine.turn(input) : rules;
+      return { decision: rules.mode === 'act' ? await this.engine.turn(input) : rules, modelFailed: false };
     }
     let answer: z.infer<typeof ModelAnswer>;
     try {
-      answer = await this.complete(prepared, input.site.name);
+      answer = await this.complete(prepared, input.site.name, timeLeft());
     } catch (error) {
-      const message = (error as Error).name === 'TimeoutError' ? 'the language model timed out' : (error as Error).message;
-      return this.handOver(prepared, 'workflow_failure', 'LLM.failure', `The assistant could not answer: ${message}.`, [message]);
+      const message = (error as Error).name === 'TimeoutError' ? `the language model timed out after ${this.budgetMs} ms` : (error as Error).message;
+      return { decision: this.handOver(prepared, rules, 'workflow_failure', 'LLM.failure', `The assistant could not answer: ${message}.`, [message]), modelFailed: true };
     }
-    // After: no promises only a person may make, no confidence without grounding.
+    return { decision: this.guard(prepared, rules, answer), modelFailed: false };
+  }
+
+  /** After the model: no promises only a person may make, no confidence without grounding. */
+  private guard(prepared: PolicyInput, rules: BotDecision, answer: z.infer<typeof ModelAnswer>): BotDecision {
     const promise = COMMITMENTS.exec(answer.reply);
     if (promise) {
-      return this.handOver(prepared, 'accuracy_risk', 'LLM.guard.commitment', 'The model offered something only a person may approve.', [`model wrote "${promise[0]}"`]);
+      return this.handOver(prepared, rules, 'accuracy_risk', 'LLM.guard.commitment', 'The model offered something only a person may approve.', [`model wrote "${promise[0]}"`]);
     }
     if (answer.mode === 'escalate') {
-      return this.handOver(prepared, 'accuracy_risk', 'LLM.escalate', answer.reason ?? 'The model could not answer from the knowledge base.', [answer.reason ?? 'model chose to escalate']);
+      return this.handOver(prepared, rules, 'accuracy_risk', 'LLM.escalate', answer.reason ?? 'The model could not answer from the knowledge base.', [answer.reason ?? 'model chose to escalate']);
     }
     if (answer.mode === 'resolve' && rules.mode !== 'resolve') {
       // The rules found no grounded article: the model may not answer anyway. Keep the rules' question.
       return { ...rules, evidence: [...rules.evidence, 'model answered without grounding; answer withheld'] };
     }
+    const riskFlags = rules.riskFlags?.length ? { riskFlags: rules.riskFlags } : {};
     if (answer.mode === 'clarify') {
       if (rules.mode === 'clarify') return rules; // one topic question, the playbook's own
-      return { mode: 'clarify', missing: 'topic', rule: 'LLM.clarify', evidence: rules.evidence, intent: rules.intent ?? 'unknown', reply: answer.reply, ...(answer.quickReplies?.length ? { quickReplies: answer.quickReplies } : {}) };
+      return { mode: 'clarify', missing: 'topic', rule: 'LLM.clarify', evidence: rules.evidence, intent: rules.intent ?? 'unknown', reply: answer.reply, ...(answer.quickReplies?.length ? { quickReplies: answer.quickReplies } : {}), ...riskFlags };
     }
-    return { mode: 'resolve', rule: 'LLM.resolve', evidence: rules.evidence, intent: rules.intent ?? 'unknown', reply: answer.reply, ...(rules.mode === 'resolve' && rules.sources ? { sources: rules.sources } : {}) };
+    return { mode: 'resolve', rule: 'LLM.resolve', evidence: rules.evidence, intent: rules.intent ?? 'unknown', reply: answer.reply, ...(rules.mode === 'resolve' && rules.sources ? { sources: rules.sources } : {}), ...riskFlags };
   }
 }
