@@ -18,7 +18,7 @@ import { JobRunner, storeTimers } from './service/jobs.js';
 import { chatLink, type Mailer, replyMail } from './service/mail.js';
 import { ConnectionPresence, type PresenceTiming } from './service/presence.js';
 import type { SiteRecord, Store } from './store/types.js';
-import { type AgentNamespace, setupAgentNamespace } from './transport/agent-socket.js';
+import { type AgentNamespace, sessionRoom, setupAgentNamespace } from './transport/agent-socket.js';
 import type express from 'express';
 import { unseal } from './auth/sealed.js';
 import { attachmentPath } from './service/attachments.js';
@@ -167,6 +167,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
   disconnectAgent = (agentId) => agents.in(`agent:${agentId}`).disconnectSockets(true);
+  // Signing out closes that session's consoles (other tabs, other nodes) at once.
+  sessions.onEnded((tokenHash) => agents.in(sessionRoom(tokenHash)).disconnectSockets(true));
 
   const notifier: Notifier = {
     toVisitor: (visitorId: string, event: string, payload: unknown) => {
@@ -248,7 +250,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
   attachmentRoutes = attachmentsRouter({ store: deps.store, sessions, service, secret: deps.secret, clock, logger: deps.logger, limits });
   setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger, limits, trustProxy: deps.trustProxy ?? ['loopback'] });
-  setupAgentNamespace(agents, { sessions, service, presence, logger: deps.logger, origins });
+  setupAgentNamespace(agents, { sessions, service, presence, logger: deps.logger, origins, clock });
 
   return {
     httpServer,

@@ -453,6 +453,8 @@ export function setPasswordRoute(deps: AdminDeps) {
     if (!valid) throw new BatonError('invalid_token', 'This link is invalid, expired or already used. Ask an admin for a new one.');
     await deps.store.updateAgent(agent.id, { passwordHash: await hashPassword(body.password) });
     await deps.store.deleteSessionsOf(agent.id);
+    // A new password ends every session, and the consoles still open with them.
+    deps.disconnectAgent(agent.id);
     res.json({ ok: true });
   });
 }

@@ -1,6 +1,6 @@
 // The agent namespace: a session (cookie or handshake token) is required; agents join their
 // site's room and the rooms of conversations they open.
-import { type AgentClientToServer, AgentAuth, type AgentServerToClient, agentRequests } from '@baton/shared';
+import { type AgentClientToServer, AgentAuth, type AgentServerToClient, agentRequests, BatonError } from '@baton/shared';
 import { parse as parseCookie } from 'cookie';
 import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from '../log.js';
@@ -13,11 +13,19 @@ import { SESSION_COOKIE, type Sessions } from './sessions.js';
 
 interface AgentData {
   agent: AgentRecord;
+  /** The session this console signed in with: its sockets share the room `session:<hash>`. */
+  session: { tokenHash: string; expiresAt: string };
 }
+
+/** setTimeout's longest delay (about 24.8 days); sessions are far shorter. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The room of every socket opened with one session (signing out closes them, on every node). */
+export const sessionRoom = (tokenHash: string) => `session:${tokenHash}`;
 export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentData>;
 
 
-export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessions; service: ConversationService; presence: ConnectionPresence; logger: Logger; origins: ConsoleOrigins }) {
+export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessions; service: ConversationService; presence: ConnectionPresence; logger: Logger; origins: ConsoleOrigins; clock: () => Date }) {
   const { sessions, service, presence, logger } = deps;
 
   nsp.use(async (socket, next) => {
@@ -30,9 +38,9 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
       const auth = AgentAuth.safeParse(socket.handshake.auth ?? {});
       const cookieHeader = socket.handshake.headers.cookie;
       const token = (auth.success ? auth.data.token : undefined) ?? (cookieHeader ? parseCookie(cookieHeader)[SESSION_COOKIE] : undefined);
-      const agent = token ? await sessions.agentFor(token) : null;
-      if (!agent) return next(refuse('unauthorized', 'Sign in to use the console.'));
-      socket.data = { agent };
+      const signedIn = token ? await sessions.session(token) : null;
+      if (!signedIn) return next(refuse('unauthorized', 'Sign in to use the console.'));
+      socket.data = { agent: signedIn.agent, session: { tokenHash: signedIn.tokenHash, expiresAt: signedIn.expiresAt } };
       next();
     } catch (error) {
       logger.error({ err: error }, 'agent handshake failed');
@@ -41,7 +49,14 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
   });
 
   nsp.on('connection', (socket: Socket) => {
-    const { agent } = socket.data as AgentData;
+    const { agent, session } = socket.data as AgentData;
+    void socket.join(sessionRoom(session.tokenHash));
+    // A session ends at its expiry even for a console that stays connected and quiet; every
+    // request checks it too (against the injected clock).
+    const expiresAt = Date.parse(session.expiresAt);
+    const expired = () => deps.clock().getTime() >= expiresAt;
+    const expiry = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - deps.clock().getTime())));
+    expiry.unref();
     void socket.join(`site:${agent.siteId}`);
     // Agents coming and going change routing and every waiting visitor's estimate.
     void socket.join(`agent:${agent.id}`);
@@ -49,6 +64,7 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
     const joined = presence.joined(socket.id, agent).then(() => service.agentConnected(agent));
     joined.catch((err) => logger.error({ err }, 'agent presence update failed'));
     socket.on('disconnect', () => {
+      clearTimeout(expiry);
       joined
         .catch(() => {})
         .then(() => presence.left(socket.id))
@@ -89,6 +105,12 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
         },
       },
       logger,
+      () => {
+        if (!expired()) return;
+        // Answer this request, then close the console: the session is over.
+        setImmediate(() => socket.disconnect(true));
+        throw new BatonError('unauthorized', 'Your session has ended. Sign in again.');
+      },
     );
   });
 }

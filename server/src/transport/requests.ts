@@ -19,7 +19,10 @@ export function errorAck(error: unknown, logger: Logger, event: string): ErrorAc
   return { ok: false, error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } };
 }
 
-export function registerRequests<M extends RequestMap>(socket: Socket, map: M, handlers: Handlers<M>, logger: Logger) {
+/** Runs before every request's handler; a thrown BatonError refuses the request with its code. */
+export type RequestGuard = () => void;
+
+export function registerRequests<M extends RequestMap>(socket: Socket, map: M, handlers: Handlers<M>, logger: Logger, guard?: RequestGuard) {
   // An event this namespace does not know still gets an answer, rather than a client waiting forever.
   socket.onAny((event: string, ...args: unknown[]) => {
     if (Object.hasOwn(map, event)) return;
@@ -41,6 +44,7 @@ export function registerRequests<M extends RequestMap>(socket: Socket, map: M, h
         return;
       }
       try {
+        guard?.();
         const result = await handlers[event](parsed.data as z.infer<M[typeof event]['request']>);
         ack({ ok: true, ...result });
       } catch (error) {

@@ -30,14 +30,30 @@ export class Sessions {
   }
 
   async agentFor(token: string): Promise<AgentRecord | null> {
-    const session = await this.store.getSession(hashToken(token), this.clock().toISOString());
-    if (!session) return null;
-    const agent = await this.store.getAgent(session.agentId);
-    return agent?.active ? agent : null;
+    return (await this.session(token))?.agent ?? null;
   }
 
-  logout(token: string) {
-    return this.store.deleteSession(hashToken(token));
+  /** The signed-in agent with their session (which live sockets belong to it, when it ends). */
+  async session(token: string): Promise<{ agent: AgentRecord; tokenHash: string; expiresAt: string } | null> {
+    const tokenHash = hashToken(token);
+    const session = await this.store.getSession(tokenHash, this.clock().toISOString());
+    if (!session) return null;
+    const agent = await this.store.getAgent(session.agentId);
+    return agent?.active ? { agent, tokenHash, expiresAt: session.expiresAt } : null;
+  }
+
+  private ended: (tokenHash: string) => void = () => {};
+
+  /** Called with the session's hash when it is signed out (the composition root closes its sockets). */
+  onEnded(fn: (tokenHash: string) => void) {
+    this.ended = fn;
+  }
+
+  /** Signs out this session: the row goes, and its open consoles are disconnected at once. */
+  async logout(token: string) {
+    const tokenHash = hashToken(token);
+    await this.store.deleteSession(tokenHash);
+    this.ended(tokenHash);
   }
 
   static hashPassword = hashPassword;
