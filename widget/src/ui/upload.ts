@@ -5,12 +5,26 @@ import type { Message } from '@baton/shared';
 export type UploadResult = { ok: true; message: Message } | { ok: false; message: string };
 
 let counter = 0;
+// One client id per file for all its attempts: a retry after a lost response is recognised by the
+// server as the same upload and stored once.
+const clientIds = new WeakMap<File, string>();
+export function clientIdFor(file: File): string {
+  let id = clientIds.get(file);
+  if (!id) {
+    id = `f_${Date.now().toString(36)}_${(counter++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    clientIds.set(file, id);
+  }
+  return id;
+}
 
-export function uploadFile(url: string, file: File, headers: Record<string, string>, onProgress: (fraction: number) => void): Promise<UploadResult> {
+/** Network failures are retried on their own this many times (1 s, then 2 s apart). */
+const NETWORK_RETRIES = 2;
+
+function attempt(url: string, file: File, headers: Record<string, string>, onProgress: (fraction: number) => void): Promise<UploadResult | 'network'> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
-    for (const [k, v] of Object.entries({ ...headers, 'x-file-name': encodeURIComponent(file.name || 'pasted-image'), 'x-client-id': `f_${Date.now().toString(36)}_${(counter++).toString(36)}` })) {
+    for (const [k, v] of Object.entries({ ...headers, 'x-file-name': encodeURIComponent(file.name || 'pasted-image'), 'x-client-id': clientIdFor(file) })) {
       xhr.setRequestHeader(k, v);
     }
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
@@ -22,9 +36,18 @@ export function uploadFile(url: string, file: File, headers: Record<string, stri
         resolve({ ok: false, message: xhr.status === 413 ? 'This file is too large.' : 'The file could not be sent.' });
       }
     };
-    xhr.onerror = () => resolve({ ok: false, message: 'No connection. Please try again.' });
+    xhr.onerror = () => resolve('network');
     xhr.send(file);
   });
+}
+
+export async function uploadFile(url: string, file: File, headers: Record<string, string>, onProgress: (fraction: number) => void): Promise<UploadResult> {
+  for (let i = 0; ; i++) {
+    const result = await attempt(url, file, headers, onProgress);
+    if (result !== 'network') return result;
+    if (i >= NETWORK_RETRIES) return { ok: false, message: 'No connection. Please try again.' };
+    await new Promise((r) => setTimeout(r, 1000 * 2 ** i));
+  }
 }
 
 /** Files from a paste or a drop (images pasted from the clipboard included). */

@@ -110,14 +110,15 @@ export function Chat({ serverUrl, store, connection, strings: t, render, onClose
   const input = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const [upload, setUpload] = useState<{ name: string; pct: number } | null>(null);
-  const [uploadError, setUploadError] = useState<string | null>(null);
+  const [uploadError, setUploadError] = useState<{ message: string; file: File } | null>(null);
   const send = async (files: File[]) => {
     for (const file of files) {
       setUploadError(null);
       setUpload({ name: file.name || 'image', pct: 0 });
       const error = await connection.upload(file, (f) => setUpload({ name: file.name || 'image', pct: Math.round(f * 100) }));
       setUpload(null);
-      if (error) setUploadError(error);
+      // The same File again keeps its client id: a retry is never stored twice.
+      if (error) setUploadError({ message: error, file });
     }
   };
 
@@ -176,7 +177,10 @@ export function Chat({ serverUrl, store, connection, strings: t, render, onClose
       {upload && <p class="bt-meta bt-upload" aria-live="polite">{t.uploading(upload.name, upload.pct)}</p>}
       {uploadError && (
         <p class="bt-meta bt-error" role="alert">
-          {uploadError}
+          {uploadError.message}{' '}
+          <button type="button" class="bt-retry" disabled={!!upload} onClick={() => void send([uploadError.file])}>
+            {t.retryUpload(uploadError.file.name || 'image')}
+          </button>
         </p>
       )}
       <p class="bt-typing" aria-live="polite">{slowDown ? t.slowDown : typing ? t.typing(typing) : ''}</p>
