@@ -88,6 +88,44 @@ describe('LLM provider behind guardrails', () => {
     expect(d.reply).not.toContain('refund you');
   });
 
+  it.each([
+    "Good news: you'll get a full refund for the shipping.",
+    'As a loyal customer you get a 50% discount on your next order.',
+    "We'll extend your return window to 60 days.",
+    "I've issued a refund of €4.90 to your card.",
+    'I have processed your refund, it will show in 3 days.',
+    'We will refund the difference.',
+    "You'll be reimbursed for the delay.",
+    "I can give you a voucher for €10.",
+    'Your refund has been approved.',
+    "I've extended the warranty by a year.",
+  ])('[LLM3] a commitment only a person may make is caught: %s', async (reply) => {
+    next = json({ mode: 'resolve', reply });
+    const d = await ask('How much does shipping to Austria cost?');
+    expect(d).toMatchObject({ mode: 'escalate', trigger: 'accuracy_risk', rule: 'LLM.guard.commitment' });
+    expect(d.reply).not.toContain(reply);
+  });
+
+  it.each([
+    'Shipping to Austria takes **2–4 working days** and costs €6.90.',
+    'Returns are free within 30 days; we refund to the original payment method within 5 working days after the parcel arrives.',
+    'Once we have processed your return, the money is back on your card within 5 working days.',
+    'Sale items can be exchanged but not refunded.',
+  ])('[LLM3] a grounded policy statement is not mistaken for a commitment: %s', async (reply) => {
+    next = json({ mode: 'resolve', reply });
+    const d = await ask('How much does shipping to Austria cost?');
+    expect(d).toMatchObject({ mode: 'resolve', rule: 'LLM.resolve', reply });
+  });
+
+  it('[LLM3] on a sensitive topic the rules flagged, the model\'s words are not sent as a resolve: the cited article is', async () => {
+    next = json({ mode: 'resolve', reply: 'Sure, just go ahead and stop paying, it cancels itself.' });
+    const d = await ask('How do I cancel my Plus membership?');
+    expect(d.reply).not.toContain('stop paying');
+    expect(d).toMatchObject({ mode: 'resolve', rule: 'RES1.grounded', riskFlags: ['cancellation'] });
+    expect(d.reply).toMatch(/_Source: /);
+    expect(d.evidence.at(-1)).toMatch(/sensitive topic cancellation: model reply withheld/);
+  });
+
   it('no fake confidence: an ungrounded question is not answered even if the model tries', async () => {
     next = json({ mode: 'resolve', reply: 'Our CEO is Jane.' });
     const d = await ask('I have a question');

@@ -32,8 +32,38 @@ const ModelAnswer = z.object({
   quickReplies: z.array(z.string().max(60)).max(6).optional(),
 });
 
-/** Promises only a person may make. A model that makes one has talked past the policy. */
-const COMMITMENTS = /\b(refund you|give you a (?:\d+\s?%|discount|refund|voucher)|waive|make an exception|as an exception|compensat\w*|free of charge|credit (?:your|the) account|guarantee (?:that|you))\b/i;
+/**
+ * Promises only a person may make: refunds, discounts, extensions, exceptions, compensation, and
+ * claims to have done any of it. A model that writes one has talked past the policy, even when the
+ * knowledge base states the general rule (a person decides whether it applies to this case).
+ */
+const COMMITMENTS: RegExp[] = [
+  // "you'll get a full refund", "you will receive a refund", "you'll be refunded"
+  /\byou(?:'ll| will| would|'d)?\s+(?:get|receive|be (?:given|getting|receiving|issued))\s+(?:a |an |your )?(?:full |partial |complete |100\s?% )?(?:refund|reimbursement|credit|voucher|replacement|compensation)\b/i,
+  /\byou(?:'ll| will| would|'d)? be (?:fully |partially )?(?:refunded|reimbursed|compensated|credited)\b/i,
+  // "we'll refund you", "I can refund the shipping", "we will reimburse"
+  /\b(?:we|i)(?:'ll| will| would|'d| can| could| are going to| am going to|'re going to|'m going to| shall)\s+(?:happily |gladly |now |also )?(?:refund|reimburse|compensate|credit|waive|extend|replace (?:it|the \w+) for free)\b/i,
+  /\brefund you\b/i,
+  // "you get a 50% discount", "you'll get 20% off", "€10 off for you"
+  /\byou(?:'ll| will| can| would)?\s+(?:get|have|receive|be given)\s+(?:a |an )?(?:\d+\s?%|\d+ percent|[€$£]\s?\d+(?:[.,]\d+)?)/i,
+  /\b(?:give|offer|grant|send) you (?:a |an )?(?:\d+\s?%|\d+ percent|[€$£]\s?\d+|discount|refund|voucher|coupon|credit|free)/i,
+  /\b\d+\s?%\s+(?:off|discount) (?:for you|on your)\b/i,
+  // "we'll extend your return window", "I've extended the deadline"
+  /\b(?:extend|extended|extending|prolong|prolonged)\s+(?:your|the)\s+(?:return|refund|warranty|trial|deadline|membership|subscription|due date|payment)\w*/i,
+  // "I've issued a refund", "we have processed your refund", "your refund has been approved"
+  /\b(?:i|we)(?:'ve| have)?\s+(?:already |just |now )?(?:credited|refunded|reimbursed|waived|extended|cancell?ed your)\b/i,
+  /\b(?:i|we)(?:'ve| have)?\s+(?:already |just |now )?(?:issued|processed|initiated|approved|granted|applied|arranged|sent)\s+(?:[\w€$£.,%-]+\s+){0,3}?(?:refund|credit|discount|voucher|coupon|exception|compensation|cancellation)\w*/i,
+  /\b(?:refund|credit|discount|exception|compensation)\s+(?:has|have) been\s+(?:issued|processed|approved|granted|applied|arranged)\b/i,
+  /\b(?:waive|waived|make an exception|as an exception|an exception for you|compensat\w*|free of charge|on the house|credit (?:your|the) account|guarantee (?:that|you))\b/i,
+];
+
+export function findCommitment(reply: string): string | null {
+  for (const re of COMMITMENTS) {
+    const m = re.exec(reply);
+    if (m) return m[0];
+  }
+  return null;
+}
 
 export function buildPrompt(prepared: PolicyInput, siteName: string) {
   const article = prepared.retrieval;
@@ -162,9 +192,9 @@ export class LlmBot implements BotProvider {
 
   /** After the model: no promises only a person may make, no confidence without grounding. */
   private guard(prepared: PolicyInput, rules: BotDecision, answer: z.infer<typeof ModelAnswer>): BotDecision {
-    const promise = COMMITMENTS.exec(answer.reply);
+    const promise = findCommitment(answer.reply);
     if (promise) {
-      return this.handOver(prepared, rules, 'accuracy_risk', 'LLM.guard.commitment', 'The model offered something only a person may approve.', [`model wrote "${promise[0]}"`]);
+      return this.handOver(prepared, rules, 'accuracy_risk', 'LLM.guard.commitment', 'The model offered something only a person may approve.', [`model wrote "${promise}"`]);
     }
     if (answer.mode === 'escalate') {
       return this.handOver(prepared, rules, 'accuracy_risk', 'LLM.escalate', answer.reason ?? 'The model could not answer from the knowledge base.', [answer.reason ?? 'model chose to escalate']);
@@ -172,6 +202,12 @@ export class LlmBot implements BotProvider {
     if (answer.mode === 'resolve' && rules.mode !== 'resolve') {
       // The rules found no grounded article: the model may not answer anyway. Keep the rules' question.
       return { ...rules, evidence: [...rules.evidence, 'model answered without grounding; answer withheld'] };
+    }
+    // A sensitive topic the rules flagged but let the bot answer (e.g. cancellation): the model's own
+    // words are not sent as a resolve; the rules' grounded answer, citing its article, stands.
+    const sensitive = prepared.signals.topics.filter((t) => prepared.playbook.topics[t.name]);
+    if (answer.mode === 'resolve' && rules.mode === 'resolve' && sensitive.length > 0) {
+      return { ...rules, evidence: [...rules.evidence, `sensitive topic ${sensitive.map((t) => t.name).join(', ')}: model reply withheld`] };
     }
     const riskFlags = rules.riskFlags?.length ? { riskFlags: rules.riskFlags } : {};
     if (answer.mode === 'clarify') {
