@@ -51,7 +51,18 @@ function pageContext() {
   };
 }
 
-export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: Message) => void): Connection {
+export interface ConnectionTiming {
+  /** The visitor's "typing" goes out at most this often while they keep typing. */
+  typingThrottleMs: number;
+  /** No keystroke for this long: "stopped typing" goes out. */
+  typingIdleMs: number;
+  /** An agent's "typing" not refreshed for this long is taken down (it never sticks). */
+  agentTypingExpiryMs: number;
+}
+const DEFAULT_TIMING: ConnectionTiming = { typingThrottleMs: 2000, typingIdleMs: 4000, agentTypingExpiryMs: 6000 };
+
+export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: Message) => void, timingOverrides: Partial<ConnectionTiming> = {}): Connection {
+  const timing = { ...DEFAULT_TIMING, ...timingOverrides };
   const socket: VisitorSocket = io(`${serverUrl}/visitor`, {
     auth: (cb) => {
       const { siteKey, token } = store.getState();
@@ -181,7 +192,12 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     if (!known) onMessage(m);
   });
   socket.on('conversation:updated', (c) => setConversation(store, c));
-  socket.on('typing', (t) => store.setState({ agentTyping: t.typing ? t.name : null }));
+  let agentTypingTimer: ReturnType<typeof setTimeout> | null = null;
+  socket.on('typing', (t) => {
+    if (agentTypingTimer) clearTimeout(agentTypingTimer);
+    agentTypingTimer = t.typing ? setTimeout(() => store.setState({ agentTyping: null }), timing.agentTypingExpiryMs) : null;
+    store.setState({ agentTyping: t.typing ? t.name : null });
+  });
 
   // The browser knows about a lost network long before a ping times out.
   const offline = () => socket.disconnect();
@@ -190,6 +206,10 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
   window.addEventListener('online', online);
 
   let lastTyping = 0;
+  let typingIdle: ReturnType<typeof setTimeout> | null = null;
+  const emitTyping = (typing: boolean) => {
+    if (socket.connected) socket.emit('typing:set', { typing }, () => {});
+  };
   return {
     send(body: string) {
       queueOutgoing(store, { clientId: newClientId(), body, createdAt: new Date().toISOString() });
@@ -243,14 +263,29 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       }
     },
     typing(on: boolean) {
-      // Throttled: at most one "typing" every 2 s; "stopped" always goes out.
+      // "typing" at most once per throttle window while keystrokes go on; "stopped" after a
+      // pause, on send and when the draft is cleared, and only if "typing" went out.
+      if (typingIdle) clearTimeout(typingIdle);
+      typingIdle = null;
+      if (!on) {
+        if (lastTyping) emitTyping(false);
+        lastTyping = 0;
+        return;
+      }
+      typingIdle = setTimeout(() => {
+        typingIdle = null;
+        if (lastTyping) emitTyping(false);
+        lastTyping = 0;
+      }, timing.typingIdleMs);
       const now = Date.now();
-      if (on && now - lastTyping < 2000) return;
-      lastTyping = on ? now : 0;
-      if (socket.connected) socket.emit('typing:set', { typing: on }, () => {});
+      if (lastTyping && now - lastTyping < timing.typingThrottleMs) return;
+      lastTyping = now;
+      emitTyping(true);
     },
     close() {
       if (retryTimer) clearTimeout(retryTimer);
+      if (typingIdle) clearTimeout(typingIdle);
+      if (agentTypingTimer) clearTimeout(agentTypingTimer);
       epoch += 1;
       window.removeEventListener('offline', offline);
       window.removeEventListener('online', online);
