@@ -32,7 +32,7 @@ export class IntentIndex {
   }
 }
 
-/** The details the playbook knows, from what the visitor said: latest value wins; several values are a conflict. */
+/** The details the playbook knows, from what the visitor said: the latest mention wins; several values of an identity detail are a conflict. */
 export function collectDetails(playbook: Playbook, signals: Signals, visitorText: string): { details: Record<string, string>; conflicts: string[] } {
   const details: Record<string, string> = {};
   const conflicts: string[] = [];
@@ -45,7 +45,7 @@ export function collectDetails(playbook: Playbook, signals: Signals, visitorText
     }
     if (values.length > 0) details[name] = values.at(-1)!;
     // Two identities in one conversation: which one is the customer's?
-    if (name === 'email' && new Set(values).size > 1) conflicts.push(name);
+    if ((def.identity ?? def.entity === 'email') && new Set(values.map((v) => v.toLowerCase())).size > 1) conflicts.push(name);
   }
   return { details, conflicts };
 }

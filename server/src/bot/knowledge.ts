@@ -18,24 +18,48 @@ export interface Hit {
   score: number;
 }
 
-export function parseArticle(id: string, text: string): Article {
-  const match = /^---\n([\s\S]*?)\n---\n?([\s\S]*)$/.exec(text);
-  const meta = (match ? parseYaml(match[1]!) : {}) as { title?: string; keywords?: string };
+/** A knowledge-base file that cannot be read as an article: names the file and the reason. */
+export class ArticleError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid article ${file}: ${reason}`);
+    this.name = 'ArticleError';
+  }
+}
+
+export function parseArticle(id: string, text: string, file = `${id}.md`): Article {
+  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
+  let meta: unknown = {};
+  if (match) {
+    try {
+      meta = parseYaml(match[1]!) ?? {};
+    } catch (e) {
+      throw new ArticleError(file, `front matter is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (typeof meta !== 'object' || Array.isArray(meta)) throw new ArticleError(file, 'front matter must be a mapping (title: ..., keywords: ...)');
+  const { title, keywords } = meta as { title?: unknown; keywords?: unknown };
+  if (title !== undefined && typeof title !== 'string') throw new ArticleError(file, 'front matter title must be text');
+  if (keywords !== undefined && typeof keywords !== 'string') throw new ArticleError(file, 'front matter keywords must be text (comma-separated)');
   const body = (match ? match[2]! : text).trim();
-  return { id, title: meta.title ?? id, keywords: meta.keywords ?? '', body };
+  return { id, title: title ?? id, keywords: keywords ?? '', body };
 }
 
 export function loadArticles(kbDir: string): Article[] {
   return readdirSync(kbDir)
     .filter((f) => f.endsWith('.md'))
     .sort()
-    .map((f) => parseArticle(basename(f, '.md'), readFileSync(join(kbDir, f), 'utf8')));
+    .map((f) => parseArticle(basename(f, '.md'), readFileSync(join(kbDir, f), 'utf8'), join(kbDir, f)));
 }
 
 export class KnowledgeBase {
   private readonly index: MiniSearch<Article>;
+  private readonly byId: Map<string, Article>;
 
   constructor(readonly articles: Article[]) {
+    this.byId = new Map(articles.map((a) => [a.id, a]));
     this.index = new MiniSearch<Article>({
       fields: ['title', 'keywords', 'body'],
       storeFields: [],
@@ -46,10 +70,9 @@ export class KnowledgeBase {
   }
 
   search(query: string, limit = 3): Hit[] {
-    const byId = new Map(this.articles.map((a) => [a.id, a]));
     return this.index
       .search(query)
       .slice(0, limit)
-      .map((r) => ({ article: byId.get(String(r.id))!, score: r.score }));
+      .map((r) => ({ article: this.byId.get(String(r.id))!, score: r.score }));
   }
 }

@@ -18,6 +18,9 @@ const Detail = z.object({
   entity: z.enum(['email', 'phone', 'orderNumber', 'amount', 'date']).optional(),
   /** Options to offer as quick replies when asking. */
   options: z.array(z.string()).optional(),
+  /** One customer has one: two different values in a conversation are conflicting customer data
+   *  (ESC6). Default: true for email details. A corrected order number is not a conflict. */
+  identity: z.boolean().optional(),
 });
 
 const Action = z.object({

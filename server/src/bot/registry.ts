@@ -8,6 +8,8 @@ import type { BotProvider } from './provider.js';
 
 export class SiteBots {
   private readonly bots = new Map<string, EngineBot>();
+  /** Site key → the directory key that serves it, decided once (not a file check per message). */
+  private readonly serving = new Map<string, string>();
 
   constructor(
     private readonly sitesDir: string,
@@ -19,7 +21,11 @@ export class SiteBots {
 
   /** The engine for a site key, loading it on first use. Throws if neither it nor the fallback loads. */
   get(siteKey: string): BotProvider {
-    const key = existsSync(join(this.sitesDir, siteKey, 'playbook.yaml')) ? siteKey : this.fallbackKey;
+    let key = this.serving.get(siteKey);
+    if (key === undefined) {
+      key = existsSync(join(this.sitesDir, siteKey, 'playbook.yaml')) ? siteKey : this.fallbackKey;
+      this.serving.set(siteKey, key);
+    }
     let bot = this.bots.get(key);
     if (!bot) {
       bot = loadEngine(join(this.sitesDir, key));
@@ -32,13 +38,16 @@ export class SiteBots {
   reload(siteKey: string): { ok: true } | { ok: false; error: string } {
     try {
       this.bots.set(siteKey, loadEngine(join(this.sitesDir, siteKey)));
+      this.serving.set(siteKey, siteKey);
       return { ok: true };
     } catch (error) {
       return { ok: false, error: (error as Error).message };
     }
   }
 
+  /** Re-reads every loaded site; sites that used the fallback look for a directory of their own again. */
   reloadAll(): { siteKey: string; ok: boolean; error?: string }[] {
+    this.serving.clear();
     return [...this.bots.keys()].map((siteKey) => ({ siteKey, ...this.reload(siteKey) }));
   }
 }

@@ -141,10 +141,11 @@ export function computeSignals(history: Message[], playbook: Playbook): Signals 
   const botTurns = history.filter((m) => m.author.kind === 'bot');
   const botRepeat = botTurns.length >= 2 && botTurns.at(-1)!.body === botTurns.at(-2)!.body;
 
+  // Each value once, in the order of its latest mention: A, B, A gives [B, A], so "latest wins" is A.
   const allEntities: Entities = {};
   for (const m of visitorTurns) {
     for (const [k, v] of Object.entries(extractEntities(m.body)) as [keyof Entities, string[]][]) {
-      allEntities[k] = [...new Set([...(allEntities[k] ?? []), ...v])];
+      allEntities[k] = [...(allEntities[k] ?? []).filter((x) => !v.includes(x)), ...v];
     }
   }
 

@@ -7,11 +7,12 @@ import { join, resolve } from 'node:path';
 import type { Message } from '@baton/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/bot/actions.js';
-import { loadEngine } from '../../src/bot/engine.js';
+import { collectDetails, loadEngine } from '../../src/bot/engine.js';
+import { ArticleError, loadArticles, parseArticle } from '../../src/bot/knowledge.js';
 import { loadPlaybook, parsePlaybook, PlaybookError } from '../../src/bot/playbook.js';
 import type { BotDecision } from '../../src/bot/provider.js';
 import { SiteBots } from '../../src/bot/registry.js';
-import { extractEntities } from '../../src/bot/signals.js';
+import { computeSignals, extractEntities } from '../../src/bot/signals.js';
 
 const demoDir = resolve(import.meta.dirname, '../../sites/demo');
 const at = new Date('2026-11-24T10:00:00Z');
@@ -84,6 +85,31 @@ describe('built-in engine', () => {
     if (d?.mode === 'escalate') expect(d.handoff.customerDetails.email).toBe('m***@example.com');
   });
 
+  it('the latest mention of a detail wins: A, B, A is A', () => {
+    const playbook = loadPlaybook(join(demoDir, 'playbook.yaml'));
+    const history = ['Order A-10422 please', 'no wait, A-10423', 'sorry, it was A-10422 after all'].map(
+      (body, i): Message => ({ id: `m${i}`, conversationId: 'c', seq: i + 1, clientId: `k${i}`, author: { kind: 'visitor' }, body, createdAt: at.toISOString() }),
+    );
+    const signals = computeSignals(history, playbook);
+    expect(collectDetails(playbook, signals, history.map((m) => m.body).join('\n'))).toEqual({ details: { orderNumber: 'A-10422' }, conflicts: [] });
+  });
+
+  it('[ESC6] conflicting data is whatever the playbook calls an identity, not only email', () => {
+    const base = parsePlaybook('p.yaml', readFileSync(join(demoDir, 'playbook.yaml'), 'utf8'));
+    const playbook = { ...base, details: { ...base.details, phone: { ...base.details.phone!, identity: true } } };
+    const history = ['call me on +49 170 1234567', 'or rather +49 151 7654321'].map(
+      (body, i): Message => ({ id: `m${i}`, conversationId: 'c', seq: i + 1, clientId: `k${i}`, author: { kind: 'visitor' }, body, createdAt: at.toISOString() }),
+    );
+    const text = history.map((m) => m.body).join('\n');
+    expect(collectDetails(playbook, computeSignals(history, playbook), text).conflicts).toEqual(['phone']);
+    expect(collectDetails(base, computeSignals(history, base), text).conflicts).toEqual([]); // phone is no identity in the demo
+    const emails = ['I am jane@example.com', 'JANE@example.com', 'no: mark@example.com'].map(
+      (body, i): Message => ({ id: `m${i}`, conversationId: 'c', seq: i + 1, clientId: `k${i}`, author: { kind: 'visitor' }, body, createdAt: at.toISOString() }),
+    );
+    expect(collectDetails(base, computeSignals(emails.slice(0, 2), base), '').conflicts).toEqual([]);
+    expect(collectDetails(base, computeSignals(emails, base), '').conflicts).toEqual(['email']);
+  });
+
   it('finds entities: email, phone, order numbers, amounts, dates', () => {
     const e = extractEntities('Order a-10422 for €49.90 on 12 March; call +49 170 1234567 or mail Jane@Example.com');
     expect(e.orderNumber).toEqual(['A-10422']);
@@ -119,6 +145,29 @@ describe('playbook files', () => {
     expect(failure(good.replace('  shipping_info:\n', '  shipping_info:\n    verify: [email]\n'))).toMatch(/intents\.shipping_info\.verify: verification needs an action/);
     expect(() => parsePlaybook('x.yaml', 'version: [1')).toThrow(/x\.yaml[\s\S]*not valid YAML/);
     expect(loadPlaybook(join(demoDir, 'playbook.yaml')).site).toBe('Demo Shop');
+  });
+
+  it('[PB3] a knowledge-base article with bad front matter fails with its file name and the reason', () => {
+    const kb = mkdtempSync(join(tmpdir(), 'baton-kb-'));
+    writeFileSync(join(kb, 'good.md'), '---\ntitle: Good\nkeywords: a, b\n---\nBody.');
+    expect(loadArticles(kb)).toEqual([{ id: 'good', title: 'Good', keywords: 'a, b', body: 'Body.' }]);
+    writeFileSync(join(kb, 'shipping.md'), '---\ntitle: [Shipping\n---\nBody.');
+    expect(() => loadArticles(kb)).toThrow(ArticleError);
+    expect(() => loadArticles(kb)).toThrow(/shipping\.md: front matter is not valid YAML/);
+    expect(() => parseArticle('x', '---\ntitle: 42\n---\nBody.')).toThrow(/x\.md: front matter title must be text/);
+    expect(() => parseArticle('y', '---\n- a list\n---\nBody.')).toThrow(/y\.md: front matter must be a mapping/);
+  });
+
+  it('[PB2] a site is matched to its directory once, and again after a reload', () => {
+    const sites = mkdtempSync(join(tmpdir(), 'baton-sites-'));
+    cpSync(demoDir, join(sites, 'shop'), { recursive: true });
+    const registry = new SiteBots(sites, 'shop');
+    const fallback = registry.get('newshop');
+    expect(fallback).toBe(registry.get('shop'));
+    cpSync(demoDir, join(sites, 'newshop'), { recursive: true });
+    expect(registry.get('newshop')).toBe(fallback); // no file check per message
+    registry.reloadAll();
+    expect(registry.get('newshop')).not.toBe(registry.get('shop'));
   });
 
   it('[PB2] reloading a broken playbook keeps the last good one in service', async () => {

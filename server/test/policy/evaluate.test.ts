@@ -119,6 +119,22 @@ describe('escalation policy', () => {
     expect(acted).toEqual({ mode: 'act', action: 'order_lookup', intent: 'order_status' });
   });
 
+  it('[CLR1] an answer to a question for a pattern detail keeps the intent, even if it sounds like another', () => {
+    const withPostcode = {
+      ...playbook,
+      details: { ...playbook.details, postcode: { ask: 'Your postcode?', pattern: '\\b(\\d{5})\\b' } },
+      intents: { ...playbook.intents, delivery_slot: { examples: ['book a delivery slot'], needs: ['postcode'], verify: [], highValue: false, team: 'support', riskFlags: [] } },
+    };
+    const asked: BotDecision = { mode: 'clarify', missing: 'postcode', reply: 'Your postcode?', rule: 'CLR1.missing.postcode', evidence: [], intent: 'delivery_slot' };
+    const h = history('Can I book a delivery slot?', 'Your postcode?', '10115 - and how long does shipping take?');
+    const d = evaluate({ ...input([]), playbook: withPostcode, history: h, signals: computeSignals(h, withPostcode), previousDecisions: [asked], intent: { name: 'shipping_info', score: 20 }, details: { postcode: '10115' }, retrieval: article }) as BotDecision;
+    expect(d.intent).toBe('delivery_slot');
+    // Without the detail in this turn, a clearly different question is that question.
+    const h2 = history('Can I book a delivery slot?', 'Your postcode?', 'How long does shipping take? Mail me at a@x.test');
+    const other = evaluate({ ...input([]), playbook: withPostcode, history: h2, signals: computeSignals(h2, withPostcode), previousDecisions: [asked], intent: { name: 'shipping_info', score: 20 }, details: { postcode: '10115' }, retrieval: article }) as BotDecision;
+    expect(other.intent).toBe('shipping_info');
+  });
+
   it('[RES2] [ESC8] [ESC9] action outcomes: completed, errored, verification failed', () => {
     const base = { intent: { name: 'order_status', score: 14 }, details: { orderNumber: 'A-10422', email: 'jane@example.com' } };
     const ok: ActionOutcome = { name: 'order_lookup', status: 'ok', reply: 'Order A-10422 is in transit.' };

@@ -46,7 +46,7 @@ export function evaluate(input: PolicyInput): PolicyResult {
   const last = previousDecisions.at(-1);
   // An answer to our clarifying question keeps the intent we asked about.
   const carried = last?.mode === 'clarify' && last.intent && last.intent !== 'unknown' ? last.intent : null;
-  const answeredClarify = carried && last?.mode === 'clarify' && input.details[last.missing] !== undefined && signals.entities[playbook.details[last.missing]?.entity ?? 'email'] !== undefined;
+  const answeredClarify = carried && last?.mode === 'clarify' && input.details[last.missing] !== undefined && givenThisTurn(playbook, signals, last.missing);
   const recognised = input.intent && input.intent.score >= playbook.thresholds.intent ? input.intent.name : null;
   // An answer to our clarifying question keeps the intent we asked about.
   const intentName = answeredClarify ? carried : (recognised ?? carried ?? impliedByDetail(playbook, signals, previousDecisions));
@@ -264,6 +264,14 @@ export function escalation(input: PolicyInput, args: EscalationArgs): BotDecisio
 /** Detail name → the entity kind it is, so masking in free text knows emails from order numbers. */
 export function detailKinds(playbook: Playbook): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(playbook.details).map(([name, d]) => [name, d.entity]));
+}
+
+/** Whether the visitor's latest turn carries the detail: its entity kind, or its pattern. */
+function givenThisTurn(playbook: Playbook, signals: Signals, name: string): boolean {
+  const def = playbook.details[name];
+  if (!def) return false;
+  if (def.entity) return (signals.entities[def.entity]?.length ?? 0) > 0;
+  return def.pattern ? new RegExp(def.pattern, 'i').test(signals.text) : false;
 }
 
 /** A bare detail ("A-10422") means the intent that needs it: the one we were on, else the first. */
