@@ -13,6 +13,8 @@ interface ChatApi {
   on(event: string, cb: (payload?: unknown) => void): void;
   setLocale(locale: string): void;
   identify(user: unknown): void;
+  logout(): void;
+  reset(): void;
 }
 interface BatonStub {
   (command: string, ...args: unknown[]): void;
@@ -22,7 +24,7 @@ type BatonWindow = Window & { Baton?: BatonStub; __batonLoaded?: boolean };
 
 
 /** The only commands a page may call; anything else is ignored. */
-const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identify']);
+const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identify', 'logout', 'reset']);
 
 (() => {
   const w = window as BatonWindow;
@@ -79,6 +81,17 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identif
   function run(command: string, args: unknown[]) {
     if (!COMMANDS.has(command)) return;
     if (!api) {
+      // Signed out before the chat loaded: forget the visitor now, so it never resumes.
+      if (command === 'logout' || command === 'reset') {
+        try {
+          localStorage.removeItem(`baton:${siteKey}`);
+        } catch {
+          // storage blocked: nothing was kept
+        }
+        // An identify queued before the sign-out belongs to the user who left.
+        for (let i = pending.length - 1; i >= 0; i--) if (pending[i]![0] === 'identify') pending.splice(i, 1);
+        return;
+      }
       pending.push([command, args]);
       if (command === 'open' || command === 'toggle') void load();
       return;

@@ -4,7 +4,7 @@ import type { Message, VisitorClientToServer, VisitorServerToClient } from '@bat
 import { io, type Socket } from 'socket.io-client';
 import { uploadFile } from '../ui/upload.js';
 import { lastSeq, newClientId } from './messages.js';
-import { markFailed, queueOutgoing, receiveMessages, setConversation, type VisitorStore } from './store.js';
+import { forgetVisitor, markFailed, queueOutgoing, receiveMessages, setConversation, type VisitorStore } from './store.js';
 
 type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
 const ACK_TIMEOUT_MS = 10_000;
@@ -26,6 +26,8 @@ export interface Connection {
   /** CSAT for a resolved conversation; resolves with an error message, or null when stored. */
   rate(conversationId: string, rating: number, comment: string): Promise<string | null>;
   typing(on: boolean): void;
+  /** The host page's user signed out: forget this visitor here and start as a new one. */
+  logout(): void;
   /** Nobody can answer live: ask for a reply later in this chat (and by email when given). */
   replyLater(email: string): Promise<string | null>;
   /** Sends a file (image or PDF); resolves with an error message, or null when it was sent. */
@@ -145,6 +147,28 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
   // Items adopted from another tab's outbox go out too, not only what this tab typed.
   store.subscribe((s, prev) => {
     if (s.outbox.length > prev.outbox.length) void flush();
+  });
+
+  // A new visitor in this browser: drop the old connection (and what it was sending) and resume
+  // as the new one; after another tab's sign-out, wait a moment for the visitor it starts.
+  let tabWait: ReturnType<typeof setTimeout> | null = null;
+  store.subscribe((s, prev) => {
+    if (s.visitorEpoch === prev.visitorEpoch) return;
+    identity = null; // the signed-out user is never identified again from this page
+    epoch += 1;
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+    if (tabWait) clearTimeout(tabWait);
+    tabWait = null;
+    socket.disconnect();
+    if (!s.waitingForTab) socket.connect();
+    else
+      tabWait = setTimeout(() => {
+        tabWait = null;
+        if (!store.getState().waitingForTab) return;
+        store.setState({ waitingForTab: false });
+        socket.connect();
+      }, 3000);
   });
 
   socket.on('connect', async () => {
@@ -282,8 +306,16 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       lastTyping = now;
       emitTyping(true);
     },
+    logout() {
+      identity = null;
+      if (typingIdle) clearTimeout(typingIdle);
+      typingIdle = null;
+      lastTyping = 0;
+      forgetVisitor(store, { waitForOtherTab: false });
+    },
     close() {
       if (retryTimer) clearTimeout(retryTimer);
+      if (tabWait) clearTimeout(tabWait);
       if (typingIdle) clearTimeout(typingIdle);
       if (agentTypingTimer) clearTimeout(agentTypingTimer);
       epoch += 1;

@@ -31,6 +31,9 @@ export interface BatonApi {
   on(event: EventName, callback: (payload?: unknown) => void): void;
   setLocale(locale: string): void;
   identify(user: Identity): void;
+  /** The host page's user signed out (also `reset`): start over as a new anonymous visitor. */
+  logout(): void;
+  reset(): void;
 }
 
 export function mount(options: MountOptions): BatonApi {
@@ -179,6 +182,14 @@ export function mount(options: MountOptions): BatonApi {
     },
     identify(user) {
       connection.identify(user);
+    },
+    logout() {
+      connection.logout();
+      clearTitle();
+    },
+    reset() {
+      connection.logout();
+      clearTitle();
     },
     setLocale(locale) {
       strings = pickLocale(locale);

@@ -20,6 +20,10 @@ export interface VisitorState {
   unread: number;
   /** The server asked us to slow down: the outbox waits and the visitor is told, kindly. */
   slowDown: boolean;
+  /** Bumped when this browser's visitor changes (sign-out here or in another tab): reconnect. */
+  visitorEpoch: number;
+  /** Another tab signed out: wait briefly for the new visitor it starts rather than make our own. */
+  waitingForTab: boolean;
 }
 
 interface Persisted {
@@ -70,6 +74,8 @@ export function createVisitorStore(siteKey: string) {
     agentTyping: null,
     slowDown: false,
     unread: 0,
+    visitorEpoch: 0,
+    waitingForTab: false,
   }));
   // Several tabs share one entry. Each save merges what other tabs stored (by client id), and a
   // tab adopts the others' outbox as they write it, so a message typed offline in one tab
@@ -93,7 +99,18 @@ export function createVisitorStore(siteKey: string) {
     if (e.key !== storageKey(siteKey)) return;
     const other = parse(e.newValue);
     const s = store.getState();
-    if (other.token !== s.token) return;
+    if (other.token !== s.token) {
+      // Another tab signed out: this tab forgets the visitor too, then joins the one it starts.
+      if (other.token === null && parse(e.oldValue).token !== null && s.token !== null) forgetVisitor(store, { waitForOtherTab: true });
+      else if (other.token !== null && s.waitingForTab)
+        store.setState((now) => ({
+          token: other.token,
+          conversation: other.conversationId ? { id: other.conversationId, control: 'bot', agent: null, queuePosition: null, lastSeq: 0 } : null,
+          waitingForTab: false,
+          visitorEpoch: now.visitorEpoch + 1,
+        }));
+      return;
+    }
     const known = new Set([...s.outbox.map((o) => o.clientId), ...s.messages.map((m) => m.clientId)]);
     const fresh = other.outbox.filter((o) => !known.has(o.clientId) && !settled.has(o.clientId));
     if (fresh.length) store.setState({ outbox: [...s.outbox, ...fresh].sort(byTime) });
@@ -130,6 +147,21 @@ export function markFailed(store: VisitorStore, clientId: string, reason: string
 
 export function setConversation(store: VisitorStore, conversation: VisitorConversation | null) {
   store.setState({ conversation });
+}
+
+/** Sign-out on a shared computer: nothing of this visitor stays in this browser for this site. */
+export function forgetVisitor(store: VisitorStore, options: { waitForOtherTab: boolean }) {
+  store.setState((s) => ({
+    token: null,
+    conversation: null,
+    messages: [],
+    outbox: [],
+    unread: 0,
+    agentTyping: null,
+    slowDown: false,
+    waitingForTab: options.waitForOtherTab,
+    visitorEpoch: s.visitorEpoch + 1,
+  }));
 }
 
 export function setOpen(store: VisitorStore, open: boolean) {
