@@ -7,9 +7,11 @@ import { filesFrom, uploadFile } from '../ui/upload.js';
 import { useStore } from '../ui/use-store.js';
 import type { AgentSocket } from './connection.js';
 import { Handoff } from './Handoff.js';
-import { addMessages, cannedMatches, consoleStore, describeDecision, markSeen, setDraft as storeDraft, upsertConversations } from './store.js';
+import { addMessages, beginSend, cannedMatches, consoleStore, describeDecision, endSend, markSeen, setDraft as storeDraft, upsertConversations } from './store.js';
 import { clientId, Notes, Transfer, VerdictPicker, VisitorPanel } from './Tools.js';
 
+/** How long a reply waits for the server's answer before the agent may send it again (same client id). */
+const SEND_TIMEOUT_MS = 8000;
 const labels = { bot: 'Assistant', you: 'You', visitor: 'Visitor', sending: 'Sending…', notSent: 'Not sent' };
 const OUTCOMES: Array<[Outcome, string]> = [
   ['solved', 'Solved'],
@@ -69,17 +71,27 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
     else setError(ack.error.message);
   }
 
+  const sending = useStore(consoleStore, (s) => s.outgoing[conversation.id]?.sending ?? false);
   async function send(e: Event) {
     e.preventDefault();
     const body = draft.trim();
     if (!body) return;
+    const id = beginSend(conversation.id, body, () => clientId('a'));
+    if (!id) return; // the same reply is already on its way
     setError(null);
-    const ack = await socket.emitWithAck('message:send', { conversationId: conversation.id, clientId: clientId('a'), body });
-    if (ack.ok) {
-      addMessages(conversation.id, [ack.message]);
-      setDraft('');
-      socket.emit('typing:set', { conversationId: conversation.id, typing: false }, () => {});
-    } else setError(ack.error.message);
+    try {
+      const ack = await socket.timeout(SEND_TIMEOUT_MS).emitWithAck('message:send', { conversationId: conversation.id, clientId: id, body });
+      endSend(conversation.id, ack.ok);
+      if (ack.ok) {
+        addMessages(conversation.id, [ack.message]);
+        // Only what was sent is cleared: words typed while it was on its way stay.
+        if ((consoleStore.getState().drafts[conversation.id] ?? '').trim() === body) setDraft('');
+        socket.emit('typing:set', { conversationId: conversation.id, typing: false }, () => {});
+      } else setError(ack.error.message);
+    } catch {
+      endSend(conversation.id, false);
+      setError('The server has not confirmed this reply yet. Send again: it will not be sent twice.');
+    }
   }
 
   const who = conversation.agent ? conversation.agent.name : null;
@@ -230,7 +242,7 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
         <button type="button" disabled={!mine || !!upload} onClick={() => picker.current?.click()}>
           Attach file
         </button>
-        <button type="submit" class="primary" disabled={!mine || !draft.trim()}>
+        <button type="submit" class="primary" disabled={!mine || !draft.trim() || sending} aria-busy={sending}>
           Send
         </button>
       </form>

@@ -6,7 +6,8 @@ import type { AgentSocket } from './connection.js';
 import { addNotes, upsertConversations } from './store.js';
 
 let counter = 0;
-export const clientId = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${(counter++).toString(36)}`;
+// Random as well as counted: two agents (or two tabs) writing in the same conversation never collide.
+export const clientId = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${(counter++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 
 export function Notes({ conversationId, notes, socket }: { conversationId: string; notes: Note[]; socket: AgentSocket }) {
   const [draft, setDraft] = useState('');

@@ -24,6 +24,15 @@ export interface ConsoleState {
   alerts: boolean;
   /** The reply being written, per conversation: it stays with its conversation when the agent switches. */
   drafts: Record<string, string>;
+  /** A reply on its way, per conversation: one client id until the server acknowledges it. */
+  outgoing: Record<string, Outgoing>;
+}
+
+export interface Outgoing {
+  clientId: string;
+  body: string;
+  /** An attempt is in flight: a second Send waits for its answer (or its timeout). */
+  sending: boolean;
 }
 
 export const consoleStore = createStore<ConsoleState>(() => ({
@@ -43,7 +52,29 @@ export const consoleStore = createStore<ConsoleState>(() => ({
   canned: [],
   alerts: false,
   drafts: {},
+  outgoing: {},
 }));
+
+/**
+ * Starts sending `body`: the client id of the unacknowledged attempt at the same text (a retry
+ * after a timeout is then stored once), or a new one; null while an attempt is still in flight.
+ */
+export function beginSend(conversationId: string, body: string, newId: () => string): string | null {
+  const current = consoleStore.getState().outgoing[conversationId];
+  if (current?.sending) return null;
+  const clientId = current && current.body === body ? current.clientId : newId();
+  consoleStore.setState((s) => ({ outgoing: { ...s.outgoing, [conversationId]: { clientId, body, sending: true } } }));
+  return clientId;
+}
+
+/** The attempt ended: acknowledged (the id is spent) or not (the next Send retries with the same id). */
+export function endSend(conversationId: string, acknowledged: boolean) {
+  consoleStore.setState((s) => {
+    const { [conversationId]: current, ...rest } = s.outgoing;
+    if (!current) return s;
+    return { outgoing: acknowledged ? rest : { ...rest, [conversationId]: { ...current, sending: false } } };
+  });
+}
 
 export function setDraft(conversationId: string, body: string) {
   consoleStore.setState((s) => ({ drafts: { ...s.drafts, [conversationId]: body } }));
