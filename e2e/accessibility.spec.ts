@@ -32,7 +32,7 @@ test('the widget is keyboard-operable and passes axe in every state', async ({ b
   await visitor.expectInLog(/working days/);
   await expectNoSeriousViolations(visitor.page, 'open with the bot');
 
-  const marker = `a11y-${Date.now()}`;
+  const marker = `a11y-${Date.now().toString(36)}`;
   await visitor.send(`I want to talk to a real person (${marker})`);
   await visitor.expectInLog(/next in line/);
   await expectNoSeriousViolations(visitor.page, 'queued');

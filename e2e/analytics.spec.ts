@@ -13,7 +13,7 @@ test('a rating and a "too late" verdict reach the analytics page; the export is 
   const agentContext = await browser.newContext();
   const visitor = new VisitorWidget(await visitorContext.newPage());
   const agent = new AgentConsole(await agentContext.newPage());
-  const marker = `analytics-${Date.now()}`;
+  const marker = `analytics-${Date.now().toString(36)}`;
 
   await agent.signIn();
   await visitor.goto();

@@ -8,7 +8,7 @@ test('a draft stays with its conversation when the agent switches between two vi
   const contexts = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
   const [ada, bob] = await Promise.all(contexts.slice(0, 2).map(async (c) => new VisitorWidget(await c.newPage())));
   const agent = new AgentConsole(await contexts[2]!.newPage());
-  const marker = `drafts-${Date.now()}`;
+  const marker = `drafts-${Date.now().toString(36)}`;
 
   for (const [visitor, name] of [[ada!, 'a'], [bob!, 'b']] as const) {
     await visitor.goto();

@@ -22,7 +22,7 @@ test('visitor asks for a person, agent takes over, both chat, agent resolves', a
   await visitor.page.screenshot({ path: shot('widget-bot') });
 
   // Then asks for a person and sees that they are queued, with a position.
-  const marker = `handoff-${Date.now()}`;
+  const marker = `handoff-${Date.now().toString(36)}`;
   await visitor.send(`I want to talk to a real person please (${marker})`);
   await visitor.expectInLog(/next in line|number \d+ in line/i);
   // Nobody is online yet: said plainly, with the reply-later choice.

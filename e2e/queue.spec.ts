@@ -7,7 +7,7 @@ test('the second visitor moves up live when an agent takes the conversation ahea
   const contexts = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
   const [first, second] = await Promise.all(contexts.slice(0, 2).map(async (c) => new VisitorWidget(await c.newPage())));
   const agent = new AgentConsole(await contexts[2]!.newPage());
-  const marker = `queue-${Date.now()}`;
+  const marker = `queue-${Date.now().toString(36)}`;
 
   // Nobody online yet: said plainly, with the promise to reply in the same chat.
   await first!.goto();
@@ -41,7 +41,7 @@ test('nobody online: the visitor chooses a reply later with an email and is told
   const visitor = new VisitorWidget(await context.newPage());
   await visitor.goto();
   await visitor.open();
-  await visitor.send(`I need a human (later-${Date.now()})`);
+  await visitor.send(`I need a human (later-${Date.now().toString(36)})`);
   await visitor.expectInLog(/No one from our team is online right now/);
   await visitor.page.getByRole('textbox', { name: 'Email (optional)' }).fill('not-an-email');
   await visitor.page.getByRole('button', { name: 'Reply later' }).click();

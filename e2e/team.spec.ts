@@ -32,7 +32,7 @@ test('invite, set password, and a take-over race between two agents', async ({ b
   await expect(lea.page.getByRole('button', { name: 'Team', exact: true })).toHaveCount(0);
   expect((await lea.page.request.get('/api/admin/agents')).status()).toBe(403);
 
-  const marker = `race-${Date.now()}`;
+  const marker = `race-${Date.now().toString(36)}`;
   await visitor.goto();
   await visitor.open();
   await visitor.send(`I want to talk to a real person please (${marker})`);
