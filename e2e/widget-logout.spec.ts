@@ -71,3 +71,28 @@ test('a logout queued before the widget loaded forgets the chat before it resume
   await expect(visitor.page.getByRole('status')).toHaveText(/Automated assistant/);
   await expect(visitor.log.getByText('Something the next person must not read')).toHaveCount(0);
 });
+
+test('a verified user on a second browser continues their chat there, until they sign out', async ({ browser }) => {
+  const laptop = await browser.newContext();
+  const desk = await browser.newContext();
+  const mine = new VisitorWidget(await laptop.newPage());
+  const shared = new VisitorWidget(await desk.newPage());
+  const marker = `switch-${Date.now()}`;
+  await mine.goto(`${site.url}/signed-in`);
+  await mine.open();
+  await mine.send(`Where is my parcel? (${marker})`);
+  await mine.expectInLog(/automated/i);
+
+  // The identify ack names the visitor to switch to: the widget adopts it and loads that chat.
+  await shared.goto(`${site.url}/signed-in`);
+  await shared.open();
+  await shared.expectInLog(marker);
+  await baton(shared.page, 'logout');
+  await expect(shared.log.getByText(marker)).toHaveCount(0);
+  await shared.goto(`${site.url}/plain`);
+  await shared.open();
+  await expect(shared.page.getByRole('status')).toHaveText(/Automated assistant/);
+  await expect(shared.log.getByText(marker)).toHaveCount(0);
+  await laptop.close();
+  await desk.close();
+});
