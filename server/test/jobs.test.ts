@@ -32,6 +32,35 @@ describe.each(storeFactories)('job runner on $name', (factory) => {
     }
   });
 
+  it('a runner whose batch outlasts half its lock hands the rest back; a runner whose lock ran out cannot complete', async () => {
+    const { store, cleanup } = await factory.create();
+    try {
+      let now = Date.parse('2026-11-25T10:00:00Z');
+      for (let i = 0; i < 3; i++) await store.scheduleJob({ id: `slow${i}`, kind: 'slow', runAt: new Date(now).toISOString(), data: { i } });
+      const ran: string[] = [];
+      // Each job takes 40 s of a 60 s lock: the second would start with too little of it left.
+      const handlers = { slow: async (d: Record<string, unknown>) => void (ran.push(`a${d.i}`), (now += 40_000)) };
+      const a = new JobRunner(store, handlers, () => new Date(now), createLogger('silent'), { batch: 3, lockMs: 60_000 });
+      expect(await a.runDue()).toBe(3); // one per fresh claim
+      expect(ran).toEqual(['a0', 'a1', 'a2']);
+      const left = await store.claimDueJobs(new Date(now).toISOString(), 10, 60_000);
+      expect(left).toHaveLength(0);
+
+      // Fencing: a stale claim's token no longer completes a job another runner has claimed since.
+      await store.scheduleJob({ id: 'fenced', kind: 'slow', runAt: new Date(now).toISOString(), data: {} });
+      const [stale] = await store.claimDueJobs(new Date(now).toISOString(), 1, 1_000);
+      now += 2_000;
+      const [fresh] = await store.claimDueJobs(new Date(now).toISOString(), 1, 60_000);
+      expect(fresh!.token).not.toBe(stale!.token);
+      await store.completeJob(stale!.id, stale!.token);
+      await store.releaseJob(fresh!.id, fresh!.token);
+      const again = await store.claimDueJobs(new Date(now).toISOString(), 1, 60_000);
+      expect(again.map((j) => [j.id, j.attempts])).toEqual([['fenced', 2]]);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('two runners on one database run each job exactly once', async () => {
     const { store, cleanup } = await factory.create();
     try {

@@ -198,6 +198,8 @@ describe.each(storeFactories)('Store contract on $name', (factory) => {
     expect(await store.rateConversation({ id: c.id, visitorId: 'someone_else', rating: 1, comment: null, now: at(3) })).toBeNull();
     const rated = await store.rateConversation({ id: c.id, visitorId: 'v_rater', rating: 4, comment: 'Quick help', now: at(3) });
     expect(rated?.csat).toEqual({ rating: 4, comment: 'Quick help', ratedAt: at(3) });
+    // A late rating moves updated_at: the metrics rollup re-derives the conversation's summary.
+    expect(rated?.updatedAt).toBe(at(3));
     expect(await store.rateConversation({ id: c.id, visitorId: 'v_rater', rating: 1, comment: null, now: at(4) })).toBeNull();
     expect((await store.getConversation(c.id))?.csat?.rating).toBe(4);
   });

@@ -17,12 +17,16 @@ export type Command =
   | { type: 'claim'; agent: AgentRef; at: string }
   | { type: 'handBack'; agentId: string; at: string }
   | { type: 'resolve'; by: { kind: 'agent'; agentId: string } | { kind: 'system' }; at: string }
-  | { type: 'requeue'; reason: string; at: string }
+  /** `since`: when the visitor first joined the line; they go back to that place, not to the end. */
+  | { type: 'requeue'; reason: string; at: string; since?: string | null }
   | { type: 'transfer'; fromAgentId: string; to: AgentRef; at: string };
 
 export type Effect =
   | { type: 'notice'; notice: NoticeKind; body: string }
-  /** The site's queue changed: positions must be re-sent to waiting visitors. */
+  /**
+   * The site's queue changed, or an agent's slot freed up: waiting visitors get their place in
+   * line and estimate again, and auto-assign gets its chance.
+   */
   | { type: 'queueChanged' };
 
 export type TransitionError = {
@@ -86,7 +90,8 @@ export function transition(
       return {
         ok: true,
         state: { control: 'bot', agentId: null, agentName: null, queuedAt: null },
-        effects: [{ type: 'notice', notice: 'handed_back', body: copy.handedBack() }],
+        // The agent's slot is free again: the estimates of those waiting change.
+        effects: [{ type: 'notice', notice: 'handed_back', body: copy.handedBack() }, { type: 'queueChanged' }],
       };
     }
     case 'resolve': {
@@ -102,7 +107,8 @@ export function transition(
         state: { control: 'closed', agentId: state.agentId, agentName: state.agentName, queuedAt: null },
         effects: [
           { type: 'notice', notice: 'resolved', body: copy.resolved() },
-          ...(state.control === 'queued' ? [{ type: 'queueChanged' } as const] : []),
+          // Out of the line, or an agent's slot freed up.
+          ...(state.control === 'queued' || state.control === 'agent' ? [{ type: 'queueChanged' } as const] : []),
         ],
       };
     }
@@ -119,11 +125,12 @@ export function transition(
       };
     }
     case 'requeue': {
-      // [CV6] a conversation goes back to the queue only from an agent.
+      // [CV6] a conversation goes back to the queue only from an agent, to the place it had.
       if (state.control !== 'agent') return refuse('bad_request', `Cannot requeue a conversation that is ${state.control}.`);
+      const since = command.since && command.since < command.at ? command.since : command.at;
       return {
         ok: true,
-        state: { control: 'queued', agentId: null, agentName: null, queuedAt: command.at },
+        state: { control: 'queued', agentId: null, agentName: null, queuedAt: since },
         effects: [
           {
             type: 'notice',

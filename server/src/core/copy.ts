@@ -2,7 +2,8 @@
 // uncertainty — for chat and for voice. Defaults ship here; a site overrides any line in its
 // settings (`copy: { queued: { chat, voice }, … }`), with {placeholders} filled in.
 export interface CopyCatalog {
-  queued(position: number): string;
+  /** `live`: someone can answer live; otherwise the line says they will answer when available. */
+  queued(position: number, live?: boolean): string;
   agentJoined(agentName: string, siteName: string): string;
   handedBack(): string;
   resolved(): string;
@@ -20,6 +21,8 @@ export type Channel = 'chat' | 'voice';
 export const COPY_KEYS = [
   'queued',
   'queuedFirst',
+  'queuedLater',
+  'queuedLaterFirst',
   'agentJoined',
   'handedBack',
   'resolved',
@@ -49,6 +52,14 @@ export const DEFAULT_TEXTS: Record<CopyKey, Record<Channel, string>> = {
   queuedFirst: {
     chat: "You're next in line. A support specialist will join this chat — you can keep writing here in the meantime.",
     voice: "You're next in line. Please stay on the line; a specialist will be with you in a moment.",
+  },
+  queuedLater: {
+    chat: "You're number {position} in line. As soon as someone from our team is available, they'll answer right here, with everything you've shared.",
+    voice: "You're number {position} in line. The next person available will have everything you've shared.",
+  },
+  queuedLaterFirst: {
+    chat: "You're next in line. As soon as someone from our team is available, they'll answer right here, with everything you've shared.",
+    voice: "You're next in line. The next person available will have everything you've shared.",
   },
   agentJoined: {
     chat: '**{agent}** from {site} joined the chat. They can see everything you\'ve shared so far.',
@@ -116,7 +127,8 @@ function fill(template: string, values: Record<string, string | number>): string
 export function copyCatalog(overrides: CopyOverrides | undefined, channel: Channel = 'chat'): CopyCatalog {
   const t = (key: CopyKey, values: Record<string, string | number> = {}) => fill(overrides?.[key]?.[channel] || DEFAULT_TEXTS[key][channel], values);
   return {
-    queued: (position) => (position <= 1 ? t('queuedFirst') : t('queued', { position })),
+    queued: (position, live = true) =>
+      live ? (position <= 1 ? t('queuedFirst') : t('queued', { position })) : position <= 1 ? t('queuedLaterFirst') : t('queuedLater', { position }),
     agentJoined: (agent, site) => t('agentJoined', { agent, site }),
     handedBack: () => t('handedBack'),
     resolved: () => t('resolved'),

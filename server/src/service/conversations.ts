@@ -108,6 +108,16 @@ const stateOf = (c: ConversationRecord): ControlState => ({
   queuedAt: c.queuedAt,
 });
 
+/** How many conversations still with the bot the agents' list carries (the latest active). */
+const QUEUE_BOT_ROWS = 100;
+/** The longest a bot turn may take before the visitor is handed to a person. */
+const BOT_TIMEOUT_MS = 10_000;
+
+/** Where to read from so that a long conversation shows its latest messages, not its first. */
+function latestFrom(c: ConversationRecord, afterSeq: number): number {
+  return Math.max(afterSeq, c.lastSeq - LIMITS.resumeBatchMax);
+}
+
 export class ConversationService {
   private readonly copy: CopyCatalog;
   /** Bot turns of one conversation run one after another on this node. */
@@ -245,7 +255,8 @@ export class ConversationService {
     if (!conversation || conversation.siteId !== ctx.siteId) return { conversation: null, messages: [] };
     conversation = await this.visitorReturned(conversation);
     const afterSeq = input.conversationId === conversation.id ? (input.afterSeq ?? 0) : 0;
-    const messages = (await store.listMessages(conversation.id, afterSeq, LIMITS.resumeBatchMax)).map((m) => this.present(m));
+    const messages = (await store.listMessages(conversation.id, latestFrom(conversation, afterSeq), LIMITS.resumeBatchMax)).map((m) => this.present(m));
+    if (conversation.control === 'bot') await this.answerIfUnanswered(conversation);
     return { conversation: await this.visitorViewOf(conversation), messages };
   }
 
@@ -381,15 +392,19 @@ export class ConversationService {
       throw new BatonError('unauthorized', 'This site accepts only identities it has signed.');
     }
     if (!identity.userId) throw new BatonError('bad_request', 'userJwt: not valid for this site (expired, wrongly signed or too long-lived).');
-    await store.setVisitorProfile({
-      id: ctx.visitorId,
-      siteId: ctx.siteId,
-      userId: identity.userId,
-      name: identity.name ?? null,
-      email: identity.email ?? null,
-      verified: identity.verified,
-      now: this.now(),
-    });
+    const profile = { siteId: ctx.siteId, userId: identity.userId, name: identity.name ?? null, email: identity.email ?? null, verified: identity.verified, now: this.now() };
+    const current = (await store.getVisitor(ctx.visitorId))?.profile;
+    if (current && current.userId !== identity.userId) {
+      // Another person on this browser (a shared computer, a sign-out the page did not tell us
+      // about): they never inherit the previous user's chat. Their own verified history if they
+      // have one, else a fresh visitor.
+      const theirs = identity.verified ? await store.findVerifiedVisitor(ctx.siteId, identity.userId, ctx.visitorId) : null;
+      const switchTo = theirs?.id ?? this.deps.newId('v');
+      if (!theirs) await store.setVisitorProfile({ id: switchTo, ...profile });
+      this.deps.logger.info({ visitorId: ctx.visitorId, switchTo }, 'identify: a different user on this browser; switched visitor');
+      return { verified: identity.verified, switchTo };
+    }
+    await store.setVisitorProfile({ id: ctx.visitorId, ...profile });
     let switchTo: string | null = null;
     if (identity.verified) {
       const other = await store.findVerifiedVisitor(ctx.siteId, identity.userId, ctx.visitorId);
@@ -467,6 +482,19 @@ export class ConversationService {
     }
   }
 
+  /**
+   * A visitor came back to a conversation whose last word is theirs, unanswered for longer than a
+   * bot turn may take: the node that was answering died (bot turns live in its memory). Answer now.
+   * A turn still running elsewhere loses nothing: the answer's client id is per visitor message.
+   */
+  private async answerIfUnanswered(conversation: ConversationRecord) {
+    if (this.botChains.has(conversation.id) || conversation.lastSeq === 0) return;
+    const [last] = await this.deps.store.listMessages(conversation.id, conversation.lastSeq - 1, 1);
+    if (!last || last.author.kind !== 'visitor') return;
+    const waited = this.deps.clock().getTime() - Date.parse(last.createdAt);
+    if (waited > (this.deps.botTimeoutMs ?? BOT_TIMEOUT_MS) + 5_000) this.scheduleBotTurn(conversation.id);
+  }
+
   /** Resolves when every scheduled bot turn has finished (tests and graceful shutdown). */
   async idle(): Promise<void> {
     while (this.botChains.size > 0) await Promise.all([...this.botChains.values()]);
@@ -476,7 +504,7 @@ export class ConversationService {
     const { store, logger } = this.deps;
     const conversation = await store.getConversation(conversationId);
     if (!conversation || conversation.control !== 'bot') return; // someone else owns it now
-    const history = await store.listMessages(conversationId, 0, LIMITS.resumeBatchMax);
+    const history = await store.listMessages(conversationId, latestFrom(conversation, 0), LIMITS.resumeBatchMax);
     // The visitor's latest message, unless the bot already answered it. Not "the last message":
     // a visitor who writes again while the bot answers the previous one must get an answer too.
     const last = [...history].reverse().find((m) => m.author.kind === 'visitor');
@@ -498,7 +526,7 @@ export class ConversationService {
           previousDecisions,
           now: this.deps.clock(),
         }),
-        this.deps.botTimeoutMs ?? 10_000,
+        this.deps.botTimeoutMs ?? BOT_TIMEOUT_MS,
       );
     } catch (error) {
       logger.warn({ err: error, conversationId }, 'bot failed; handing over to a person');
@@ -576,7 +604,13 @@ export class ConversationService {
 
   async queue(agent: AgentRecord): Promise<ConversationSummary[]> {
     const { store } = this.deps;
-    const rows = await store.listConversations(agent.siteId, ['queued', 'agent', 'bot']);
+    // Everyone waiting and everything held, however many conversations sit with the bot; of
+    // those, the ones that moved last.
+    const [people, withBot] = await Promise.all([
+      store.listConversations(agent.siteId, ['queued', 'agent']),
+      store.listConversations(agent.siteId, ['bot'], QUEUE_BOT_ROWS, 'recent'),
+    ]);
+    const rows = [...people, ...withBot];
     // Waiting first (urgent first, then longest waiting; those who left last), then held, then with the bot.
     const order = { queued: 0, agent: 1, bot: 2, closed: 3 } as const;
     rows.sort((a, b) => order[a.control] - order[b.control] || Number(!!a.abandonedAt) - Number(!!b.abandonedAt) || queueOrder(a, b));
@@ -586,7 +620,7 @@ export class ConversationService {
   async open(agent: AgentRecord, input: { conversationId: string; afterSeq?: number }) {
     const { store } = this.deps;
     const conversation = await this.agentConversation(agent, input.conversationId);
-    const messages = (await store.listMessages(conversation.id, input.afterSeq ?? 0, LIMITS.resumeBatchMax)).map((m) => this.present(m));
+    const messages = (await store.listMessages(conversation.id, latestFrom(conversation, input.afterSeq ?? 0), LIMITS.resumeBatchMax)).map((m) => this.present(m));
     const decisions = (await store.listEvents(conversation.id, 'decision')).map((e) =>
       decisionNote(conversation.id, String(e.data.inReplyTo), e.data.decision as BotDecision, e.at),
     );
@@ -841,9 +875,20 @@ export class ConversationService {
     await this.requeue(conversation, 'agent_silent');
   }
 
+  /**
+   * Back to the queue at the place the visitor had (when they last joined the line), and not
+   * straight back to the agent who let them down: auto-assign passes over that agent for it.
+   */
   private async requeue(conversation: ConversationRecord, reason: 'agent_silent' | 'agent_offline') {
     await this.timers.cancel(`silent:${conversation.id}`);
-    await this.apply(conversation, { type: 'requeue', reason, at: this.now() }, {}, { kind: 'system', reason, agentId: conversation.agentId });
+    const transitions = await this.deps.store.listEvents(conversation.id, 'transition');
+    const since = [...transitions].reverse().find((e) => e.data.to === 'queued')?.at ?? null;
+    await this.apply(
+      conversation,
+      { type: 'requeue', reason, at: this.now(), since },
+      { passedOver: conversation.agentId },
+      { kind: 'system', reason, agentId: conversation.agentId },
+    );
   }
 
   /** Job: one email with the agent's replies the visitor has not seen, linking back to the chat. */
@@ -909,7 +954,8 @@ export class ConversationService {
     // Read who is free once per pass and count each assignment in; re-read only after a lost race.
     let candidates = await this.candidates(site);
     for (const conversation of waiting) {
-      const choice = chooseAgent(candidates, conversation.team);
+      const pool = conversation.passedOver ? candidates.filter((c) => c.id !== conversation.passedOver) : candidates;
+      const choice = chooseAgent(pool, conversation.team);
       if (!choice.agent) {
         logger.debug({ conversationId: conversation.id, reason: choice.reason }, 'routing: nobody free');
         continue;
@@ -966,7 +1012,7 @@ export class ConversationService {
   private async apply(
     conversation: ConversationRecord,
     command: Command,
-    extra: Partial<Pick<ConversationRecord, 'trigger' | 'reason' | 'handoff' | 'priority' | 'team' | 'outcome'>>,
+    extra: Partial<Pick<ConversationRecord, 'trigger' | 'reason' | 'handoff' | 'priority' | 'team' | 'outcome' | 'passedOver'>>,
     by: Record<string, unknown>,
   ): Promise<ConversationRecord> {
     const { store } = this.deps;
@@ -986,7 +1032,7 @@ export class ConversationService {
           agentName: next.agentName,
           queuedAt: next.queuedAt,
           ...(next.control === 'closed' ? { closedAt: now } : {}),
-          ...(next.control === 'agent' && conversation.control !== 'agent' ? { claimedAt: now } : {}),
+          ...(next.control === 'agent' && conversation.control !== 'agent' ? { claimedAt: now, passedOver: null } : {}),
           ...extra,
           updatedAt: now,
         },
@@ -1005,7 +1051,11 @@ export class ConversationService {
     if (!updated) {
       // Someone changed it first: re-decide against what is stored now, so the caller learns why.
       const fresh = await store.getConversation(conversation.id);
-      if (fresh && fresh.control !== conversation.control) return this.apply(fresh, command, extra, by);
+      if (fresh && fresh.control !== conversation.control) {
+        // Decided again against what is stored: a take-over is agent-initiated only from the bot.
+        const { agentInitiated: _, ...rest } = by;
+        return this.apply(fresh, command, extra, fresh.control === 'bot' ? by : rest);
+      }
       throw new BatonError('already_claimed', 'The conversation changed; try again.', { agentName: fresh?.agentName ?? null });
     }
     if (command.type === 'escalate') this.meter.escalation(command.trigger);
@@ -1044,12 +1094,13 @@ export class ConversationService {
       const shown = (await this.visitorViewOf(conversation, context)).wait;
       const estimateSeconds = !shown ? null : shown.kind === 'soon' ? 60 : shown.kind === 'range' ? ((shown.lowMinutes + shown.highMinutes) / 2) * 60 : null;
       await store.recordEvent({ conversationId: conversation.id, type: 'queued_estimate', data: { kind: shown?.kind ?? null, seconds: estimateSeconds }, at: this.now() });
+      // "A specialist will join" only when one can: after the unavailable notice it would contradict it.
       const { message } = await this.append(conversation.siteId, {
         id: this.deps.newId('m'),
         conversationId: conversation.id,
         clientId: `sys-queued-${this.deps.newId('n')}`,
         author: { kind: 'system' },
-        body: this.copyFor(site).queued(position),
+        body: this.copyFor(site).queued(position, unavailable.kind === 'live'),
         notice: 'queued',
         now: this.now(),
       });

@@ -68,7 +68,13 @@ export class JobRunner {
       const now = this.clock();
       const jobs = await this.store.claimDueJobs(now.toISOString(), this.opts.batch, this.opts.lockMs);
       if (jobs.length === 0) return ran;
-      for (const job of jobs) {
+      for (const [i, job] of jobs.entries()) {
+        // A job is started only while most of its lock is left, so it never runs on after the
+        // lock expired and another node took it (slow webhook targets can fill a batch's time).
+        if (this.clock().getTime() - now.getTime() >= this.opts.lockMs / 2) {
+          for (const rest of jobs.slice(i)) await this.store.releaseJob(rest.id, rest.token);
+          break;
+        }
         ran += 1;
         const handler = this.handlers[job.kind];
         try {

@@ -70,6 +70,7 @@ function toConversation(row: Selectable<ConversationsTable>): ConversationRecord
     contactEmail: row.contact_email ?? null,
     team: row.team ?? null,
     repeated: Number(row.repeated ?? 0) === 1,
+    passedOver: row.passed_over ?? null,
   };
 }
 
@@ -468,6 +469,7 @@ export class KyselyStore implements Store {
     if (patch.contactEmail !== undefined) values.contact_email = patch.contactEmail;
     if (patch.team !== undefined) values.team = patch.team;
     if (patch.repeated !== undefined) values.repeated = patch.repeated ? 1 : 0;
+    if (patch.passedOver !== undefined) values.passed_over = patch.passedOver;
 
     let query = this.db.updateTable('conversations').set(values).where('id', '=', id).where('control', 'in', controls);
     if (guard.agentId !== undefined) {
@@ -477,17 +479,14 @@ export class KyselyStore implements Store {
     return row ? toConversation(row) : null;
   }
 
-  async listConversations(siteId: string, controls: Control[], limit = 200): Promise<ConversationRecord[]> {
+  async listConversations(siteId: string, controls: Control[], limit = 1000, order: 'queue' | 'recent' = 'queue'): Promise<ConversationRecord[]> {
     if (controls.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('site_id', '=', siteId)
-      .where('control', 'in', controls)
-      .orderBy((eb) => eb.fn.coalesce('queued_at', 'created_at'), 'asc')
-      .orderBy('id', 'asc')
-      .limit(limit)
-      .execute();
+    const query = this.db.selectFrom('conversations').selectAll().where('site_id', '=', siteId).where('control', 'in', controls);
+    const ordered =
+      order === 'recent'
+        ? query.orderBy('updated_at', 'desc').orderBy('id', 'desc')
+        : query.orderBy((eb) => eb.fn.coalesce('queued_at', 'created_at'), 'asc').orderBy('id', 'asc');
+    const rows = await ordered.limit(limit).execute();
     return rows.map(toConversation);
   }
 
@@ -495,7 +494,8 @@ export class KyselyStore implements Store {
     // [ST13] once, by the conversation's visitor, after it was resolved: the WHERE clause decides.
     const row = await this.db
       .updateTable('conversations')
-      .set({ csat_rating: input.rating, csat_comment: input.comment, rated_at: ms(input.now) })
+      // updated_at moves too: the metrics rollup re-derives a summary only when it did.
+      .set({ csat_rating: input.rating, csat_comment: input.comment, rated_at: ms(input.now), updated_at: ms(input.now) })
       .where('id', '=', input.id)
       .where('visitor_id', '=', input.visitorId)
       .where('control', '=', 'closed')
@@ -789,9 +789,12 @@ export class KyselyStore implements Store {
         const kept = await db.selectFrom('conversation_events').select(['id', 'data']).where('conversation_id', 'in', ids).execute();
         for (const e of kept) {
           const data = JSON.parse(e.data) as Record<string, unknown>;
-          if ('comment' in data || 'reason' in data) {
+          // A bot's escalation carries its evidence, which quotes the visitor: it goes too.
+          const by = data.by as Record<string, unknown> | undefined;
+          if ('comment' in data || 'reason' in data || (by && 'evidence' in by)) {
             delete data.comment;
             delete data.reason;
+            if (by) delete by.evidence;
             await db.updateTable('conversation_events').set({ data: JSON.stringify(data) }).where('id', '=', e.id).execute();
           }
         }
@@ -1057,10 +1060,12 @@ export class KyselyStore implements Store {
       .execute();
     const claimed: JobRecord[] = [];
     for (const candidate of due) {
-      // Compare-and-set on the token and the lock: of two runners, exactly one gets each job.
+      // Compare-and-set on the token and the lock: of two runners, exactly one gets each job. A
+      // new token per claim fences a runner whose lock ran out: it can no longer complete or
+      // retry the job another runner has taken since.
       const row = await this.db
         .updateTable('jobs')
-        .set((eb) => ({ locked_until: t + lockMs, attempts: eb('attempts', '+', 1) }))
+        .set((eb) => ({ locked_until: t + lockMs, attempts: eb('attempts', '+', 1), token: randomUUID() }))
         .where('id', '=', candidate.id)
         .where('token', '=', candidate.token)
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', t)]))
@@ -1073,6 +1078,15 @@ export class KyselyStore implements Store {
 
   async completeJob(id: string, token: string): Promise<void> {
     await this.db.deleteFrom('jobs').where('id', '=', id).where('token', '=', token).execute();
+  }
+
+  async releaseJob(id: string, token: string): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set((eb) => ({ locked_until: null, attempts: eb('attempts', '-', 1) }))
+      .where('id', '=', id)
+      .where('token', '=', token)
+      .execute();
   }
 
   async retryJob(id: string, token: string, runAt: string): Promise<void> {

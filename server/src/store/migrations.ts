@@ -303,6 +303,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         ) LIKE '%"repeated":true%'`.execute(db);
       },
     },
+    '0016_conversation_passed_over': {
+      async up(db: Kysely<any>) {
+        // The agent who let a conversation go (silent or gone): auto-assign does not hand it
+        // straight back to them. Cleared when someone takes it.
+        await db.schema.alterTable('conversations').addColumn('passed_over', 'text').execute();
+        // The agents' list shows the conversations with the bot that moved last.
+        await db.schema.createIndex('conversations_site_control_updated').on('conversations').columns(['site_id', 'control', 'updated_at']).execute();
+      },
+    },
   };
 }
 

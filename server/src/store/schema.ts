@@ -83,6 +83,8 @@ export interface ConversationsTable {
   team: string | null;
   /** The agents' latest "customer had to repeat" mark: 1 yes, 0 no (the log keeps every mark). */
   repeated: Generated<number>;
+  /** The agent who let it go back to the queue (silent, disconnected); routing skips them for it. */
+  passed_over: string | null;
 }
 
 export interface MessagesTable {

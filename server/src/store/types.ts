@@ -161,6 +161,8 @@ export interface ConversationRecord {
   team: string | null;
   /** The agents' latest "customer had to repeat" mark. */
   repeated: boolean;
+  /** The agent who let it go back to the queue (silent, disconnected): auto-assign skips them for it. */
+  passedOver: string | null;
 }
 
 export interface Appended {
@@ -222,6 +224,7 @@ export type ConversationPatch = Partial<
     | 'contactEmail'
     | 'team'
     | 'repeated'
+    | 'passedOver'
   >
 > & { updatedAt: Iso };
 
@@ -288,7 +291,11 @@ export interface Store {
   /** Applies patch only if the guard still holds; null when it did not (someone else won). */
   updateConversation(id: string, guard: ConversationGuard, patch: ConversationPatch): Promise<ConversationRecord | null>;
   /** A site's conversations in these states, oldest queuedAt / createdAt first. */
-  listConversations(siteId: string, controls: Control[], limit?: number): Promise<ConversationRecord[]>;
+  /**
+   * `order`: 'queue' (default) oldest queue time first — the line as it stands; 'recent' the
+   * last updated first (conversations still with the bot, of which there are many).
+   */
+  listConversations(siteId: string, controls: Control[], limit?: number, order?: 'queue' | 'recent'): Promise<ConversationRecord[]>;
   /** Stores the visitor's rating of a closed conversation, once; null when it is not theirs, not closed, or already rated. */
   rateConversation(input: { id: string; visitorId: string; rating: number; comment: string | null; now: Iso }): Promise<ConversationRecord | null>;
   /** Raises the agent's read mark (never lowers it); null for an unknown conversation. */
@@ -393,4 +400,6 @@ export interface Store {
   completeJob(id: string, token: string): Promise<void>;
   /** Releases a failed job to run again at runAt. */
   retryJob(id: string, token: string, runAt: Iso): Promise<void>;
+  /** A claimed job this runner will not get to in time: unlocked, the attempt not counted. */
+  releaseJob(id: string, token: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkInvariants, type Command, type ControlState, INITIAL_STATE, mayAuthorSpeak, transition } from '../../src/core/conversation.js';
+import { DEFAULT_COPY } from '../../src/core/copy.js';
 
 const at = '2026-11-24T10:00:00.000Z';
 const maria = { id: 'a1', name: 'Maria' };
@@ -57,13 +58,17 @@ describe('conversation control', () => {
     const r = ok(withMaria, { type: 'handBack', agentId: 'a1', at });
     expect(r.state).toEqual(INITIAL_STATE);
     expect(r.effects).toContainEqual(expect.objectContaining({ notice: 'handed_back' }));
+    expect(r.effects).toContainEqual({ type: 'queueChanged' }); // [CV11] the agent's slot is free
     expect(refused(withMaria, { type: 'handBack', agentId: 'a2', at }).code).toBe('not_in_control');
     expect(refused(queued, { type: 'handBack', agentId: 'a1', at }).code).toBe('not_in_control');
     expect(refused(INITIAL_STATE, { type: 'handBack', agentId: 'a1', at }).code).toBe('not_in_control');
   });
 
   it('[CV5] an agent resolves what they hold or what is queued; the system resolves anything open', () => {
-    expect(ok(withMaria, { type: 'resolve', by: { kind: 'agent', agentId: 'a1' }, at }).state.control).toBe('closed');
+    const held = ok(withMaria, { type: 'resolve', by: { kind: 'agent', agentId: 'a1' }, at });
+    expect(held.state.control).toBe('closed');
+    expect(held.effects).toContainEqual({ type: 'queueChanged' }); // [CV11]
+    expect(ok(INITIAL_STATE, { type: 'resolve', by: { kind: 'system' }, at }).effects).not.toContainEqual({ type: 'queueChanged' });
     const fromQueue = ok(queued, { type: 'resolve', by: { kind: 'agent', agentId: 'a2' }, at });
     expect(fromQueue.state.control).toBe('closed');
     expect(fromQueue.effects).toContainEqual({ type: 'queueChanged' });
@@ -73,10 +78,15 @@ describe('conversation control', () => {
     expect(bySystem.effects).toContainEqual(expect.objectContaining({ notice: 'resolved' }));
   });
 
-  it('[CV6] requeue only from an agent, telling the visitor', () => {
-    const r = ok(withMaria, { type: 'requeue', reason: 'agent silent', at });
+  it('[CV6] requeue only from an agent, telling the visitor, back to the place they had', () => {
+    const r = ok(withMaria, { type: 'requeue', reason: 'agent_offline', at });
     expect(r.state).toEqual(queued);
     expect(r.effects).toContainEqual(expect.objectContaining({ notice: 'requeued' }));
+    const silent = ok(withMaria, { type: 'requeue', reason: 'agent_silent', at, since: '2026-01-01T09:00:00.000Z' });
+    expect(silent.state.queuedAt).toBe('2026-01-01T09:00:00.000Z');
+    expect(silent.effects).toContainEqual(expect.objectContaining({ notice: 'requeued', body: DEFAULT_COPY.requeuedSilent() }));
+    // A "since" in the future (a clock skew between nodes) never puts anyone behind now.
+    expect(ok(withMaria, { type: 'requeue', reason: 'agent_silent', at, since: '2999-01-01T00:00:00.000Z' }).state.queuedAt).toBe(at);
     expect(refused(queued, { type: 'requeue', reason: 'x', at }).code).toBe('bad_request');
     expect(refused(INITIAL_STATE, { type: 'requeue', reason: 'x', at }).code).toBe('bad_request');
   });

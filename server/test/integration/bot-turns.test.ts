@@ -37,4 +37,45 @@ describe.each(storeFactories)('bot turns on $name', (factory) => {
     expect(seen[1]!.at(-1)).toBe('visitor:also, can I pay by invoice?');
     expect(seen[1]).toContain('bot:you said: where is my order?');
   });
+
+  it('a message the bot never answered (its node died) is answered when the visitor comes back', async () => {
+    let offset = 0;
+    server = await startServer(factory, { bot: slowEcho([]), clock: () => new Date(Date.now() + offset) });
+    const v = await visitor(server.url);
+    await request(v.socket, 'message:send', { clientId: 'd1', body: 'hello' });
+    await waitFor(v, 'message:new', (m) => m.body === 'you said: hello');
+    const conversationId = (await server.store.latestConversation(v.visitorId))!.id;
+    // What a node killed between storing the message and answering it leaves behind.
+    await server.store.appendMessage({ id: 'm_orphan', conversationId, clientId: 'd2', author: { kind: 'visitor' }, body: 'is anyone there?', now: new Date(Date.now() + offset).toISOString() });
+    v.socket.disconnect();
+    // Back within a bot turn's time: the turn may still be running elsewhere; nothing is started.
+    offset += 2_000;
+    const soon = await visitor(server.url, v.token);
+    await server.app.service.idle();
+    expect((await server.store.listMessages(conversationId, 0, 50)).map((m) => m.body)).not.toContain('you said: is anyone there?');
+    soon.socket.disconnect();
+    offset += 30_000;
+    const back = await visitor(server.url, v.token);
+    await waitFor(back, 'message:new', (m) => m.body === 'you said: is anyone there?');
+    await server.app.service.idle();
+    const answers = (await server.store.listMessages(conversationId, 0, 50)).filter((m) => m.body === 'you said: is anyone there?');
+    expect(answers).toHaveLength(1);
+  });
+
+  it('in a conversation longer than one page, the bot answers the latest message and agents open the latest page', async () => {
+    const seen: string[][] = [];
+    server = await startServer(factory, { bot: slowEcho(seen) });
+    const v = await visitor(server.url);
+    await request(v.socket, 'message:send', { clientId: 'long-0', body: 'start' });
+    await waitFor(v, 'message:new', (m) => m.body === 'you said: start');
+    const conversationId = (await server.store.latestConversation(v.visitorId))!.id;
+    for (let i = 1; i <= 520; i++) {
+      await server.store.appendMessage({ id: `m_long_${i}`, conversationId, clientId: `long-${i}`, author: { kind: i % 2 ? 'visitor' : 'bot' }, body: `line ${i}`, now: new Date().toISOString() });
+    }
+    await request(v.socket, 'message:send', { clientId: 'long-last', body: 'the newest question' });
+    await waitFor(v, 'message:new', (m) => m.body === 'you said: the newest question');
+    expect(seen.at(-1)!.at(-1)).toBe('visitor:the newest question');
+    const back = await visitor(server.url, v.token);
+    expect(back.resumed.messages.at(-1).body).toBe('you said: the newest question');
+  });
 });

@@ -41,8 +41,11 @@ describe.each(storeFactories)('verified identity on $name', (factory) => {
       [{ userId: 'u9', userJwt: await jwt(SECRET, { sub: 'u3' }) }, false],
     ];
     for (const [claim, verified] of cases) {
-      const ack = await request(v.socket, 'visitor:identify', claim);
+      // A fresh browser each time: one that already knows a user switches to another visitor.
+      const fresh = await visitor(server.url);
+      const ack = await request(fresh.socket, 'visitor:identify', claim);
       expect({ claim: Object.keys(claim), ack: ack.ok ? ack.verified : ack.error.code }).toEqual({ claim: Object.keys(claim), ack: verified });
+      fresh.socket.disconnect();
     }
     expect(await request(v.socket, 'visitor:identify', { name: 'nobody' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     // The JWT's subject and name are what agents see.
@@ -100,5 +103,32 @@ describe.each(storeFactories)('verified identity on $name', (factory) => {
     await request(tablet.socket, 'message:send', { clientId: 't1', body: 'Hello from the tablet' });
     expect(await request(tablet.socket, 'visitor:identify', { userId: 'user-42', userHash: hash })).toEqual({ ok: true, verified: true });
     expect((await server.store.latestConversation(tablet.visitorId))!.id).not.toBe(sent.message.conversationId);
+  });
+
+  it('a different user on the same browser never sees the previous user\'s chat', async () => {
+    await start();
+    const shared = await visitor(server.url);
+    await request(shared.socket, 'visitor:identify', { userId: 'alice', userHash: userHash(SECRET, 'alice'), email: 'alice@example.com' });
+    const hers = await request(shared.socket, 'message:send', { clientId: 'al1', body: 'My card ending 4242 was charged twice' });
+    await waitFor(shared, 'message:new', (m) => m.author.kind === 'bot');
+
+    // Bob signs in on the same computer (the page never said Alice left): a new visitor for him.
+    const bob = await request(shared.socket, 'visitor:identify', { userId: 'bob', userHash: userHash(SECRET, 'bob') });
+    expect(bob).toMatchObject({ ok: true, verified: true, visitorToken: expect.any(String) });
+    const asBob = await visitor(server.url, bob.visitorToken);
+    expect(asBob.visitorId).not.toBe(shared.visitorId);
+    expect(asBob.resumed).toMatchObject({ conversation: null, messages: [] });
+    expect((await server.store.getVisitor(asBob.visitorId))!.profile).toMatchObject({ userId: 'bob', verified: true });
+    // Alice's visitor, conversation and profile are untouched.
+    expect((await server.store.getVisitor(shared.visitorId))!.profile).toMatchObject({ userId: 'alice', email: 'alice@example.com', verified: true });
+    expect((await server.store.latestConversation(shared.visitorId))!.id).toBe(hers.message.conversationId);
+
+    // An unsigned claim to be someone else switches too: it is never written over Alice.
+    const mallory = await request(shared.socket, 'visitor:identify', { userId: 'mallory' });
+    expect(mallory).toMatchObject({ ok: true, verified: false, visitorToken: expect.any(String) });
+    expect((await server.store.getVisitor(shared.visitorId))!.profile).toMatchObject({ userId: 'alice', verified: true });
+
+    // Alice coming back on that browser continues her own chat.
+    expect(await request(shared.socket, 'visitor:identify', { userId: 'alice', userHash: userHash(SECRET, 'alice') })).toEqual({ ok: true, verified: true });
   });
 });

@@ -20,6 +20,15 @@ async function queueUp(server: TestServer, marker: string, body = `I need a huma
   return { v, conversationId: sent.message.conversationId as string };
 }
 
+/** Waits until the condition holds (what a participant would see soon), failing after a few seconds. */
+async function until(condition: () => Promise<boolean>, timeoutMs = 5000) {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the condition');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe.each(storeFactories)('queue, routing and timers on $name', (factory) => {
   let server: TestServer;
   const time = controllableClock();
@@ -55,7 +64,8 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
   });
 
   it("a site's own copy for the queue replaces the default line, in the same chat", async () => {
-    await start({ settings: { copy: { queued: { chat: 'Du bist Nummer {position} — wir sind gleich da.' }, queuedFirst: { chat: 'Du bist als Nächstes dran.' } } } });
+    await start({ settings: { copy: { queued: { chat: 'Du bist Nummer {position} — wir sind gleich da.' }, queuedFirst: { chat: 'Du bist als Nächstes dran.' } }, agentCapacity: 0 } });
+    await agent(server.url); // online: a live transfer, for which these lines are written (no free slot: they wait)
     const first = await queueUp(server, 'c1');
     await waitFor(first.v, 'message:new', (m) => m.notice === 'queued' && m.body === 'Du bist als Nächstes dran.');
     const second = await queueUp(server, 'c2');
@@ -102,6 +112,72 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     time.advance(500_000);
     await server.app.runJobs();
     expect((await server.store.getConversation(conversationId))!.control).toBe('agent');
+  });
+
+  it('nobody online: the visitor is told so, and not also that a specialist will join', async () => {
+    await start();
+    const { v, conversationId } = await queueUp(server, 'n1');
+    await waitFor(v, 'message:new', (m) => m.notice === 'unavailable');
+    await server.app.service.idle();
+    const said = await server.store.listMessages(conversationId, 0, 100);
+    expect(said.map((m) => m.notice)).toEqual(expect.arrayContaining(['unavailable', 'queued']));
+    const queued = said.find((m) => m.notice === 'queued')!;
+    expect(queued.body).toMatch(/next in line/);
+    expect(queued.body).not.toMatch(/will join/);
+  });
+
+  it('a requeued visitor goes back to the place they had in line, ahead of those who came after', async () => {
+    await start({ settings: { agentSilentSeconds: 60 } });
+    const a = await agent(server.url);
+    const first = await queueUp(server, 'f1');
+    await request(a.socket, 'conversation:claim', { conversationId: first.conversationId });
+    time.advance(5_000);
+    const later = await queueUp(server, 'f2');
+    expect(await server.store.queuePosition(later.conversationId)).toBe(1);
+    time.advance(61_000);
+    await server.app.runJobs();
+    expect((await server.store.getConversation(first.conversationId))!.control).toBe('queued');
+    expect(await server.store.queuePosition(first.conversationId)).toBe(1);
+    expect(await server.store.queuePosition(later.conversationId)).toBe(2);
+    await waitFor(later.v, 'conversation:updated', (c) => c.queuePosition === 2);
+  });
+
+  it('auto-assign does not hand a silent agent the same conversation straight back', async () => {
+    await start({ settings: { routing: 'auto', agentSilentSeconds: 60 } });
+    await addAgent(server.store, { id: 'agent_tom', name: 'Tom', email: 'tom@demo.test', password: 'tom-password' });
+    await agent(server.url);
+    const { v, conversationId } = await queueUp(server, 'as1');
+    const held = (await server.store.getConversation(conversationId))!;
+    expect(held.agentName).toBe('Maria');
+    // Maria stays silent; only then does Tom come online.
+    time.advance(61_000);
+    await server.app.runJobs();
+    await server.app.service.idle();
+    const waiting = (await server.store.getConversation(conversationId))!;
+    expect(waiting).toMatchObject({ control: 'queued', passedOver: held.agentId });
+    await waitFor(v, 'message:new', (m) => m.notice === 'requeued');
+    await agent(server.url, 'tom@demo.test', 'tom-password'); // his presence is recorded as he connects
+    await until(async () => (await server.store.getConversation(conversationId))!.control === 'agent');
+    expect((await server.store.getConversation(conversationId))!).toMatchObject({ control: 'agent', agentName: 'Tom', passedOver: null });
+    const joinedNotices = async () => (await server.store.listMessages(conversationId, 0, 100)).filter((m) => m.notice === 'agent_joined').map((m) => m.body);
+    await until(async () => (await joinedNotices()).length >= 2);
+    await server.app.service.idle();
+    const joined = await joinedNotices();
+    expect(joined).toHaveLength(2);
+    expect(joined[1]).toMatch(/Tom/);
+  });
+
+  it('pick mode: an agent resolving frees a slot and every waiting visitor hears it at once', async () => {
+    await start({ settings: { agentCapacity: 1 } });
+    const a = await agent(server.url);
+    const held = await queueUp(server, 'pk1');
+    await request(a.socket, 'conversation:claim', { conversationId: held.conversationId });
+    const waiting = await queueUp(server, 'pk2');
+    await server.app.service.idle();
+    await new Promise((r) => setTimeout(r, 100));
+    const before = waiting.v.received.length;
+    await request(a.socket, 'conversation:resolve', { conversationId: held.conversationId });
+    await until(async () => waiting.v.received.slice(before).some((r) => r.event === 'conversation:updated' && r.payload.id === waiting.conversationId && r.payload.queuePosition === 1));
   });
 
   it('an agent who disconnects keeps their visitors through the grace period, then they go back to the queue', async () => {

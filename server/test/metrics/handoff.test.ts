@@ -35,6 +35,7 @@ function conversation(id: string, over: Partial<ConversationRecord> = {}): Conve
     contactEmail: null,
     team: null,
     repeated: false,
+    passedOver: null,
     ...over,
   };
 }
