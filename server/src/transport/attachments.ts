@@ -12,11 +12,12 @@ import type { SiteRecord, Store } from '../store/types.js';
 import { route, sessionToken } from './http.js';
 import type { Limits } from './limits.js';
 import type { Sessions } from './sessions.js';
-import { admitVisitorMessage } from './visitor-pace.js';
+import { admitVisitorMessage, storedMessage } from './visitor-pace.js';
 
 /** The hard cap before any site setting is read; sites may set less (attachmentMaxBytes). */
 const HARD_LIMIT = 25 * 1024 * 1024;
 const ClientId = /^[A-Za-z0-9_-]{1,64}$/;
+const ConversationId = /^[A-Za-z0-9_-]{1,64}$/;
 
 const tooLarge = (max: number) => new BatonError('payload_too_large', `Files can be at most ${Math.round(max / 1024 / 1024)} MB.`);
 
@@ -83,6 +84,13 @@ export function attachmentsRouter(deps: { store: Store; sessions: Sessions; serv
           declaredSize(req, max);
           // The same cost as a chat message: the visitor's pace, and a new conversation's limits.
           const { open, settle } = await admitVisitorMessage({ store, limits: deps.limits }, { site, siteId: site.id, visitorId, ip: req.ip ?? 'unknown', clientId });
+          // A retry of a stored upload (lost answer): the stored message, without reading or storing the file again.
+          if (await storedMessage(store, open, clientId, 'visitor')) {
+            const message = await service.visitorSend({ siteId: site.id, visitorId }, { clientId, body: '' }, open);
+            await settle(message);
+            res.json({ ok: true, message });
+            return;
+          }
           const file = await inspect(await readBody(req, res, max), name, max);
           const message = await service.visitorSend({ siteId: site.id, visitorId }, { clientId, body: file.name, file }, open);
           await settle(message);
@@ -97,6 +105,12 @@ export function attachmentsRouter(deps: { store: Store; sessions: Sessions; serv
         const conversationId = String(req.headers['x-conversation-id'] ?? '');
         const max = maxOf(await store.getSite(agent.siteId));
         declaredSize(req, max);
+        const conversation = ConversationId.test(conversationId) ? await store.getConversation(conversationId) : null;
+        const stored = conversation?.siteId === agent.siteId ? await storedMessage(store, conversation, clientId, 'agent') : null;
+        if (stored && stored.author.kind === 'agent' && stored.author.id === agent.id) {
+          res.json({ ok: true, message: await service.agentSend(agent, { conversationId, clientId, body: stored.body }) });
+          return;
+        }
         const file = await inspect(await readBody(req, res, max), name, max);
         const message = await service.agentSend(agent, { conversationId, clientId, body: file.name, file });
         res.json({ ok: true, message });

@@ -51,7 +51,12 @@ export async function admitVisitorMessage(
 }
 
 async function storedRetry(store: Store, open: ConversationRecord | null, clientId: string): Promise<boolean> {
-  if (!open || open.control === 'closed' || open.lastSeq === 0) return false;
-  const recent = await store.listMessages(open.id, Math.max(0, open.lastSeq - RETRY_WINDOW), RETRY_WINDOW);
-  return recent.some((m) => m.clientId === clientId && m.author.kind === 'visitor');
+  return (await storedMessage(store, open, clientId, 'visitor')) !== null;
+}
+
+/** The recent message of this author kind with this client id in an open conversation, if one is stored. */
+export async function storedMessage(store: Store, conversation: ConversationRecord | null, clientId: string, author: 'visitor' | 'agent'): Promise<Message | null> {
+  if (!conversation || conversation.control === 'closed' || conversation.lastSeq === 0) return null;
+  const recent = await store.listMessages(conversation.id, Math.max(0, conversation.lastSeq - RETRY_WINDOW), RETRY_WINDOW);
+  return recent.find((m) => m.clientId === clientId && m.author.kind === author) ?? null;
 }

@@ -2,6 +2,7 @@
 // comes from the content, images lose their metadata and anything appended, and files are served
 // inert through short-lived signed links only.
 import { request as httpRequest } from 'node:http';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteFactory, storeFactories } from '../helpers/db.js';
@@ -162,13 +163,17 @@ describe('uploads are refused before their body is read', () => {
     const a = await agent(server.url);
     expect(await headersOnly(server.url, { ...big, authorization: `Bearer ${a.token}`, 'x-conversation-id': 'c_x' })).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
     // No Content-Length (chunked): read up to the limit, then refused.
-    const chunks = async function* () {
-      for (let i = 0; i < 40; i++) yield new Uint8Array(10_000);
-    };
+    let sentChunks = 0;
+    const chunks = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sentChunks++ < 40) controller.enqueue(new Uint8Array(10_000));
+        else controller.close();
+      },
+    });
     const chunked = await fetch(`${server.url}/api/attachments`, {
       method: 'POST',
       headers: { authorization: `Bearer ${v.token}`, 'x-baton-site': 'demo', 'x-client-id': 'ch1', 'content-type': 'application/octet-stream' },
-      body: ReadableStream.from(chunks()),
+      body: chunks,
       duplex: 'half',
     } as RequestInit);
     expect(chunked.status).toBe(413);
@@ -201,5 +206,37 @@ describe('uploads are refused before their body is read', () => {
     expect(sent).toMatchObject({ status: 200 });
     expect(await upload(v.token, 'f2', await png())).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } });
     expect(await upload(v.token, 'f1', await png())).toMatchObject({ status: 200, body: { message: { id: sent.body.message.id } } });
+  });
+
+  it('a retried upload (its answer lost) gets the stored message back and stores no second file', async () => {
+    let dbFile = '';
+    server = await startServer({ name: 'sqlite', create: async () => sqliteFactory.create().then((c) => ((dbFile = c.url.slice('sqlite:'.length)), c)) });
+    const files = () => {
+      const db = new Database(dbFile, { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM attachments').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const v = await visitor(server.url);
+    const first = await upload(v.token, 'same-id', await png());
+    expect(first).toMatchObject({ status: 200, body: { message: { attachments: [{ type: 'image/png' }] } } });
+    // The widget sends it again with the same client id (even a different file changes nothing).
+    const again = await upload(v.token, 'same-id', await gif());
+    expect(again).toMatchObject({ status: 200, body: { message: { id: first.body.message.id, attachments: [{ id: first.body.message.attachments[0].id, type: 'image/png', url: expect.stringContaining('sig=') }] } } });
+    expect(files()).toBe(1);
+    // An agent's retried upload likewise.
+    await request(v.socket, 'message:send', { clientId: 'q1', body: 'I need a human' });
+    await waitFor(v, 'conversation:updated', (c) => c.control === 'queued');
+    const a = await agent(server.url);
+    const conversationId = first.body.message.conversationId;
+    await request(a.socket, 'conversation:claim', { conversationId });
+    const pngBody = await png();
+    const send = () => fetch(`${server.url}/api/attachments`, { method: 'POST', headers: { authorization: `Bearer ${a.token}`, 'x-conversation-id': conversationId, 'x-file-name': 'label.png', 'x-client-id': 'ag-same' }, body: new Uint8Array(pngBody) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const agentFirst = await send();
+    expect(agentFirst).toMatchObject({ status: 200, body: { message: { author: { kind: 'agent' } } } });
+    expect((await send()).body.message.id).toBe(agentFirst.body.message.id);
+    expect(files()).toBe(2);
   });
 });
