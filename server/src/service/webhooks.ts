@@ -4,7 +4,9 @@
 // node; receivers dedupe by event id. Targets on private networks are refused unless allowed.
 import { createHmac } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { BatonError } from '@baton/shared';
 import type { Logger } from '../log.js';
 import type { Meter } from '../observability.js';
@@ -65,8 +67,45 @@ function isPrivate(address: string): boolean {
   return PRIVATE.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
 }
 
+/** A host's addresses (the system resolver; tests pass their own). */
+export type Resolve = (host: string) => Promise<string[]>;
+const systemResolve: Resolve = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
+
+/**
+ * The address a delivery connects to is the address that was checked: the connection's own DNS
+ * lookup refuses private answers, so a name that resolved to a public address when checked and
+ * to 127.0.0.1 a moment later (DNS rebinding) never reaches the internal network.
+ */
+function guardedLookup(resolve: Resolve): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (addresses) => {
+        if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' }), '', 4);
+        if (addresses.some(isPrivate)) return callback(new Error(`${hostname} resolves to a private, loopback or link-local address; refused`), '', 4);
+        if (options.all) return (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, addresses.map((address) => ({ address, family: isIP(address) })));
+        callback(null, addresses[0]!, isIP(addresses[0]!));
+      },
+      (error: Error) => callback(error as NodeJS.ErrnoException, '', 4),
+    );
+  };
+}
+
+/** One POST; resolves with the response status (the body is not read). */
+function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, lookupFn: LookupFunction | undefined): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(target, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, ...(lookupFn ? { lookup: lookupFn } : {}), signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      res.resume(); // drain and discard: receivers answer with a status
+      resolvePromise(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Refuses URLs that are not http(s) or that resolve to a private, loopback or link-local address. */
-export async function assertDeliverable(url: string, allowPrivate: boolean): Promise<void> {
+export async function assertDeliverable(url: string, allowPrivate: boolean, resolve: Resolve = systemResolve): Promise<void> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -77,7 +116,7 @@ export async function assertDeliverable(url: string, allowPrivate: boolean): Pro
   if (parsed.username || parsed.password) throw new BatonError('bad_request', 'url: credentials in the URL are not allowed; use the signature.');
   if (allowPrivate) return;
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
+  const addresses = isIP(host) ? [host] : await resolve(host).catch(() => []);
   if (addresses.length === 0) throw new BatonError('bad_request', 'url: the host does not resolve.');
   if (addresses.some(isPrivate)) throw new BatonError('bad_request', 'url: private, loopback and link-local addresses are not allowed.');
 }
@@ -97,7 +136,7 @@ export async function publish(tx: Store, input: { siteId: string; type: WebhookE
 
 export class WebhookDeliverer {
   constructor(
-    private readonly deps: { store: Store; clock: () => Date; logger: Logger; meter: Meter; allowPrivate: boolean; timeoutMs?: number; random?: () => number },
+    private readonly deps: { store: Store; clock: () => Date; logger: Logger; meter: Meter; allowPrivate: boolean; timeoutMs?: number; random?: () => number; resolve?: Resolve },
   ) {}
 
   /** One attempt. Never throws: a failure reschedules the same job (a new token) or gives up after the window. */
@@ -112,23 +151,23 @@ export class WebhookDeliverer {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      await assertDeliverable(endpoint.url, this.deps.allowPrivate);
-      const res = await fetch(endpoint.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.deps.timeoutMs ?? 10_000),
-        headers: {
+      const resolve = this.deps.resolve ?? systemResolve;
+      await assertDeliverable(endpoint.url, this.deps.allowPrivate, resolve);
+      // Redirects are not followed (a 3xx is a failure): they could point anywhere.
+      status = await post(
+        endpoint.url,
+        {
           'content-type': 'application/json',
           'user-agent': 'Baton-Webhooks/1',
           'baton-event-id': delivery.eventId,
           'baton-event-type': delivery.eventType,
           'baton-signature': signature(endpoint.secret, delivery.payload, Math.floor(now.getTime() / 1000)),
         },
-        body: delivery.payload,
-      });
-      status = res.status;
-      await res.body?.cancel().catch(() => {});
-      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+        delivery.payload,
+        this.deps.timeoutMs ?? 10_000,
+        this.deps.allowPrivate ? undefined : guardedLookup(resolve),
+      );
+      if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (e) {
       error = (e as Error).message.slice(0, 300);
     }

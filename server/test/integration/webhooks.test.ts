@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
+import { NO_METER } from '../../src/observability.js';
+import { WebhookDeliverer } from '../../src/service/webhooks.js';
 import { storeFactories } from '../helpers/db.js';
 import { login, request, SECRET, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
 
@@ -145,6 +147,35 @@ describe.each(storeFactories)('webhooks on $name', (factory) => {
     expect(audit.body.entries.map((e: any) => e.action)).toContain('webhook.disabled');
     // Turned back on by an admin, it is healthy again.
     expect(await api(token, 'PATCH', `/webhooks/${id}`, { active: true })).toMatchObject({ status: 200, body: { webhook: { active: true, disabledReason: null } } });
+  });
+
+  it('a name that resolves to a public address when checked and to loopback when connecting is refused (DNS rebinding)', async () => {
+    const { store, cleanup } = await factory.create();
+    const hook = await receiver(0);
+    try {
+      const port = new URL(hook.url).port;
+      const at = new Date().toISOString();
+      const site = await store.upsertSite({ id: 's_rebind', key: 'rebind', name: 'Rebind', allowedOrigins: [], settings: {}, now: at });
+      await store.createWebhookEndpoint({ id: 'we_rebind', siteId: site.id, url: `http://rebind.example:${port}/hooks`, secret: 'whsec', events: ['message.created'], createdAt: at });
+      await store.insertWebhookDelivery({ id: 'whd_rebind', endpointId: 'we_rebind', eventId: 'evt_1', eventType: 'message.created', payload: '{}', status: 'pending', createdAt: at });
+      const answers = [['93.184.216.34'], ['127.0.0.1']];
+      const asked: string[] = [];
+      const deliverer = new WebhookDeliverer({
+        store,
+        clock: () => new Date(),
+        logger: createLogger('silent'),
+        meter: NO_METER,
+        allowPrivate: false,
+        resolve: async (host) => (asked.push(host), answers[Math.min(asked.length - 1, 1)]!),
+      });
+      await deliverer.attempt('whd_rebind');
+      expect(asked.length).toBeGreaterThanOrEqual(2); // checked, then looked up again to connect
+      expect(hook.received).toHaveLength(0);
+      expect(await store.getWebhookDelivery('whd_rebind')).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/private, loopback or link-local/) });
+    } finally {
+      await hook.close();
+      await cleanup();
+    }
   });
 
   it('loopback and private targets are refused unless the server allows them', async () => {
