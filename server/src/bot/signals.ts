@@ -54,7 +54,29 @@ const AMOUNT = /(?:[€$£]\s?\d+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?\s?(?:€|e
 const ANGER = /\b(ridiculous|terrible|awful|horrible|useless|worst|unacceptable|furious|angry|annoyed|fed up|disgusted|pathetic|a joke|scam|incompetent|outraged|sick of|frustrat\w*|nobody answers|no one answers|waste of time|fuming)\b/i;
 const CANCEL_THREAT = /\b(i(?:'ll| will| am going to|'m going to)\s+cancel|cancel (?:everything|all my orders)|never (?:shop|order|buy) (?:here|from you) again|switch(?:ing)? to (?:another|a different) (?:shop|store)|close my account if)\b/i;
 
-export function extractEntities(text: string): Entities {
+// Every turn reads the whole transcript again, so the same earlier messages would be parsed on every
+// turn of a long conversation. Both readings are pure functions of the text: remember recent ones.
+const CACHE_MAX = 5000;
+function memo<T>(fn: (text: string) => T): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    const hit = cache.get(text);
+    if (hit !== undefined) {
+      cache.delete(text); // most recently used last
+      cache.set(text, hit);
+      return hit;
+    }
+    const value = fn(text);
+    cache.set(text, value);
+    if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
+    return value;
+  };
+}
+
+/** Entities in a text. The result is shared between callers: read it, don't change it. */
+export const extractEntities = memo(readEntities);
+
+function readEntities(text: string): Entities {
   const out: Entities = {};
   const orders = text.toUpperCase().match(ORDER)?.map((o) => (o.includes('-') ? o : `${o.replace(/(\D+)(\d+)/, '$1-$2')}`));
   if (orders?.length) out.orderNumber = [...new Set(orders)];
@@ -101,9 +123,7 @@ const includesPhrase = (haystack: string, phrase: string) => {
 /** Negated asks ("I don't need a human") are not asks. */
 const NEGATED_ASK = /\b(don't|do not|no need (?:for|to)|not (?:asking|looking) for|without)\b[^.?!]{0,30}$/i;
 
-export function sentimentOf(text: string): number {
-  return nlp.readDoc(text).out(its.sentiment) as unknown as number;
-}
+export const sentimentOf = memo((text: string): number => nlp.readDoc(text).out(its.sentiment) as unknown as number);
 
 export function computeSignals(history: Message[], playbook: Playbook): Signals {
   const visitorTurns = history.filter((m) => m.author.kind === 'visitor');
