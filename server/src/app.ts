@@ -210,6 +210,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       retention: async () => {
         await service.applyRetention();
       },
+      idle_close: async () => {
+        await service.closeIdle();
+        await deps.store.scheduleJob({ id: 'idle_close', kind: 'idle_close', runAt: new Date(clock().getTime() + 10 * 60_000).toISOString(), data: {} });
+      },
       metrics_rollup: async () => {
         await refreshRollup(deps.store, clock(), (siteId, err) => deps.logger.warn({ err, siteId }, 'metrics rollup failed'));
         await deps.store.scheduleJob({ id: 'metrics_rollup', kind: 'metrics_rollup', runAt: new Date(clock().getTime() + 10 * 60_000).toISOString(), data: {} });
@@ -236,6 +240,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     jobs.start();
     // Retention runs daily; the first run a minute after start (the job reschedules itself).
     void deps.store.scheduleJob({ id: 'retention', kind: 'retention', runAt: new Date(clock().getTime() + 60_000).toISOString(), data: {} }).catch((err) => deps.logger.error({ err }, 'scheduling retention failed'));
+    // Conversations left with the bot are closed once idle (every 10 minutes, first after a minute).
+    void deps.store.scheduleJob({ id: 'idle_close', kind: 'idle_close', runAt: new Date(clock().getTime() + 60_000).toISOString(), data: {} }).catch((err) => deps.logger.error({ err }, 'scheduling idle close failed'));
     // The metrics rollup is kept filled every 10 minutes (metrics/queries.ts), first half a minute after start.
     void deps.store.scheduleJob({ id: 'metrics_rollup', kind: 'metrics_rollup', runAt: new Date(clock().getTime() + 30_000).toISOString(), data: {} }).catch((err) => deps.logger.error({ err }, 'scheduling the metrics rollup failed'));
   }

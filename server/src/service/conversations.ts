@@ -928,6 +928,30 @@ export class ConversationService {
     return total;
   }
 
+  /**
+   * Job, every few minutes on any node: conversations still with the bot and quiet for the site's
+   * `botIdleCloseHours` are closed by the system (a visitor back later starts afresh; the metrics
+   * count bot-only conversations only once they are closed). Returns how many were closed.
+   */
+  async closeIdle(batch = 200): Promise<number> {
+    const { store, logger } = this.deps;
+    let closed = 0;
+    for (const site of await store.listSites()) {
+      const before = new Date(this.deps.clock().getTime() - siteSettings(site).botIdleCloseHours * 3600_000).toISOString();
+      for (const c of await store.listQuietConversations(site.id, 'bot', before, batch)) {
+        try {
+          await this.apply(c, { type: 'resolve', by: { kind: 'system' }, at: this.now() }, {}, { kind: 'system', reason: 'idle' });
+          closed += 1;
+        } catch (error) {
+          // The visitor wrote, or an agent took it, meanwhile: it is not idle.
+          if (!(error instanceof BatonError)) throw error;
+        }
+      }
+    }
+    if (closed > 0) logger.info({ closed }, 'idle conversations with the bot closed');
+    return closed;
+  }
+
   /** Auto-assign: while a free matching agent exists, the next waiting conversation goes to them. */
   private readonly routing = new Map<string, boolean>();
   async route(siteId: string): Promise<void> {

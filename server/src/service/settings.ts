@@ -35,6 +35,11 @@ export const SiteSettingsSchema = z.object({
   identitySecret: z.string().optional(),
   identitySecretPrevious: z.string().optional(),
   identitySecretRotatedAt: z.string().optional(),
+  /**
+   * A conversation still with the bot and quiet for this many hours is closed by the system, so a
+   * visitor who comes back later starts afresh and the metrics count it (bot-only outcomes).
+   */
+  botIdleCloseHours: z.number().int().min(1).max(24 * 30).default(12),
   /** Conversations untouched for this many days are deleted (null: kept). */
   retentionDays: z.number().int().min(1).max(3650).nullable().default(null),
   /** The site's own queue and handoff lines (chat and voice), overriding the defaults in core/copy.ts. */

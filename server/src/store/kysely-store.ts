@@ -490,6 +490,19 @@ export class KyselyStore implements Store {
     return rows.map(toConversation);
   }
 
+  async listQuietConversations(siteId: string, control: Control, before: string, limit: number): Promise<ConversationRecord[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('site_id', '=', siteId)
+      .where('control', '=', control)
+      .where('updated_at', '<', ms(before))
+      .orderBy('updated_at', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map(toConversation);
+  }
+
   async rateConversation(input: { id: string; visitorId: string; rating: number; comment: string | null; now: string }): Promise<ConversationRecord | null> {
     // [ST13] once, by the conversation's visitor, after it was resolved: the WHERE clause decides.
     const row = await this.db

@@ -296,6 +296,8 @@ export interface Store {
    * last updated first (conversations still with the bot, of which there are many).
    */
   listConversations(siteId: string, controls: Control[], limit?: number, order?: 'queue' | 'recent'): Promise<ConversationRecord[]>;
+  /** Conversations in this control state not updated since `before`, oldest first, at most limit. */
+  listQuietConversations(siteId: string, control: Control, before: Iso, limit: number): Promise<ConversationRecord[]>;
   /** Stores the visitor's rating of a closed conversation, once; null when it is not theirs, not closed, or already rated. */
   rateConversation(input: { id: string; visitorId: string; rating: number; comment: string | null; now: Iso }): Promise<ConversationRecord | null>;
   /** Raises the agent's read mark (never lowers it); null for an unknown conversation. */

@@ -64,7 +64,7 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
   });
 
   it("a site's own copy for the queue replaces the default line, in the same chat", async () => {
-    await start({ settings: { copy: { queued: { chat: 'Du bist Nummer {position} — wir sind gleich da.' }, queuedFirst: { chat: 'Du bist als Nächstes dran.' } }, agentCapacity: 0 } });
+    await start({ settings: { copy: { queued: { chat: 'Du bist Nummer {position} — wir sind gleich da.' }, queuedFirst: { chat: 'Du bist als Nächstes dran.' } } } });
     await agent(server.url); // online: a live transfer, for which these lines are written (no free slot: they wait)
     const first = await queueUp(server, 'c1');
     await waitFor(first.v, 'message:new', (m) => m.notice === 'queued' && m.body === 'Du bist als Nächstes dran.');
@@ -178,6 +178,31 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     const before = waiting.v.received.length;
     await request(a.socket, 'conversation:resolve', { conversationId: held.conversationId });
     await until(async () => waiting.v.received.slice(before).some((r) => r.event === 'conversation:updated' && r.payload.id === waiting.conversationId && r.payload.queuePosition === 1));
+  });
+
+  it('a conversation left with the bot is closed once idle; one that waits for a person is not', async () => {
+    await start({ settings: { botIdleCloseHours: 12 } });
+    const idle = await visitor(server.url);
+    await request(idle.socket, 'message:send', { clientId: 'i1', body: 'How long does shipping take to Austria?' });
+    await server.app.service.idle();
+    const withBot = (await server.store.latestConversation(idle.visitorId))!;
+    const waiting = await queueUp(server, 'i2');
+    time.advance(11 * 3600_000);
+    expect(await server.app.service.closeIdle()).toBe(0);
+    time.advance(2 * 3600_000);
+    // Through the durable job, as a node's poll runs it.
+    await server.store.scheduleJob({ id: 'idle_close', kind: 'idle_close', runAt: time.clock().toISOString(), data: {} });
+    await server.app.runJobs();
+    expect((await server.store.getConversation(withBot.id))!).toMatchObject({ control: 'closed' });
+    expect((await server.store.getConversation(waiting.conversationId))!.control).toBe('queued');
+    const last = (await server.store.listEvents(withBot.id, 'transition')).at(-1)!;
+    expect(last.data).toMatchObject({ command: 'resolve', from: 'bot', to: 'closed', by: { kind: 'system', reason: 'idle' } });
+    // The next job is scheduled; the visitor's next message starts a new conversation.
+    expect(await server.store.claimDueJobs(new Date(time.clock().getTime() + 11 * 60_000).toISOString(), 10, 1000)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'idle_close' })]),
+    );
+    const again = await request(idle.socket, 'message:send', { clientId: 'i3', body: 'Hi again' });
+    expect(again.message.conversationId).not.toBe(withBot.id);
   });
 
   it('an agent who disconnects keeps their visitors through the grace period, then they go back to the queue', async () => {
