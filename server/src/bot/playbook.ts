@@ -27,7 +27,9 @@ const Action = z.object({
   /** `builtin:orders` (the demo's order data) or an http(s) URL template with {detail} placeholders. */
   url: z.string().min(1),
   method: z.enum(['GET', 'POST']).default('GET'),
-  timeoutMs: z.number().int().positive().max(30_000).default(3000),
+  /** At most 8 s: the service gives up on a bot turn after 10 s with a handoff that knows nothing
+   *  of the conversation; an action that times out in time hands over with what was attempted. */
+  timeoutMs: z.number().int().positive().max(8000).default(3000),
   /** Verification: these result fields must equal the visitor's details of the same name. Every
    *  intent that runs the action needs them; a record without the field fails verification. */
   verify: z.array(z.string()).default([]),

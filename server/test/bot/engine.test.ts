@@ -137,6 +137,8 @@ describe('playbook files', () => {
     expect(badType).toMatch(/clarifyBudget: .*expected number/);
     expect(failure(good.replace('needs: [orderNumber]', 'needs: [orderNumbr]'))).toMatch(/intents\.order_status\.needs: unknown detail "orderNumbr"/);
     expect(failure(good.replace('action: order_lookup', 'action: order_lookupp'))).toMatch(/unknown action "order_lookupp"/);
+    // An action slower than a bot turn may take would end in a handoff without context.
+    expect(failure(good.replace('url: builtin:orders', 'url: builtin:orders\n    timeoutMs: 30000'))).toMatch(/actions\.order_lookup\.timeoutMs: .*8000/);
     // A typo in a verification detail would silently verify nothing: it fails loading instead.
     const typo = failure(good.replace('verify: [email]     # the order', 'verify: [emial]     # the order'));
     expect(typo).toContain('sites/demo/playbook.yaml');
