@@ -99,6 +99,7 @@ describe('LLM provider behind guardrails', () => {
     "I can give you a voucher for €10.",
     'Your refund has been approved.',
     "I've extended the warranty by a year.",
+    'You\u2019ll get a full refund, no worries.',
   ])('[LLM3] a commitment only a person may make is caught: %s', async (reply) => {
     next = json({ mode: 'resolve', reply });
     const d = await ask('How much does shipping to Austria cost?');

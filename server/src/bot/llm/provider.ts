@@ -58,8 +58,9 @@ const COMMITMENTS: RegExp[] = [
 ];
 
 export function findCommitment(reply: string): string | null {
+  const text = reply.replace(/[\u2018\u2019\u02bc]/g, "'"); // models like typographic apostrophes: you’ll
   for (const re of COMMITMENTS) {
-    const m = re.exec(reply);
+    const m = re.exec(text);
     if (m) return m[0];
   }
   return null;
