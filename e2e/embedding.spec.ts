@@ -1,6 +1,6 @@
 // [E2E3] One script tag on someone else's site: cross-origin, hostile CSS, strict CSP, the
 // command queue, refused origins, XSS, offline typing, mobile.
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { io } from 'socket.io-client';
 import { BATON, startHostSite } from './fixtures/host-site.js';
 import { AgentConsole } from './pages/console.js';
@@ -33,18 +33,46 @@ test('a page whose origin the site does not allow is told chat is unavailable', 
   }
 });
 
-test('hostile CSS cannot break the widget, and the widget does not touch the page', async ({ page }) => {
+/** Every computed property of the page's own elements, to prove the widget changes none of them. */
+const pageStyles = (page: Page) =>
+  page.evaluate(() => {
+    const out: Record<string, string> = {};
+    for (const selector of ['html', 'body', '#headline', '#copy', '.promo']) {
+      const el = document.querySelector(selector);
+      if (!el) continue;
+      const cs = getComputedStyle(el);
+      for (const prop of Array.from(cs)) out[`${selector} ${prop}`] = cs.getPropertyValue(prop);
+    }
+    return out;
+  });
+
+test('hostile CSS cannot break the widget, and the widget does not touch the page', async ({ page, browser }) => {
+  // The same page without the widget, for comparison.
+  const bare = await browser.newPage();
+  await bare.route('**/widget.js', (route) => route.abort());
+  await bare.goto(`${site.url}/hostile`);
+  const without = await pageStyles(bare);
+  await bare.close();
+  expect(without['#headline font-size']).toBe('31px'); // the hostile sheet did load
+
   const visitor = new VisitorWidget(page);
   await visitor.goto(`${site.url}/hostile`);
-  const headlineBefore = await page.locator('#headline').evaluate((el) => getComputedStyle(el).cssText || getComputedStyle(el).fontSize);
+  // The page's `div { border: 9px dashed red !important; background: lime !important }` does
+  // not reach the widget's host: no square is drawn in the corner.
+  const host = await page.locator('[data-baton]').evaluate((el) => {
+    const cs = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    return { border: cs.borderTopWidth, background: cs.backgroundColor, width: r.width, height: r.height };
+  });
+  expect(host).toEqual({ border: '0px', background: 'rgba(0, 0, 0, 0)', width: 0, height: 0 });
   await visitor.launcher.click(); // above the page's z-index 999999 promo
   await visitor.send('How do I return an item?');
   await visitor.expectInLog(/30 days/);
   const fontSize = await visitor.textbox.evaluate((el) => getComputedStyle(el).fontSize);
   expect(fontSize).toBe('16px');
   expect(await visitor.textbox.evaluate((el) => getComputedStyle(el).display)).not.toBe('none');
-  const headlineAfter = await page.locator('#headline').evaluate((el) => getComputedStyle(el).cssText || getComputedStyle(el).fontSize);
-  expect(headlineAfter).toBe(headlineBefore);
+  // With the chat open, every style of the page's own elements is what it was without the widget.
+  expect(await pageStyles(page)).toEqual(without);
 });
 
 test('a strict Content-Security-Policy page: no violations, the chat works', async ({ page }) => {

@@ -42,9 +42,15 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identif
   const pending: Call[] = Array.from(w.Baton?.q ?? [], (args) => [String(args[0]), Array.prototype.slice.call(args, 1)] as Call);
   let api: ChatApi | null = null;
 
-  const host = document.createElement('div');
+  // The host is our own element, not a <div>: a page's rules for div (or section, span…) never
+  // reach it. One page-level rule, for this element only, outranks a page's `* {… !important}`.
+  const host = document.createElement('baton-chat');
   host.setAttribute('data-baton', '');
-  host.style.cssText = 'all:initial;position:fixed;z-index:2147483000;right:0;bottom:0;width:0;height:0;';
+  adoptCss(
+    document,
+    'baton-chat[data-baton]{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;' +
+      'right:0!important;bottom:0!important;width:0!important;height:0!important;overflow:visible!important}',
+  );
   const root = host.attachShadow({ mode: 'open' });
   const css =
     ':host{all:initial}' +

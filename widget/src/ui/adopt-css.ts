@@ -1,9 +1,10 @@
 /**
  * Styles for a Shadow DOM root as a constructed stylesheet: a host page's Content-Security-Policy
  * without 'unsafe-inline' blocks <style> elements, not constructed sheets. Browsers without
- * constructable stylesheets get a <style> element. Imported by the loader and the chat bundle.
+ * constructable stylesheets get a <style> element. Imported by the loader and the chat bundle;
+ * the loader also gives the page one rule, for its own host element only.
  */
-export function adoptCss(root: ShadowRoot, css: string) {
+export function adoptCss(root: ShadowRoot | Document, css: string) {
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);
@@ -11,6 +12,6 @@ export function adoptCss(root: ShadowRoot, css: string) {
   } catch {
     const style = document.createElement('style');
     style.textContent = css;
-    root.append(style);
+    (root instanceof Document ? root.head : root).append(style);
   }
 }
