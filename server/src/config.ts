@@ -21,6 +21,9 @@ const EnvSchema = z.object({
   BATON_DEMO: flag.optional(),
   BATON_DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A copy of the log in this file too (read by log.ts; e2e runs scan it), at its own level. */
+  BATON_LOG_FILE: z.string().min(1).optional(),
+  BATON_LOG_FILE_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).optional(),
   PUBLIC_URL: z.string().url().optional(),
   BATON_LLM_BASE_URL: z.string().url().optional(),
   BATON_LLM_API_KEY: z.string().optional(),

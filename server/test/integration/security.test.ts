@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { createLogger } from '../../src/log.js';
 import { sqliteFactory } from '../helpers/db.js';
 import { connect, login, request, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
 
@@ -133,6 +135,60 @@ describe('abuse controls and web security', () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const secret of ['baton-demo', 'a-wrong-password-xyz', body.token, v.token, cookie!.split(';')[0]!.split('=')[1]!, 'ada.secret@example.com', '4111 1111', 'demo-identity-secret']) {
       expect(log).not.toContain(secret);
+    }
+  });
+
+  it('redaction at any depth: named fields, and emails, phone and card numbers, tokens and signed links inside any string', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('trace', { write: (l: string) => void lines.push(l) });
+    const secrets = [
+      'ada.secret@example.com', '+44 20 7946 0958', '(555) 123-4567', '030 1234 5678', '4111 1111 1111 1111',
+      'sig=AbCdEf0123456789', 'reset-token-xyz', 'v1.site_demo.v_abc123.0123456789abcdefABCDEF', 'bk_live_0123456789abcdef',
+      'sess-token-0123456789', 'nested-password-1', 'deep-secret-2', 'jwt.header.payload',
+    ];
+    logger.info({ req: { headers: { authorization: 'Bearer sess-token-0123456789', cookie: 'baton_session=sess-token-0123456789' } } }, 'request');
+    logger.info({ a: { b: { c: { password: 'nested-password-1', d: { secret: 'deep-secret-2' } } } }, list: [{ user: { userJwt: 'jwt.header.payload' } }] }, 'nested');
+    logger.info({ link: 'https://chat.example/console/set-password#reset-token-xyz' }, 'invite created');
+    logger.info({ attachment: { url: '/api/attachments/att_1?v=full&exp=1764626244123&sig=AbCdEf0123456789' } }, 'file sent');
+    logger.info('visitor said: call me on +44 20 7946 0958 or (555) 123-4567 or 030 1234 5678, card 4111 1111 1111 1111');
+    logger.warn({ token: 'v1.site_demo.v_abc123.0123456789abcdefABCDEF', header: 'Authorization: Bearer bk_live_0123456789abcdef' }, 'tokens');
+    const dbError = Object.assign(new Error('duplicate key value violates unique constraint: Key (email)=(ada.secret@example.com) already exists'), { detail: 'Key (email)=(ada.secret@example.com)' });
+    logger.error({ err: dbError, conversationId: 'c_keepme123' }, 'request failed');
+    logger.error(new Error('SMTP 550 rejected ada.secret@example.com'), 'mail failed');
+    const log = lines.join('\n');
+    for (const secret of secrets) expect(log, secret).not.toContain(secret);
+    // What operators need stays readable: ids, times, dates, numbers, messages.
+    for (const kept of ['c_keepme123', 'request failed', 'duplicate key value', 'invite created', '/console/set-password#', 'att_1?v=full']) expect(log).toContain(kept);
+    logger.info({ at: '2026-12-01T21:57:24.123Z', day: '2026-02-28', ms: 1764626244123, ids: ['m_0123456789', 'c_1234567890'] }, 'plain');
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ at: '2026-12-01T21:57:24.123Z', day: '2026-02-28', ms: 1764626244123, ids: ['m_0123456789', 'c_1234567890'] });
+  });
+
+  it('the log of invitations, resets, files, a failing bot and exports holds none of their secrets', async () => {
+    const lines: string[] = [];
+    const failing = { turn: async (input: { text?: string }) => { throw new Error(`model rejected the prompt: ${JSON.stringify(input).slice(0, 400)}`); } };
+    server = await startServer(sqliteFactory, { log: { level: 'trace', write: (l) => lines.push(l) }, bot: failing as never });
+    const admin = (await login(server.url)).body.token as string;
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${server.url}/api${path}`, { method, headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) }).then((r) => r.json() as Promise<any>);
+    const invited = await call('POST', '/admin/agents', { email: 'new.agent@example.com', name: 'New Agent', role: 'agent' });
+    const inviteToken = new URL(invited.setPasswordUrl).hash.slice(1);
+    await call('POST', '/agent/set-password', { token: inviteToken, password: 'the-new-agents-password' });
+    const reset = await call('POST', `/admin/agents/${invited.agent.id}/password-link`);
+    const resetToken = new URL(reset.setPasswordUrl).hash.slice(1);
+    const apiKey = (await call('POST', '/admin/api-keys', { name: 'scan', scopes: ['conversations:read'] })).key as string;
+    const v = await visitor(server.url);
+    await request(v.socket, 'message:send', { clientId: 'b1', body: 'Call me at +1 (415) 555-0134, mail ada.secret@example.com' });
+    await waitFor(v, 'conversation:updated', (c) => c.control === 'queued');
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).png().toBuffer();
+    const file = (await fetch(`${server.url}/api/attachments`, { method: 'POST', headers: { authorization: `Bearer ${v.token}`, 'x-baton-site': 'demo', 'x-client-id': 'f1', 'x-file-name': 'receipt.png' }, body: new Uint8Array(png) }).then((r) => r.json())) as any;
+    const signed = file.message.attachments[0].url as string;
+    await fetch(`${server.url}${signed}`);
+    await fetch(`${server.url}/api/v1/conversations`, { headers: { authorization: `Bearer ${apiKey}` } });
+    await server.app.service.idle();
+    const log = lines.join('\n');
+    expect(log).toContain('bot failed'); // the failing bot's error was logged, scrubbed
+    for (const secret of [inviteToken, resetToken, 'the-new-agents-password', 'new.agent@example.com', apiKey, admin, v.token, new URL(signed, server.url).searchParams.get('sig')!, '(415) 555-0134', 'ada.secret@example.com']) {
+      expect(log, secret).not.toContain(secret);
     }
   });
 });
