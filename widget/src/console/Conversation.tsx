@@ -9,6 +9,7 @@ import type { AgentSocket } from './connection.js';
 import { Handoff } from './Handoff.js';
 import { addMessages, beginSend, cannedMatches, consoleStore, describeDecision, endSend, markSeen, setDraft as storeDraft, upsertConversations } from './store.js';
 import { clientId, Notes, Transfer, VerdictPicker, VisitorPanel } from './Tools.js';
+import { useAgentTyping } from './typing.js';
 
 /** How long a reply waits for the server's answer before the agent may send it again (same client id). */
 const SEND_TIMEOUT_MS = 8000;
@@ -30,7 +31,11 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
   const notes = decisions ? Object.fromEntries(Object.entries(decisions).map(([id, d]) => [id, describeDecision(d)])) : undefined;
   // Kept in the store per conversation, so switching never carries a reply to another visitor.
   const draft = useStore(consoleStore, (s) => s.drafts[conversation.id] ?? '');
-  const setDraft = (body: string) => storeDraft(conversation.id, body);
+  const agentTyping = useAgentTyping(socket, conversation.id);
+  const setDraft = (body: string) => {
+    storeDraft(conversation.id, body);
+    agentTyping.typed(body);
+  };
   const [error, setError] = useState<string | null>(null);
   const [transferring, setTransferring] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(conversation.handoff?.trigger === 'high_value_intent' ? 'quote_sent' : 'solved');
@@ -66,6 +71,8 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
 
   async function act(event: 'conversation:claim' | 'conversation:handBack' | 'conversation:resolve') {
     setError(null);
+    // "Stopped" goes first: once the agent no longer holds the conversation it would be dropped.
+    if (event !== 'conversation:claim') agentTyping.stop();
     const ack = await socket.emitWithAck(event, { conversationId: conversation.id, ...(event === 'conversation:resolve' ? { outcome } : {}) });
     if (ack.ok) upsertConversations([ack.conversation]);
     else setError(ack.error.message);
@@ -86,7 +93,7 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
         addMessages(conversation.id, [ack.message]);
         // Only what was sent is cleared: words typed while it was on its way stay.
         if ((consoleStore.getState().drafts[conversation.id] ?? '').trim() === body) setDraft('');
-        socket.emit('typing:set', { conversationId: conversation.id, typing: false }, () => {});
+        agentTyping.stop();
       } else setError(ack.error.message);
     } catch {
       endSend(conversation.id, false);
@@ -166,6 +173,7 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
           conversationId={conversation.id}
           selfId={agent.id}
           socket={socket}
+          onStart={agentTyping.stop}
           onDone={(message) => {
             setTransferring(false);
             setError(message);
@@ -205,10 +213,8 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
           disabled={!mine}
           value={draft}
           rows={3}
-          onInput={(e) => {
-            setDraft((e.target as HTMLTextAreaElement).value);
-            socket.emit('typing:set', { conversationId: conversation.id, typing: true }, () => {});
-          }}
+          onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
+          onBlur={() => agentTyping.stop()}
           onPaste={(e) => {
             const files = filesFrom(e.clipboardData);
             if (files.length && mine) {

@@ -87,7 +87,13 @@ export function VerdictPicker({ conversation, socket }: { conversation: Conversa
   );
 }
 
-export function Transfer({ conversationId, selfId, socket, onDone }: { conversationId: string; selfId: string; socket: AgentSocket; onDone: (error: string | null) => void }) {
+export function Transfer({
+  conversationId,
+  selfId,
+  socket,
+  onStart,
+  onDone,
+}: { conversationId: string; selfId: string; socket: AgentSocket; onStart?: () => void; onDone: (error: string | null) => void }) {
   const [agents, setAgents] = useState<AgentStatus[] | null>(null);
   const [to, setTo] = useState('');
   const [note, setNote] = useState('');
@@ -105,6 +111,7 @@ export function Transfer({ conversationId, selfId, socket, onDone }: { conversat
     if (!to) return;
     const [kind, value] = [to.slice(0, to.indexOf(':')), to.slice(to.indexOf(':') + 1)];
     const target = kind === 'team' ? { toTeam: value } : { toAgentId: value };
+    onStart?.();
     const ack = await socket.emitWithAck('conversation:transfer', { conversationId, ...target, ...(note.trim() ? { note: note.trim() } : {}) });
     if (ack.ok) upsertConversations([ack.conversation]);
     onDone(ack.ok ? null : ack.error.message);

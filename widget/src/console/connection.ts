@@ -1,7 +1,7 @@
 // The console's socket: the session cookie authenticates it (same origin).
 import type { AgentClientToServer, AgentServerToClient } from '@baton/shared';
 import { io, type Socket } from 'socket.io-client';
-import { addDecisions, addMessages, addNotes, applyOpened, consoleStore, upsertConversations } from './store.js';
+import { addDecisions, addMessages, addNotes, applyOpened, consoleStore, setVisitorTyping, upsertConversations } from './store.js';
 
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 
@@ -32,6 +32,6 @@ export function connectAgent(onUnauthorized: () => void): AgentSocket {
   socket.on('agent:updated', (a) => {
     if (a.id === consoleStore.getState().agent?.id && a.presence !== 'offline') consoleStore.setState({ presence: a.presence });
   });
-  socket.on('typing', (t) => consoleStore.setState((s) => ({ visitorTyping: { ...s.visitorTyping, [t.conversationId]: t.typing } })));
+  socket.on('typing', (t) => setVisitorTyping(t.conversationId, t.typing));
   return socket;
 }

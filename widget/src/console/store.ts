@@ -76,6 +76,18 @@ export function endSend(conversationId: string, acknowledged: boolean) {
   });
 }
 
+/** A visitor's "typing" lasts this long unless refreshed (the widget repeats it every 2 s while they type). */
+export const VISITOR_TYPING_TTL_MS = 6000;
+const typingExpiry = new Map<string, ReturnType<typeof setTimeout>>();
+
+/** Shows or clears "Visitor is typing…"; it clears itself when no refresh comes (a lost "stopped"). */
+export function setVisitorTyping(conversationId: string, typing: boolean) {
+  clearTimeout(typingExpiry.get(conversationId));
+  typingExpiry.delete(conversationId);
+  if (typing) typingExpiry.set(conversationId, setTimeout(() => setVisitorTyping(conversationId, false), VISITOR_TYPING_TTL_MS));
+  consoleStore.setState((s) => (s.visitorTyping[conversationId] === typing ? s : { visitorTyping: { ...s.visitorTyping, [conversationId]: typing } }));
+}
+
 export function setDraft(conversationId: string, body: string) {
   consoleStore.setState((s) => ({ drafts: { ...s.drafts, [conversationId]: body } }));
 }
@@ -143,9 +155,9 @@ export function addMessages(conversationId: string, incoming: Message[]) {
     const byId = new Map((s.messages[conversationId] ?? []).map((m) => [m.id, m]));
     for (const m of incoming) byId.set(m.id, m);
     const sorted = [...byId.values()].sort((a, b) => a.seq - b.seq);
-    const typing = incoming.some((m) => m.author.kind === 'visitor') ? { ...s.visitorTyping, [conversationId]: false } : s.visitorTyping;
-    return { messages: { ...s.messages, [conversationId]: sorted }, visitorTyping: typing };
+    return { messages: { ...s.messages, [conversationId]: sorted } };
   });
+  if (incoming.some((m) => m.author.kind === 'visitor')) setVisitorTyping(conversationId, false);
 }
 
 /** Most urgent first: waiting conversations (urgent status, then longest wait), then with agents, then with the bot. */
