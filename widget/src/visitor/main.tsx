@@ -84,8 +84,8 @@ export function mount(options: MountOptions): BatonApi {
         label.textContent = config.launcherLabel;
         launcher.append(label);
         launcher.classList.add('bt-labelled');
-        launcher.setAttribute('aria-label', `${strings.openChat}: ${config.launcherLabel}`);
       }
+      nameLauncher();
     })
     .catch(() => {});
 
@@ -155,6 +155,13 @@ export function mount(options: MountOptions): BatonApi {
     render(s.open ? <Chat serverUrl={serverUrl} store={store} connection={connection} strings={strings} render={renderMarkdown} onClose={close} /> : null, container);
   }
 
+  /** The launcher's accessible name from all it shows: the words, the site's label, the unread count. */
+  function nameLauncher() {
+    const { config, unread } = store.getState();
+    const label = config?.launcherLabel ? `${strings.openChat}: ${config.launcherLabel}` : strings.openChat;
+    launcher.setAttribute('aria-label', unread ? `${label} (${unread})` : label);
+  }
+
   // Unread badge on the launcher, and status events for the host page.
   const badge = document.createElement('span');
   badge.className = 'bt-badge';
@@ -165,11 +172,12 @@ export function mount(options: MountOptions): BatonApi {
     if (s.unread !== prev.unread) {
       badge.hidden = s.unread === 0;
       badge.textContent = String(s.unread);
-      launcher.setAttribute('aria-label', s.unread ? `${strings.openChat} (${s.unread})` : strings.openChat);
+      nameLauncher();
     }
     if (s.conversation !== prev.conversation && s.conversation) emit('status', s.conversation);
   });
 
+  nameLauncher();
   draw();
   queueMicrotask(() => emit('ready'));
   return {
@@ -192,8 +200,9 @@ export function mount(options: MountOptions): BatonApi {
       clearTitle();
     },
     setLocale(locale) {
+      if (typeof locale !== 'string') return;
       strings = pickLocale(locale);
-      launcher.setAttribute('aria-label', strings.openChat);
+      nameLauncher();
       draw();
     },
   };
