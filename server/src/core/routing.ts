@@ -77,8 +77,20 @@ export interface BusinessHours {
   weekly: Partial<Record<Day, Array<[string, string]>>>;
 }
 
+/** Formatters are costly to build and asked for on every queue change: one per time zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    if (formatters.size > 500) formatters.clear();
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
 function localParts(at: Date, timeZone: string): { day: Day; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = formatterFor(timeZone).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const day = get('weekday').slice(0, 3).toLowerCase() as Day;
   return { day, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
@@ -96,12 +108,30 @@ export function isOpen(hours: BusinessHours | null, at: Date): boolean {
   return (hours.weekly[day] ?? []).some(([from, to]) => minutes >= toMinutes(from) && minutes < toMinutes(to));
 }
 
-/** The next moment the site opens, to the minute, within a week; null if it never does. */
+/**
+ * The next moment the site opens, to the minute, within a week; null if it never does. The
+ * candidates are the intervals' starts counted from the local time now; each is checked around
+ * itself (a daylight-saving change moves local time by up to an hour), so it is exact without
+ * trying every minute of the week.
+ */
 export function nextOpening(hours: BusinessHours, at: Date): Date | null {
   const start = Math.ceil(at.getTime() / 60_000) * 60_000;
-  for (let t = start; t < start + 8 * 24 * 60 * 60_000; t += 60_000) {
-    const when = new Date(t);
-    if (isOpen(hours, when)) return when;
+  if (isOpen(hours, new Date(start))) return new Date(start);
+  const { day, minutes } = localParts(new Date(start), hours.timeZone);
+  const today = DAYS.indexOf(day);
+  const candidates: number[] = [];
+  for (let d = 0; d <= 7; d++) {
+    for (const [from] of hours.weekly[DAYS[(today + d) % 7]!] ?? []) {
+      const offset = d * 1440 + toMinutes(from) - minutes;
+      if (offset > 0) candidates.push(start + offset * 60_000);
+    }
+  }
+  candidates.sort((a, b) => a - b);
+  const limit = start + 8 * 24 * 60 * 60_000;
+  for (const candidate of candidates) {
+    for (let t = Math.max(start, candidate - 90 * 60_000); t <= candidate + 90 * 60_000 && t < limit; t += 60_000) {
+      if (isOpen(hours, new Date(t))) return new Date(t);
+    }
   }
   return null;
 }

@@ -71,6 +71,21 @@ describe('routing', () => {
     expect(nextOpening({ timeZone: 'UTC', weekly: {} }, new Date())).toBeNull();
   });
 
+  it('[RT6] the next opening is exact to the minute, across midnight, a week and daylight saving', () => {
+    // The answer a minute-by-minute scan gives, for comparison.
+    const scan = (h: Parameters<typeof nextOpening>[0], at: Date) => {
+      const start = Math.ceil(at.getTime() / 60_000) * 60_000;
+      for (let t = start; t < start + 8 * 24 * 60 * 60_000; t += 60_000) if (isOpen(h, new Date(t))) return new Date(t).toISOString();
+      return null;
+    };
+    const berlin = { timeZone: 'Europe/Berlin', weekly: { mon: [['09:00', '12:00'], ['13:30', '17:00']], sun: [['02:30', '03:30']], sat: [['23:59', '24:00']] } } as const;
+    const moments = ['2026-03-28T12:00:00Z', '2026-03-29T00:10:00Z', '2026-10-24T22:00:00Z', '2026-11-23T11:00:00Z', '2026-11-23T12:15:30Z', '2026-11-23T16:00:00Z', '2026-11-28T22:58:00Z'];
+    for (const m of moments) {
+      const at = new Date(m);
+      expect({ m, next: nextOpening(berlin as any, at)?.toISOString() ?? null }).toEqual({ m, next: scan(berlin as any, at) });
+    }
+  });
+
   it('[RT7] the truth before waiting: closed, nobody online, too busy, or live', () => {
     const at = new Date('2026-11-24T10:00:00Z');
     const base = { hours: null, at, agentsOnline: 2, freeSlots: 1, waiting: 0, maxWaiting: 5 };
