@@ -124,7 +124,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   const { registry, meter } = createMetrics({
     socketCounts: () => ({ visitor: io.of(NAMESPACES.visitor).sockets.size, agent: io.of(NAMESPACES.agent).sockets.size }),
-    queueWaiting: () => deps.store.countConversations('queued'),
+    queueWaiting: () => deps.store.countWaiting(),
   });
   meterRef = meter;
   http.get('/metrics', (req, res) => {

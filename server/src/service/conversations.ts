@@ -1129,6 +1129,13 @@ export class ConversationService {
         now: this.now(),
       });
       await this.announce(message, conversation.siteId, conversation.visitorId);
+      // The visitor may have closed the page while the bot was still deciding: the abandonment
+      // clock starts now, as it would have when their last tab closed.
+      if (!conversation.replyLater && !(await this.presence.visitorConnected(conversation.visitorId).catch(() => false))) {
+        await this.timers.schedule(`abandon:${conversation.id}`, 'abandon', new Date(this.deps.clock().getTime() + this.timing.abandonAfterMs), {
+          conversationId: conversation.id,
+        });
+      }
     }
     if (conversation.control === 'agent') await this.watchSilence(conversation, conversation.lastSeq);
     if (conversation.control === 'closed' || conversation.control === 'bot') {

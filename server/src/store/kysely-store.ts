@@ -583,11 +583,13 @@ export class KyselyStore implements Store {
     return Number(ahead.n) + 1;
   }
 
-  async countConversations(control: Control): Promise<number> {
+  async countWaiting(): Promise<number> {
     const row = await this.db
       .selectFrom('conversations')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('control', '=', control)
+      .where('control', '=', 'queued')
+      .where('abandoned_at', 'is', null)
+      .where('reply_later', '=', 0)
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

@@ -309,7 +309,8 @@ export interface Store {
   /** 1-based position among the site's queued, not abandoned conversations (priority, then queuedAt); null when not queued. */
   queuePosition(conversationId: string): Promise<number | null>;
   /** Conversations in this state across every site (operations gauges). */
-  countConversations(control: Control): Promise<number>;
+  /** Conversations waiting for a person now, all sites: queued, not abandoned, not reply-later. */
+  countWaiting(): Promise<number>;
   /** Open conversations each agent of the site holds. */
   agentLoads(siteId: string): Promise<Map<string, number>>;
 

@@ -38,6 +38,14 @@ describe('/metrics', () => {
     expect(after.get('baton_connected_sockets{namespace="visitor"}')).toBe(1);
     expect(after.get('baton_bot_turn_seconds_count')).toBe(1);
 
+    // A visitor who chose a reply later is not waiting live.
+    const later = await visitor(server.url);
+    await request(later.socket, 'message:send', { clientId: 'm2', body: 'I need a human too' });
+    await waitFor(later, 'conversation:updated', (c) => c.control === 'queued');
+    expect((await scrape()).get('baton_queue_waiting')).toBe(2);
+    await request(later.socket, 'conversation:replyLater', {});
+    expect((await scrape()).get('baton_queue_waiting')).toBe(1);
+
     const a = await agent(server.url);
     await request(a.socket, 'conversation:claim', { conversationId: sent.message.conversationId });
     after = await scrape();

@@ -3,6 +3,9 @@
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import type { BotProvider } from '../../src/bot/provider.js';
+import type { Database } from '../../src/store/schema.js';
 import { smtpMailer } from '../../src/service/mail.js';
 import { storeFactories } from '../helpers/db.js';
 import { addAgent, agent, request, type ServerOptions, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
@@ -27,6 +30,12 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 5000) {
     if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the condition');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Whether a durable timer is scheduled (the test waits for the server to have reacted). */
+async function jobExists(server: TestServer, id: string): Promise<boolean> {
+  const db = (server.store as unknown as { db: Kysely<Database> }).db;
+  return (await db.selectFrom('jobs').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
 describe.each(storeFactories)('queue, routing and timers on $name', (factory) => {
@@ -205,6 +214,34 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     expect(again.message.conversationId).not.toBe(withBot.id);
   });
 
+  it('a visitor who left while the bot was still deciding to hand over is counted as abandoned too', async () => {
+    const slowEscalation: BotProvider = {
+      name: 'slow-escalation',
+      async turn() {
+        await new Promise((r) => setTimeout(r, 300));
+        const reason = 'The visitor asked for a person.';
+        return {
+          mode: 'escalate',
+          trigger: 'visitor_request',
+          reason,
+          rule: 'test.escalate',
+          evidence: [],
+          reply: 'Handing you to a person.',
+          handoff: { intent: 'unknown', status: 'blocked', trigger: 'visitor_request', reason, evidence: [], riskFlags: [], customerDetails: {}, attempted: [], summary: 'asked for a person' },
+        };
+      },
+    };
+    await start({ bot: slowEscalation });
+    const v = await visitor(server.url);
+    const sent = await request(v.socket, 'message:send', { clientId: 'sl1', body: 'a person please' });
+    v.socket.disconnect();
+    await server.app.service.idle();
+    expect((await server.store.getConversation(sent.message.conversationId))!.control).toBe('queued');
+    time.advance(301_000);
+    await server.app.runJobs();
+    expect((await server.store.getConversation(sent.message.conversationId))!.abandonedAt).not.toBeNull();
+  });
+
   it('an agent who disconnects keeps their visitors through the grace period, then they go back to the queue', async () => {
     await start();
     const { v, conversationId } = await queueUp(server, 'g1');
@@ -212,7 +249,7 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     await request(a.socket, 'conversation:claim', { conversationId });
     await request(a.socket, 'message:send', { conversationId, clientId: 'a1', body: 'Looking into it.' });
     a.socket.disconnect();
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => jobExists(server, 'presence:agent_demo'));
 
     time.advance(30_000);
     await server.app.runJobs();
@@ -220,12 +257,12 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
 
     // Reconnecting within the grace period cancels it; leaving again restarts it.
     const back = await agent(server.url);
-    await new Promise((r) => setTimeout(r, 100));
+    await until(async () => !(await jobExists(server, 'presence:agent_demo')));
     time.advance(45_000);
     await server.app.runJobs();
     expect((await server.store.getConversation(conversationId))!.control).toBe('agent');
     back.socket.disconnect();
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => jobExists(server, 'presence:agent_demo'));
     time.advance(61_000);
     await server.app.runJobs();
     expect((await server.store.getConversation(conversationId))!.control).toBe('queued');
