@@ -46,6 +46,21 @@ export function chooseAgent(candidates: Candidate[], team: string | null): Choic
   return { agent, reason: why.join(', ') };
 }
 
+/**
+ * [RT8] who could take a conversation of this team under auto-assign ([RT3]): the team's own
+ * agents and the generalists; without a team, anyone. Its estimate counts only their slots, and
+ * only the conversations ahead of it that compete for them (the same team, or none).
+ */
+export function servingPool<T extends { teams: string[] }>(candidates: T[], team: string | null): T[] {
+  return team ? candidates.filter((c) => c.teams.includes(team) || c.teams.length === 0) : candidates;
+}
+
+export function placeAmong<T extends { id: string; team: string | null }>(waitingInOrder: T[], conversation: { id: string; team: string | null }): number | null {
+  const competing = conversation.team ? waitingInOrder.filter((c) => c.team === conversation.team || c.team === null) : waitingInOrder;
+  const i = competing.findIndex((c) => c.id === conversation.id);
+  return i < 0 ? null : i + 1;
+}
+
 /** [RT4] urgent status first, then any risk flag, then everything else. */
 export function priorityOf(handoff: HandoffPackage | null): number {
   if (!handoff) return 0;

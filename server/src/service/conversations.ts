@@ -23,7 +23,7 @@ import { type IdentityClaim, validSecrets, verifyIdentity } from '../auth/identi
 import { type Command, type ControlState, type Effect, mayAuthorSpeak, transition } from '../core/conversation.js';
 import { type CopyCatalog, copyCatalog, DEFAULT_COPY } from '../core/copy.js';
 import { estimateWait } from '../core/wait.js';
-import { availability, type Candidate, chooseAgent, priorityOf, queueOrder } from '../core/routing.js';
+import { availability, type Candidate, chooseAgent, placeAmong, priorityOf, queueOrder, servingPool } from '../core/routing.js';
 import type { Logger } from '../log.js';
 import { type Meter, NO_METER } from '../observability.js';
 import type { AgentRecord, Appended, ConversationRecord, NewMessage, SiteRecord, Store } from '../store/types.js';
@@ -224,9 +224,13 @@ export class ConversationService {
     const ctx = context ?? (await this.queueContext(await this.site(c.siteId)));
     const view = await visitorView(this.deps.store, c, ctx.positions.get(c.id) ?? null);
     if (view.queuePosition === null) return view;
-    const { available, unavailable } = ctx;
+    const { unavailable } = ctx;
+    // [RT8] under auto-assign, only the agents who could take it, and those ahead competing for them.
+    const auto = siteSettings(ctx.site).routing === 'auto';
+    const available = auto ? servingPool(ctx.available, c.team) : ctx.available;
+    const position = auto ? (placeAmong(ctx.waiting, c) ?? view.queuePosition) : view.queuePosition;
     const wait = estimateWait({
-      position: view.queuePosition,
+      position,
       agentsOnline: available.length,
       // Agents may have their own capacities: the average keeps agents × capacity = the slots online.
       capacity: available.length ? available.reduce((n, a) => n + a.capacity, 0) / available.length : siteSettings(ctx.site).agentCapacity,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { availability, type Candidate, chooseAgent, isOpen, nextOpening, priorityOf, queueOrder, teamFor } from '../../src/core/routing.js';
+import { availability, type Candidate, chooseAgent, isOpen, nextOpening, placeAmong, priorityOf, queueOrder, servingPool, teamFor } from '../../src/core/routing.js';
+import { estimateWait } from '../../src/core/wait.js';
 
 const agent = (id: string, over: Partial<Candidate> = {}): Candidate => ({
   id,
@@ -21,6 +22,32 @@ describe('routing', () => {
     expect(choice.reason).toContain('load 1/3');
     expect(chooseAgent([agent('a', { available: false })], null)).toEqual({ agent: null, reason: 'no agent online' });
     expect(chooseAgent([agent('a', { load: 3 }), agent('b', { load: 5, capacity: 5 })], null)).toEqual({ agent: null, reason: 'all 2 online agents at capacity' });
+  });
+
+  it('[RT8] a team conversation is estimated on the agents who could take it and those ahead competing for them', () => {
+    const online = [agent('support-1', { teams: ['support'] }), agent('support-2', { teams: ['support'] }), agent('generalist', { load: 3 })];
+    expect(servingPool(online, 'sales').map((a) => a.id)).toEqual(['generalist']);
+    expect(servingPool(online, null)).toHaveLength(3);
+    const waiting = [
+      { id: 'q1', team: 'support' },
+      { id: 'q2', team: null },
+      { id: 'q3', team: 'sales' },
+      { id: 'q4', team: 'support' },
+    ];
+    expect(placeAmong(waiting, { id: 'q3', team: 'sales' })).toBe(2); // behind q2 (no team), not behind support's q1
+    expect(placeAmong(waiting, { id: 'q4', team: 'support' })).toBe(3);
+    expect(placeAmong(waiting, { id: 'nope', team: null })).toBeNull();
+    // Two free support agents say "soon"; for the sales lead only the busy generalist counts.
+    const history = [600, 600, 600, 600, 600, 600];
+    const inputs = (pool: Candidate[], position: number) => ({
+      position,
+      agentsOnline: pool.length,
+      capacity: 3,
+      busySlots: pool.reduce((n, a) => n + a.load, 0),
+      handleTimes: history,
+    });
+    expect(estimateWait(inputs(online, 3))).toEqual({ kind: 'soon' });
+    expect(estimateWait(inputs(servingPool(online, 'sales'), 2))).toMatchObject({ kind: 'range' });
   });
 
   it('[RT2] equally busy agents take turns: whoever was assigned longest ago, never-assigned first', () => {
