@@ -167,6 +167,8 @@ export interface Summary extends Derived {
   /** Waiting in the queue right now (after a claim this is cleared; waitedSeconds keeps the wait). */
   queuedNow: boolean;
   abandoned: boolean;
+  /** The visitor chose a reply later over waiting: not counted as a wait that could be abandoned. */
+  replyLater: boolean;
   /** The trigger in the handoff package (high-value intent counts toward conversion). */
   handoffTrigger: string | null;
   repetitionDetected: boolean;
@@ -192,6 +194,7 @@ export function summaries(facts: Facts): Summary[] {
       csatRating: c.csat?.rating ?? null,
       queuedNow: c.queuedAt !== null,
       abandoned: c.abandonedAt !== null,
+      replyLater: c.replyLater,
       handoffTrigger: c.handoff?.trigger ?? null,
       repetitionDetected: detectRepetition(story),
       lastDecisionMode: lastDecision?.mode ?? null,
@@ -282,7 +285,8 @@ export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffRep
   for (const [i, list] of groupBy(judged, (s) => s.intent)) byIntentVerdict[i] = countBy(list, (s) => s.verdict!);
 
   // Abandonment among conversations that waited.
-  const queued = filtered.filter((s) => s.queuedNow || s.waitedSeconds !== null || (s.escalatedAt && !s.agentInitiated));
+  // Those who chose a reply later did not wait live (docs/metrics.md): outside both counts.
+  const queued = filtered.filter((s) => !s.replyLater && (s.queuedNow || s.waitedSeconds !== null || (s.escalatedAt && !s.agentInitiated)));
   const abandoned = queued.filter((s) => s.abandoned).map((s) => s.id);
 
   // Wait estimate shown vs the wait that followed.

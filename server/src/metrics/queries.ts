@@ -49,7 +49,7 @@ export async function loadSummaries(store: Store, siteId: string, from: string, 
 // id and visitor (the row is keyed on the one and anonymous). A stored row of another format
 // reads as missing and is derived again. Adding a field to Summary fails to compile until it is
 // listed here; then bump SUMMARY_FORMAT.
-const SUMMARY_FORMAT = 2;
+const SUMMARY_FORMAT = 3;
 const SUMMARY_FIELDS = [
   'escalatedAt',
   'agentInitiated',
@@ -71,6 +71,7 @@ const SUMMARY_FIELDS = [
   'handoffTrigger',
   'repetitionDetected',
   'lastDecisionMode',
+  'replyLater',
 ] as const satisfies ReadonlyArray<keyof Summary>;
 type Stored = Omit<Summary, 'id' | 'visitorId'>;
 const allListed: [Exclude<keyof Stored, (typeof SUMMARY_FIELDS)[number]>] extends [never] ? true : false = true;
@@ -84,7 +85,7 @@ export function decodeSummary(data: unknown): Summary | null {
   if (!Array.isArray(data) || data[0] !== SUMMARY_FORMAT || data.length !== SUMMARY_FIELDS.length + 1) return null;
   // One literal, in SUMMARY_FIELDS' order, so every summary has the same shape (fast to read).
   const [, escalatedAt, agentInitiated, trigger, intent, team, claimedAt, firstAgentReplyAt, verdict, repeatMark, estimateSeconds, waitedSeconds] = data;
-  const [createdAt, control, outcome, csatRating, queuedNow, abandoned, handoffTrigger, repetitionDetected, lastDecisionMode] = data.slice(12);
+  const [createdAt, control, outcome, csatRating, queuedNow, abandoned, handoffTrigger, repetitionDetected, lastDecisionMode, replyLater] = data.slice(12);
   return {
     id: '',
     visitorId: '',
@@ -108,6 +109,7 @@ export function decodeSummary(data: unknown): Summary | null {
     handoffTrigger,
     repetitionDetected,
     lastDecisionMode,
+    replyLater,
   };
 }
 

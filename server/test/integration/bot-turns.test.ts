@@ -73,7 +73,7 @@ describe.each(storeFactories)('bot turns on $name', (factory) => {
       await server.store.appendMessage({ id: `m_long_${i}`, conversationId, clientId: `long-${i}`, author: { kind: i % 2 ? 'visitor' : 'bot' }, body: `line ${i}`, now: new Date().toISOString() });
     }
     await request(v.socket, 'message:send', { clientId: 'long-last', body: 'the newest question' });
-    await waitFor(v, 'message:new', (m) => m.body === 'you said: the newest question');
+    await waitFor(v, 'message:new', (m) => m.body === 'you said: the newest question', 15_000); // a 500-message read, on a busy machine
     expect(seen.at(-1)!.at(-1)).toBe('visitor:the newest question');
     const back = await visitor(server.url, v.token);
     expect(back.resumed.messages.at(-1).body).toBe('you said: the newest question');

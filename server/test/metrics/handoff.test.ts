@@ -155,6 +155,11 @@ describe('handoff metrics', () => {
     expect(r.verdicts.byTrigger).toEqual({ accuracy_risk: { too_late: 1 }, high_value_intent: { right: 1 }, agent_initiated: { too_early: 1 } });
     expect(r.botResolution).toMatchObject({ botOnly: 2, resolved: { count: 1, ids: ['c3'] }, rate: 0.5 });
     expect(r.abandonment).toMatchObject({ queued: 3, abandoned: { count: 1, ids: ['c5'] } });
+    // A visitor who chose a reply later did not wait live: in neither count.
+    const withLater = facts();
+    withLater.conversations.push(conversation('c7', { control: 'queued', trigger: 'visitor_request', handoff: handoff({ trigger: 'visitor_request' }), queuedAt: T(30), replyLater: true }));
+    withLater.events.push(escalate('c7', T(30), 'visitor_request'));
+    expect(handoffReport(withLater).abandonment).toMatchObject({ queued: 3, abandoned: { count: 1, ids: ['c5'] } });
     // Shown 4 minutes, waited 2 minutes.
     expect(r.waitEstimate).toEqual({ n: 1, meanAbsoluteErrorMinutes: 2, ids: ['c1'] });
     expect(r.daily).toEqual([{ day: '2026-11-20', conversations: 6, escalated: 4, csatAverage: 3.67 }]);
@@ -191,6 +196,7 @@ describe('the rollup row format', () => {
     handoffTrigger: 'high_value_intent',
     repetitionDetected: true,
     lastDecisionMode: 'escalate',
+    replyLater: true,
   };
 
   it('reads back every field it wrote, without the conversation or visitor id', () => {
