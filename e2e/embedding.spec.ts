@@ -110,7 +110,7 @@ test('XSS sent by a visitor or an agent never runs in either UI', async ({ brows
   ];
   await visitor.goto(`${site.url}/plain`);
   await visitor.open();
-  const marker = `xss-${Date.now()}`;
+  const marker = `xss-${Date.now().toString(36)}`;
   await visitor.send(`I need a human (${marker})`);
   for (const p of payloads) {
     await visitor.textbox.fill(p);
@@ -197,7 +197,7 @@ test('a reply while the chat is closed: unread badge, title and the way back', a
   const agentCtx = await browser.newContext();
   const visitor = new VisitorWidget(await visitorCtx.newPage());
   const agent = new AgentConsole(await agentCtx.newPage());
-  const marker = `notify-${Date.now()}`;
+  const marker = `notify-${Date.now().toString(36)}`;
   await visitor.goto(`${site.url}/plain`);
   await visitor.open();
   await visitor.send(`I want to talk to a human (${marker})`);
@@ -221,7 +221,7 @@ test('an identified customer shows to the agent as verified', async ({ browser }
   const agentCtx = await browser.newContext();
   const visitor = new VisitorWidget(await visitorCtx.newPage());
   const agent = new AgentConsole(await agentCtx.newPage());
-  const marker = `identify-${Date.now()}`;
+  const marker = `identify-${Date.now().toString(36)}`;
   await visitor.goto(`${site.url}/signed-in`);
   await visitor.open();
   await visitor.send(`Please get me a real person (${marker})`);

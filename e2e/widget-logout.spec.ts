@@ -77,7 +77,7 @@ test('a verified user on a second browser continues their chat there, until they
   const desk = await browser.newContext();
   const mine = new VisitorWidget(await laptop.newPage());
   const shared = new VisitorWidget(await desk.newPage());
-  const marker = `switch-${Date.now()}`;
+  const marker = `switch-${Date.now().toString(36)}`;
   await mine.goto(`${site.url}/signed-in`);
   await mine.open();
   await mine.send(`Where is my parcel? (${marker})`);

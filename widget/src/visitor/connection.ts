@@ -125,6 +125,8 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
         if (ack.ok) {
           failures = 0;
           receiveMessages(store, [ack.message]);
+          // Stored: out of the outbox even if the reply named it differently, so the loop moves on.
+          store.setState((s) => ({ outbox: s.outbox.filter((o) => o.clientId !== item.clientId) }));
         } else if (FINAL_CODES.has(ack.error.code)) {
           markFailed(store, item.clientId, ack.error.message);
         } else if (ack.error.code === 'rate_limited') {
