@@ -53,3 +53,27 @@ test('nobody online: the visitor chooses a reply later with an email and is told
   await expect(visitor.page.getByRole('button', { name: 'Reply later' })).toHaveCount(0);
   await context.close();
 });
+
+test('a queue card shows why the bot stopped, on what evidence, the permitted details and what it tried', async ({ browser }) => {
+  const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+  const visitor = new VisitorWidget(await contexts[0]!.newPage());
+  const agent = new AgentConsole(await contexts[1]!.newPage());
+  await visitor.goto();
+  await visitor.open();
+  await visitor.send('Where is my order A-10422?');
+  await visitor.expectInLog(/Which email address/);
+  // Not the order's email: the bot may not show the order and hands over.
+  const email = `card-${Date.now().toString(36)}@example.com`;
+  await visitor.send(email);
+  await expect(visitor.page.getByRole('status')).toContainText(/No one from our team is online|next in line|number \d+ in line/);
+
+  await agent.signIn();
+  const card = agent.queueItem('A-10422').filter({ hasText: 'Verification failed' }).last();
+  await expect(card).toContainText('Workflow failure');
+  await expect(card).toContainText('Verification failed: the email does not match the record. — email mismatch');
+  await expect(card).toContainText('orderNumber: A-10422');
+  await expect(card).toContainText(/Tried: .*order_lookup: verification failed \(email\)/);
+  // Permitted details only, masked as the site asks: the email the visitor gave is not on the card.
+  await expect(card).not.toContainText(email);
+  await Promise.all(contexts.map((c) => c.close()));
+});

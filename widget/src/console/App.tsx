@@ -1,5 +1,5 @@
 // The console: sign in, then the live queue beside the open conversation.
-import type { Agent, ConversationSummary } from '@baton/shared';
+import type { Agent, ConversationSummary, HandoffPackage } from '@baton/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useStore } from '../ui/use-store.js';
 import { type AgentSocket, connectAgent } from './connection.js';
@@ -14,6 +14,31 @@ function waited(since: string | null, now: number): string {
   if (!since) return '';
   const s = Math.max(0, Math.round((now - Date.parse(since)) / 1000));
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
+}
+
+/** The rest of the handoff package, a line each, so the agent can choose before opening. */
+function HandoffLines({ handoff }: { handoff: HandoffPackage }) {
+  const details = Object.entries(handoff.customerDetails);
+  return (
+    <>
+      <span class="card-line why">
+        {handoff.reason}
+        {handoff.evidence.length > 0 && <span class="muted"> — {handoff.evidence.join(' · ')}</span>}
+      </span>
+      {details.length > 0 && (
+        <span class="card-line">
+          {details.map(([k, v]) => (
+            <span class="detail">
+              {k}: {v}
+            </span>
+          ))}
+        </span>
+      )}
+      {handoff.attempted.length > 0 && (
+        <span class="card-line tried">Tried: {handoff.attempted.map((a) => `${a.action}: ${a.outcome}`).join(' · ')}</span>
+      )}
+    </>
+  );
 }
 
 function QueueItem({ c, selected, now, unread, onOpen }: { c: ConversationSummary; selected: boolean; now: number; unread: number; onOpen: () => void }) {
@@ -36,6 +61,7 @@ function QueueItem({ c, selected, now, unread, onOpen }: { c: ConversationSummar
             {triggerLabel(c.handoff.trigger)} · {c.handoff.intent}
           </span>
         )}
+        {c.handoff && <HandoffLines handoff={c.handoff} />}
         <span class="preview">{c.handoff?.summary ?? c.lastMessage ?? 'No messages yet'}</span>
       </button>
     </li>
