@@ -8,7 +8,7 @@ import { runAction } from './actions.js';
 import { KnowledgeBase, loadArticles } from './knowledge.js';
 import { loadPlaybook, type Playbook, verifiedDetails } from './playbook.js';
 import type { BotDecision, BotProvider, BotTurnInput } from './provider.js';
-import { computeSignals, type Signals } from './signals.js';
+import { computeSignals, extractEntities, type Signals } from './signals.js';
 import { searchTuning } from './text.js';
 
 export class IntentIndex {
@@ -50,6 +50,22 @@ export function collectDetails(playbook: Playbook, signals: Signals, visitorText
   return { details, conflicts };
 }
 
+/**
+ * Details a person on the team wrote (before handing back): the bot continues with them instead
+ * of asking the visitor again. Never a detail that verifies the visitor: that proof is theirs.
+ */
+export function detailsFromAgents(playbook: Playbook, signals: Signals, history: BotTurnInput['history']): Record<string, string> {
+  const agentTurns = history.filter((m) => m.author.kind === 'agent');
+  if (agentTurns.length === 0) return {};
+  const proofs = new Set(Object.keys(playbook.intents).flatMap((name) => verifiedDetails(playbook, name)));
+  const allEntities: Signals['allEntities'] = {};
+  for (const m of agentTurns) {
+    for (const [k, v] of Object.entries(extractEntities(m.body)) as [keyof Signals['allEntities'], string[]][]) allEntities[k] = [...(allEntities[k] ?? []), ...v];
+  }
+  const { details } = collectDetails(playbook, { ...signals, allEntities }, agentTurns.map((m) => m.body).join('\n'));
+  return Object.fromEntries(Object.entries(details).filter(([name]) => !proofs.has(name)));
+}
+
 export class EngineBot implements BotProvider {
   readonly name = 'engine';
   private readonly intents: IntentIndex;
@@ -66,7 +82,10 @@ export class EngineBot implements BotProvider {
   prepare(input: BotTurnInput): PolicyInput {
     const signals = computeSignals(input.history, this.playbook);
     const visitorText = input.history.filter((m) => m.author.kind === 'visitor').map((m) => m.body).join('\n');
-    const { details, conflicts } = collectDetails(this.playbook, signals, visitorText);
+    const collected = collectDetails(this.playbook, signals, visitorText);
+    // What the visitor said wins; what an agent added fills the gaps (after a hand back).
+    const details = { ...detailsFromAgents(this.playbook, signals, input.history), ...collected.details };
+    const { conflicts } = collected;
     const hit = this.kb.search(signals.text, 1)[0];
     return {
       playbook: this.playbook,

@@ -41,6 +41,22 @@ describe('built-in engine', () => {
     expect(third!.reply).toContain('in transit');
   });
 
+  it('after a hand back the bot continues with the order number an agent found, never with an email an agent typed', async () => {
+    const bot = loadEngine(demoDir);
+    const m = (seq: number, author: Message['author'], body: string): Message => ({ id: `m${seq}`, conversationId: 'c', seq, clientId: `k${seq}`, author, body, createdAt: at.toISOString() });
+    const maria = { kind: 'agent', id: 'a1', name: 'Maria' } as const;
+    const history = [
+      m(1, { kind: 'visitor' }, 'I need a human'),
+      m(2, maria, 'I found it: your order is A-10422. Is your email jane@example.com?'),
+      m(3, { kind: 'system' }, "You're back with the assistant."),
+      m(4, { kind: 'visitor' }, 'Where is my order?'),
+    ];
+    const d = await bot.turn({ site: { id: 's', key: 'demo', name: 'Demo' }, conversationId: 'c', history, previousDecisions: [], now: at });
+    // Not asked again for the order number; the email that proves it is theirs must come from them.
+    expect(d).toMatchObject({ mode: 'clarify', missing: 'email' });
+    expect(d.reply).not.toContain('in transit');
+  });
+
   it('[ESC9] a guessed order number reveals nothing: the email is asked for once, then a person checks', async () => {
     const [asked, gaveUp] = await converse(['Where is my refund for order A-10425?', "I don't remember which email I used"]);
     expect(asked).toMatchObject({ mode: 'clarify', missing: 'email', intent: 'refund_status' });

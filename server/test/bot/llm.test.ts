@@ -56,6 +56,21 @@ describe('LLM provider behind guardrails', () => {
     expect(requests[0]?.body.messages[0].content).toContain('Shipping times and costs');
   });
 
+  it('after a hand back the model sees what the agent told the visitor, as the team\'s words', async () => {
+    next = json({ mode: 'resolve', reply: 'Great, enjoy!' });
+    const m = (seq: number, author: Message['author'], body: string): Message => ({ id: `m${seq}`, conversationId: 'c', seq, clientId: `k${seq}`, author, body, createdAt: at.toISOString() });
+    const history = [
+      m(1, { kind: 'visitor' }, 'How long does shipping to Austria take?'),
+      m(2, { kind: 'agent', id: 'a1', name: 'Maria' }, 'I upgraded your parcel to express: it arrives tomorrow.'),
+      m(3, { kind: 'system' }, "You're back with the assistant."),
+      m(4, { kind: 'visitor' }, 'How long does shipping to Austria take usually?'),
+    ];
+    await bot().turn({ site: { id: 's', key: 'demo', name: 'Demo Shop' }, conversationId: 'c', history, previousDecisions: [], now: at });
+    const sent = requests[0]!.body.messages as { role: string; content: string }[];
+    expect(sent).toContainEqual({ role: 'assistant', content: '(Maria from our team wrote:) I upgraded your parcel to express: it arrives tomorrow.' });
+    expect(sent.map((x) => x.content)).not.toContain("You're back with the assistant.");
+  });
+
   it('cannot talk past a trigger: the rules escalate; the model only writes the summary', async () => {
     next = { content: 'The customer asked for a person right away.' };
     const d = await ask('I want to talk to a human');

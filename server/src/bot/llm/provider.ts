@@ -77,10 +77,16 @@ export function buildPrompt(prepared: PolicyInput, siteName: string) {
     'Knowledge:',
     article ? `## ${article.title}\n${article.body}` : '(no article matched this question)',
   ].join('\n');
+  // The team's replies are part of the conversation the bot continues after a hand back: it must
+  // neither contradict them nor ask again for what an agent already settled.
   const messages = prepared.history
-    .filter((m) => m.author.kind === 'visitor' || m.author.kind === 'bot')
+    .filter((m) => m.author.kind === 'visitor' || m.author.kind === 'bot' || m.author.kind === 'agent')
     .slice(-12)
-    .map((m) => ({ role: m.author.kind === 'visitor' ? 'user' : 'assistant', content: m.body }));
+    .map((m) =>
+      m.author.kind === 'visitor'
+        ? { role: 'user', content: m.body }
+        : { role: 'assistant', content: m.author.kind === 'agent' ? `(${m.author.name ?? 'A person'} from our team wrote:) ${m.body}` : m.body },
+    );
   return [{ role: 'system', content: system }, ...messages];
 }
 
