@@ -24,7 +24,7 @@ test('images and PDFs both ways; hostile files refused or inert', async ({ brows
     });
   }
 
-  const marker = `files-${Date.now()}`;
+  const marker = `files-${Date.now().toString(36)}`;
   await visitor.goto();
   await visitor.open();
   await visitor.send(`I want to talk to a real person please (${marker})`);
