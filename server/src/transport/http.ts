@@ -29,6 +29,8 @@ export const route =
     fn(req, res).catch((error) => send(res, logger, error, name));
   };
 
+const isLoopback = (ip: string | undefined) => !!ip && (ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.'));
+
 export function sessionToken(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice(7);
@@ -88,9 +90,10 @@ export function createHttpApp(deps: {
     next();
   });
 
-  // `node` tells which process answered (behind a load balancer).
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, node: process.pid });
+  // The process id is nobody else's business; only a caller on this machine (an operator, or a
+  // load balancer on loopback) is told which process answered.
+  app.get('/healthz', (req, res) => {
+    res.json(isLoopback(req.ip) ? { ok: true, node: process.pid } : { ok: true });
   });
 
   const api = express.Router();

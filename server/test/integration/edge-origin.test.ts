@@ -74,3 +74,17 @@ describe('the console only answers its own page', () => {
     expect(me.status).toBe(200);
   });
 });
+
+describe('/healthz', () => {
+  let server: TestServer;
+  afterEach(async () => server.close());
+
+  it('says the process is up, and tells its process id to nobody beyond this machine', async () => {
+    // A proxy on loopback is trusted (the default): what it forwards is the caller's address.
+    server = await startServer(sqliteFactory);
+    const remote = await fetch(`${server.url}/healthz`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(remote.status).toBe(200);
+    expect(await remote.json()).toEqual({ ok: true });
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true, node: process.pid });
+  });
+});
