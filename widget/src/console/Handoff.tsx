@@ -9,6 +9,8 @@ const TRIGGER_LABELS: Record<HandoffPackage['trigger'], string> = {
   visitor_request: 'Visitor asked for a person',
 };
 
+export const TRIGGERS = Object.keys(TRIGGER_LABELS) as Array<HandoffPackage['trigger']>;
+
 export function triggerLabel(trigger: HandoffPackage['trigger']) {
   return TRIGGER_LABELS[trigger] ?? trigger;
 }

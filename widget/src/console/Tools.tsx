@@ -1,8 +1,9 @@
 // The agent's tools around a conversation: internal notes, the escalation verdict, transfer,
 // and the visitor panel.
-import type { AgentStatus, ConversationSummary, Note, Verdict, VisitorPanel as Panel } from '@baton/shared';
+import type { AgentStatus, ConversationSummary, Note, Trigger, Verdict, VisitorPanel as Panel } from '@baton/shared';
 import { useState } from 'preact/hooks';
 import type { AgentSocket } from './connection.js';
+import { TRIGGERS, triggerLabel } from './Handoff.js';
 import { addNotes, upsertConversations } from './store.js';
 
 let counter = 0;
@@ -54,19 +55,37 @@ const VERDICTS: Array<[Verdict, string]> = [
   ['wrong_reason', 'Wrong reason'],
 ];
 
-/** Seed step 6: was this escalation right? One click; the latest answer counts. */
+/**
+ * Seed step 6: was this escalation right? One click; the latest answer counts. "Wrong reason"
+ * asks which trigger would have been right (and an optional comment), so the verdict exports as
+ * an eval case.
+ */
 export function VerdictPicker({ conversation, socket }: { conversation: ConversationSummary; socket: AgentSocket }) {
   const [error, setError] = useState<string | null>(null);
-  async function judge(verdict: Verdict) {
-    const ack = await socket.emitWithAck('conversation:verdict', { conversationId: conversation.id, verdict });
-    if (ack.ok) upsertConversations([ack.conversation]);
-    else setError(ack.error.message);
+  const [explaining, setExplaining] = useState(false);
+  const [correct, setCorrect] = useState<Trigger | ''>('');
+  const [comment, setComment] = useState('');
+  const [saved, setSaved] = useState<string | null>(null);
+  const used = conversation.handoff?.trigger;
+  async function judge(verdict: Verdict, extra: { correctTrigger?: Trigger; comment?: string } = {}) {
+    setError(null);
+    const ack = await socket.emitWithAck('conversation:verdict', { conversationId: conversation.id, verdict, ...extra });
+    if (!ack.ok) return setError(ack.error.message);
+    upsertConversations([ack.conversation]);
+    setExplaining(false);
+    setSaved(extra.correctTrigger ? `Saved: the right trigger was ${triggerLabel(extra.correctTrigger)}.` : null);
   }
   return (
     <div class="verdict" role="group" aria-label="Was this escalation right?">
       <span class="muted">Escalation:</span>
       {VERDICTS.map(([value, label]) => (
-        <button type="button" class="chip" aria-pressed={conversation.verdict === value} onClick={() => judge(value)}>
+        <button
+          type="button"
+          class="chip"
+          aria-pressed={conversation.verdict === value}
+          aria-expanded={value === 'wrong_reason' ? explaining : undefined}
+          onClick={() => (value === 'wrong_reason' ? setExplaining(!explaining) : judge(value))}
+        >
           {label}
         </button>
       ))}
@@ -82,6 +101,33 @@ export function VerdictPicker({ conversation, socket }: { conversation: Conversa
         />{' '}
         Customer had to repeat
       </label>
+      {explaining && (
+        <form
+          class="wrong-reason"
+          aria-label="Wrong reason"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (correct) void judge('wrong_reason', { correctTrigger: correct, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+          }}
+        >
+          <select aria-label="The right trigger" value={correct} onChange={(e) => setCorrect((e.target as HTMLSelectElement).value as Trigger | '')}>
+            <option value="" disabled>
+              Which trigger would have been right?
+            </option>
+            {TRIGGERS.filter((t) => t !== used).map((t) => (
+              <option value={t}>{triggerLabel(t)}</option>
+            ))}
+          </select>
+          <input aria-label="Comment (optional)" placeholder="What the bot missed (optional)" maxLength={1000} value={comment} onInput={(e) => setComment((e.target as HTMLInputElement).value)} />
+          <button type="submit" class="primary" disabled={!correct}>
+            Save verdict
+          </button>
+          <button type="button" onClick={() => setExplaining(false)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      {saved && !explaining && <span role="status">{saved}</span>}
       {error && <span class="error" role="alert">{error}</span>}
     </div>
   );
