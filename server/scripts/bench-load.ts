@@ -163,11 +163,13 @@ async function main() {
       // asks only for what came after the last seq this agent holds.
       const openConv = async (id: string) => {
         a.opening += 1;
+        // Fixed before the first attempt: what arrives live meanwhile must not move it past a gap.
+        const afterSeq = a.rx.lastSeq(id);
+        const mark = a.rx.mark();
         try {
           for (let attempt = 0; attempt < 5; attempt++) {
             await connected(s);
-            const mark = a.rx.mark();
-            const opened = await ack(s, 'conversation:open', { conversationId: id, afterSeq: a.rx.lastSeq(id) }).catch(() => null);
+            const opened = await ack(s, 'conversation:open', { conversationId: id, afterSeq }).catch(() => null);
             if (opened?.ok) {
               for (const m of a.rx.resumed(opened.messages as Msg[], mark)) answer(m as Msg);
               return;
@@ -225,10 +227,11 @@ async function main() {
     }
     const resumeVisitor = async (v: V) => {
       v.resuming += 1;
+      const afterSeq = v.rx.lastSeq(v.conversationId); // fixed before the first attempt, as for agents
+      const mark = v.rx.mark();
       try {
         for (let attempt = 0; attempt < 5 && v.socket.connected; attempt++) {
-          const mark = v.rx.mark();
-          const r = await ack(v.socket, 'session:resume', { conversationId: v.conversationId, afterSeq: v.rx.lastSeq(v.conversationId) }).catch(() => null);
+          const r = await ack(v.socket, 'session:resume', { conversationId: v.conversationId, afterSeq }).catch(() => null);
           if (r?.ok) {
             v.rx.resumed(r.messages as Msg[], mark);
             return;

@@ -72,7 +72,7 @@ export class Receiver {
     return true;
   }
 
-  /** Taken just before a resume (or `conversation:open`) is sent; pass it to `resumed`. */
+  /** Taken when the client decides what to ask for (with `lastSeq`), before a resume or `conversation:open`; pass it to `resumed`. */
   mark(): number {
     return this.tick;
   }
