@@ -1,15 +1,15 @@
 // The visitor's pace counts new messages, not retries: a widget resending a message whose ack was
 // lost gets the stored message back, never rate_limited, and the resend costs nothing.
 import { afterEach, describe, expect, it } from 'vitest';
-import { sqliteFactory } from '../helpers/db.js';
+import { storeFactories } from '../helpers/db.js';
 import { request, startServer, type TestServer, visitor } from '../helpers/server.js';
 
-describe('retries and the visitor pace', () => {
+describe.each(storeFactories)('retries and the visitor pace on $name', (factory) => {
   let server: TestServer;
   afterEach(async () => server.close());
 
   it('a retry of a stored message is answered with it even when the visitor is over the pace', async () => {
-    server = await startServer(sqliteFactory, { limits: { visitorMessage: { points: 2, duration: 60 } } });
+    server = await startServer(factory, { limits: { visitorMessage: { points: 2, duration: 60 } } });
     const v = await visitor(server.url);
     const first = await request(v.socket, 'message:send', { clientId: 'p1', body: 'one' });
     const second = await request(v.socket, 'message:send', { clientId: 'p2', body: 'two' });
@@ -27,7 +27,7 @@ describe('retries and the visitor pace', () => {
     ['the server pace', { limits: { visitorMessage: { points: 3, duration: 60 } } }],
     ["the site's own pace", { settings: { visitorMessagesPer10s: 3 } }],
   ])('retries cost nothing under %s', async (_name, options) => {
-    server = await startServer(sqliteFactory, options);
+    server = await startServer(factory, options);
     const v = await visitor(server.url);
     expect(await request(v.socket, 'message:send', { clientId: 'r1', body: 'hello' })).toMatchObject({ ok: true });
     for (let i = 0; i < 3; i++) expect(await request(v.socket, 'message:send', { clientId: 'r1', body: 'hello' })).toMatchObject({ ok: true });

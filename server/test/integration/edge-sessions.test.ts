@@ -3,7 +3,7 @@
 // an expired session's console is refused and closed. Real server, real sockets.
 import { afterEach, describe, expect, it } from 'vitest';
 import { SESSION_TTL_MS } from '../../src/transport/sessions.js';
-import { sqliteFactory } from '../helpers/db.js';
+import { storeFactories } from '../helpers/db.js';
 import { addAgent, connect, type Connected, login, request, startServer, type TestServer } from '../helpers/server.js';
 
 const closedByServer = (c: Connected, timeoutMs = 3000) =>
@@ -30,12 +30,12 @@ async function until(check: () => Promise<boolean>, timeoutMs = 3000) {
   return false;
 }
 
-describe('ending a session closes its consoles', () => {
+describe.each(storeFactories)('ending a session closes its consoles on $name', (factory) => {
   let server: TestServer;
   afterEach(async () => server.close());
 
   it("signing out closes that session's other tabs, not another session's, and the agent leaves routing", async () => {
-    server = await startServer(sqliteFactory);
+    server = await startServer(factory);
     await addAgent(server.store, { id: 'agent_tom', name: 'Tom', email: 'tom@demo.test', password: 'tom-password' });
     const tom = (await login(server.url, 'tom@demo.test', 'tom-password')).body;
     const laptop = (await login(server.url, 'tom@demo.test', 'tom-password')).body;
@@ -60,7 +60,7 @@ describe('ending a session closes its consoles', () => {
   });
 
   it("a new password (reset link) closes every one of the agent's consoles", async () => {
-    server = await startServer(sqliteFactory);
+    server = await startServer(factory);
     await addAgent(server.store, { id: 'agent_tom', name: 'Tom', email: 'tom@demo.test', password: 'tom-password' });
     const admin = (await login(server.url)).body.token as string;
     const consoles = [
@@ -79,7 +79,7 @@ describe('ending a session closes its consoles', () => {
 
   it('an expired session: the next request is refused with unauthorized and the console is closed', async () => {
     let now = Date.now();
-    server = await startServer(sqliteFactory, { clock: () => new Date(now) });
+    server = await startServer(factory, { clock: () => new Date(now) });
     const { body } = await login(server.url);
     const tab = await connect(server.url, '/agent', { token: body.token });
     expect(await request(tab.socket, 'queue:list', {})).toMatchObject({ ok: true });
