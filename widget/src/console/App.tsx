@@ -8,7 +8,7 @@ import { Analytics } from './Analytics.js';
 import { Conversation } from './Conversation.js';
 import { triggerLabel } from './Handoff.js';
 import { SetPassword, SignIn } from './SignIn.js';
-import { applyOpened, consoleStore, onQueueArrival, queueOrder, unreadCount } from './store.js';
+import { applyOpened, consoleStore, loadSeen, onQueueArrival, queueOrder, unreadCount } from './store.js';
 
 function waited(since: string | null, now: number): string {
   if (!since) return '';
@@ -93,6 +93,7 @@ export function App() {
 
   useEffect(() => {
     if (!agent) return;
+    loadSeen(agent.id);
     const s = connectAgent(() => consoleStore.setState({ agent: null }));
     setSocket(s);
     fetch('/api/agent/site', { credentials: 'same-origin' })
@@ -135,8 +136,9 @@ export function App() {
         const at = state.selectedId ? ids.indexOf(state.selectedId) : -1;
         const next = ids[Math.min(ids.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)))];
         if (next) void openRef.current?.(next);
-      } else if (e.key === 't' || e.key === 'r') {
-        const label = e.key === 't' ? 'Take over' : 'Resolve';
+      } else if (e.code === 'KeyT' || e.code === 'KeyR') {
+        // The physical key: on macOS Alt+T types "†", so e.key is no help.
+        const label = e.code === 'KeyT' ? 'Take over' : 'Resolve';
         const button = [...document.querySelectorAll<HTMLButtonElement>('.conversation .actions button')].find((b) => b.textContent?.trim() === label);
         if (button) {
           e.preventDefault();
@@ -183,7 +185,7 @@ export function App() {
   async function signOut() {
     await fetch('/api/agent/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
     socket?.disconnect();
-    consoleStore.setState({ agent: null, conversations: {}, messages: {}, selectedId: null, drafts: {} });
+    consoleStore.setState({ agent: null, conversations: {}, messages: {}, selectedId: null, drafts: {}, seenSeq: {} });
   }
 
   const selected = selectedId ? conversations[selectedId] : undefined;
@@ -227,7 +229,7 @@ export function App() {
         ) : (
           <ul>
             {list.map((c) => (
-              <QueueItem key={c.id} c={c} now={now} unread={unreadCount(c, seen)} selected={c.id === selectedId} onOpen={() => open(c.id)} />
+              <QueueItem key={c.id} c={c} now={now} unread={unreadCount(c, seen, agent.id)} selected={c.id === selectedId} onOpen={() => open(c.id)} />
             ))}
           </ul>
         )}

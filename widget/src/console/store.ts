@@ -92,13 +92,49 @@ export function setDraft(conversationId: string, body: string) {
   consoleStore.setState((s) => ({ drafts: { ...s.drafts, [conversationId]: body } }));
 }
 
-export function markSeen(conversationId: string, seq: number) {
-  consoleStore.setState((s) => ((s.seenSeq[conversationId] ?? 0) >= seq ? s : { seenSeq: { ...s.seenSeq, [conversationId]: seq } }));
+const seenKey = (agentId: string) => `baton:console:seen:${agentId}`;
+const SEEN_KEPT = 500;
+
+/** What this agent has seen, from earlier visits to the console in this browser. */
+export function loadSeen(agentId: string) {
+  let stored: Record<string, number> = {};
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(seenKey(agentId)) ?? '{}');
+    if (parsed && typeof parsed === 'object') stored = Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+  } catch {
+    // unreadable: start from nothing
+  }
+  consoleStore.setState((s) => {
+    const merged = { ...stored };
+    for (const [id, seq] of Object.entries(s.seenSeq)) merged[id] = Math.max(seq, merged[id] ?? 0);
+    return { seenSeq: merged };
+  });
 }
 
-/** New messages since the agent last looked, for conversations they hold. */
-export function unreadCount(c: { id: string; lastSeq: number }, seen: Record<string, number>): number {
-  return seen[c.id] === undefined ? 0 : Math.max(0, c.lastSeq - seen[c.id]!);
+export function markSeen(conversationId: string, seq: number) {
+  const before = consoleStore.getState().seenSeq;
+  if ((before[conversationId] ?? 0) >= seq) return;
+  const { [conversationId]: _old, ...rest } = before;
+  // Most recently seen last, so the oldest fall off when the list is trimmed.
+  const seenSeq = { ...rest, [conversationId]: seq };
+  consoleStore.setState({ seenSeq });
+  const agentId = consoleStore.getState().agent?.id;
+  if (!agentId) return;
+  try {
+    localStorage.setItem(seenKey(agentId), JSON.stringify(Object.fromEntries(Object.entries(seenSeq).slice(-SEEN_KEPT))));
+  } catch {
+    // storage full or off: counts still work for this tab
+  }
+}
+
+/**
+ * New messages since this agent last looked. A conversation they never opened counts only when it
+ * is theirs (assigned or transferred to them): then every message is new to them.
+ */
+export function unreadCount(c: Pick<ConversationSummary, 'id' | 'lastSeq' | 'control' | 'agent'>, seen: Record<string, number>, agentId: string | undefined): number {
+  const mine = c.control === 'agent' && !!agentId && c.agent?.id === agentId;
+  const base = seen[c.id] ?? (mine ? 0 : undefined);
+  return base === undefined ? 0 : Math.max(0, c.lastSeq - base);
 }
 
 /** Canned responses matching what follows "/" in the composer. */
