@@ -106,6 +106,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock,
     newId,
     disconnectAgent: (id: string) => disconnectAgent(id),
+    publicUrl: deps.publicUrl,
     webhooks,
     allowPrivateWebhooks: deps.allowPrivateWebhooks ?? false,
   };

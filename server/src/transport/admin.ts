@@ -33,6 +33,8 @@ export interface AdminDeps {
   newId: (prefix: string) => string;
   /** Signs a deactivated agent's open consoles out at once, on every node. */
   disconnectAgent: (agentId: string) => void;
+  /** The console's public address (PUBLIC_URL): set-password links point there, not at whatever Host the request named. */
+  publicUrl?: string | undefined;
 }
 
 // A set-password token is bound to the agent's current password hash: using it changes the
@@ -122,7 +124,8 @@ export function adminRouter(deps: AdminDeps): Router {
   }
   const link = (req: Request, agent: AgentRecord) => {
     const exp = deps.clock().getTime() + INVITE_TTL_MS;
-    return `${req.protocol}://${req.get('host')}/console/set-password#${setPasswordToken(deps.secret, agent, exp)}`;
+    const base = deps.publicUrl ? new URL(deps.publicUrl).origin : `${req.protocol}://${req.get('host')}`;
+    return `${base}/console/set-password#${setPasswordToken(deps.secret, agent, exp)}`;
   };
 
   router.get(

@@ -58,6 +58,13 @@ describe('the console only answers its own page', () => {
         body: JSON.stringify({ settings: { routing: 'auto' } }),
       });
     expect((await patch('https://chat.example.com')).status).toBe(200);
+    // Set-password links point at the console's public address, whatever Host the request named.
+    const invited = await fetch(`${url}/api/admin/agents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${body.token}`, 'content-type': 'application/json', 'x-forwarded-host': 'evil.example' },
+      body: JSON.stringify({ email: 'new@demo.test', name: 'New', role: 'agent' }),
+    }).then((r) => r.json() as Promise<any>);
+    expect(invited.setPasswordUrl).toMatch(/^https:\/\/chat\.example\.com\/console\/set-password#/);
     const evil = await patch('https://evil.example');
     expect(evil.status).toBe(403);
     expect(await evil.json()).toMatchObject({ ok: false, error: { code: 'origin_not_allowed' } });
