@@ -41,6 +41,35 @@ function parseHours(timeZone: string, text: string): SiteSettings['businessHours
   return { timeZone: timeZone.trim(), weekly };
 }
 
+/** "shortcut: text" per line; a line without the colon is refused, never guessed at. */
+export function parseCanned(text: string): { ok: true; canned: Array<{ shortcut: string; body: string }> } | { ok: false; error: string } {
+  const canned: Array<{ shortcut: string; body: string }> = [];
+  const lines = text.split('\n');
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const colon = line.indexOf(':');
+    const shortcut = colon < 0 ? '' : line.slice(0, colon).trim().replace(/^\//, '');
+    const body = colon < 0 ? '' : line.slice(colon + 1).trim();
+    if (!shortcut || !body) return { ok: false, error: `Canned responses, line ${i + 1}: write it as "shortcut: text" (got "${line.slice(0, 60)}").` };
+    canned.push({ shortcut, body });
+  }
+  return { ok: true, canned };
+}
+
+const ORIGIN = /^https?:\/\/[^/\s]+$/;
+/** One origin per line; a trailing slash is dropped, anything else that is not an origin is refused. */
+export function parseOrigins(text: string): { ok: true; origins: string[] } | { ok: false; error: string } {
+  const origins: string[] = [];
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.trim().replace(/\/+$/, '');
+    if (!line) continue;
+    if (!ORIGIN.test(line)) return { ok: false, error: `Allowed origins, line ${i + 1}: "${line.slice(0, 80)}" is not an origin such as https://shop.example or http://localhost:*.` };
+    if (!origins.includes(line)) origins.push(line);
+  }
+  return { ok: true, origins };
+}
+
 export function Admin() {
   const [agents, setAgents] = useState<AdminAgent[]>([]);
   const [settings, setSettings] = useState<SiteSettings>({});
@@ -51,18 +80,20 @@ export function Admin() {
   const [zone, setZone] = useState('');
   const [hours, setHours] = useState('');
   const [canned, setCanned] = useState('');
+  const [origins, setOrigins] = useState('');
   const [audit, setAudit] = useState<Array<{ id: number; actorId: string; action: string; target: string | null; at: string }>>([]);
 
   async function load() {
     const [a, s, log] = await Promise.all([
       api<{ agents: AdminAgent[] }>('GET', '/agents'),
-      api<{ site: { settings: SiteSettings } }>('GET', '/site'),
+      api<{ site: { settings: SiteSettings; allowedOrigins: string[] } }>('GET', '/site'),
       api<{ entries: Array<{ id: number; actorId: string; action: string; target: string | null; at: string }> }>('GET', '/audit'),
     ]);
     if (a.ok) setAgents(a.agents);
     if (log.ok) setAudit(log.entries.slice(0, 50));
     if (s.ok) {
       setSettings(s.site.settings);
+      setOrigins(s.site.allowedOrigins.join('\n'));
       setZone(s.site.settings.businessHours?.timeZone ?? '');
       setHours(hoursText(s.site.settings.businessHours));
       setCanned((s.site.settings.cannedResponses ?? []).map((c) => `${c.shortcut}: ${c.body}`).join('\n'));
@@ -101,12 +132,13 @@ export function Admin() {
 
   async function saveSettings(e: Event) {
     e.preventDefault();
-    const cannedResponses = canned
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .map((l) => ({ shortcut: l.slice(0, l.indexOf(':')).trim(), body: l.slice(l.indexOf(':') + 1).trim() }));
-    const r = await api('PATCH', '/site', {
+    const cannedResponses = parseCanned(canned);
+    const allowedOrigins = parseOrigins(origins);
+    // Refused before anything is sent: the server would take neither half of a bad form.
+    if (!allowedOrigins.ok) return void done({ ok: false, error: { message: allowedOrigins.error } }, '');
+    if (!cannedResponses.ok) return void done({ ok: false, error: { message: cannedResponses.error } }, '');
+    const r = await api<{ site: { allowedOrigins: string[] } }>('PATCH', '/site', {
+      allowedOrigins: allowedOrigins.origins,
       settings: {
         routing: settings.routing ?? 'pick',
         agentCapacity: Number(settings.agentCapacity ?? 3),
@@ -117,10 +149,10 @@ export function Admin() {
         ...(settings.launcherLabel !== undefined ? { launcherLabel: settings.launcherLabel } : {}),
         position: settings.position ?? 'right',
         businessHours: parseHours(zone, hours),
-        cannedResponses,
+        cannedResponses: cannedResponses.canned,
       },
     });
-    done(r, 'Settings saved.');
+    if (done(r, 'Settings saved.') && r.ok) setOrigins(r.site.allowedOrigins.join('\n'));
   }
 
   const set = (k: keyof SiteSettings, v: unknown) => setSettings({ ...settings, [k]: v });
@@ -229,6 +261,10 @@ export function Admin() {
         <label>
           Opening hours, one day per line
           <textarea rows={4} placeholder={'mon 09:00-17:00\ntue 09:00-12:00,13:00-17:00'} value={hours} onInput={(e) => setHours((e.target as HTMLTextAreaElement).value)} />
+        </label>
+        <label>
+          Allowed origins: pages where the chat may run, one per line (https://shop.example, http://localhost:*)
+          <textarea rows={3} value={origins} onInput={(e) => setOrigins((e.target as HTMLTextAreaElement).value)} />
         </label>
         <label>
           Canned responses, one per line as "shortcut: text"
