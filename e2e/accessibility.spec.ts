@@ -38,6 +38,9 @@ test('the widget is keyboard-operable and passes axe in every state', async ({ b
   await expectNoSeriousViolations(visitor.page, 'queued');
 
   await agent.signIn();
+  // The queue view, with this visitor's card in it: not the sign-in form on its way out.
+  await expect(agent.page.getByRole('navigation', { name: 'Queue' })).toBeVisible();
+  await expect(agent.queueItem(marker)).toBeVisible();
   await expectNoSeriousViolations(agent.page, 'console queue');
   await agent.queueItem(marker).click();
   await agent.takeOver();

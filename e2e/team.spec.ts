@@ -49,11 +49,20 @@ test('invite, set password, and a take-over race between two agents', async ({ b
       return Boolean(button);
     });
   await Promise.all([press(maria), press(lea)]);
-  // Exactly one joins the visitor's chat; the other is told who took it.
+  // One of them is refused and told who took it; only then is the visitor's chat settled, and it
+  // shows exactly one of them joining.
+  const refusal = /(Maria|Lea) already took this conversation/;
+  const refused = async () => {
+    for (const c of [maria, lea]) if ((await c.page.getByRole('alert').filter({ hasText: refusal }).count()) > 0) return c;
+    return null;
+  };
+  await expect.poll(refused).not.toBeNull();
+  const loser = (await refused())!;
+  const winner = loser === maria ? 'Lea' : 'Maria';
+  await expect(loser.page.getByRole('alert')).toHaveText(`${winner} already took this conversation.`);
+  await expect((loser === maria ? lea : maria).page.getByText('You are in this conversation')).toBeVisible();
+  await visitor.expectInLog(`${winner} from Demo Shop joined the chat`);
   await expect(visitor.log.getByText(/joined the chat/)).toHaveCount(1);
-  const joined = (await visitor.log.getByText(/joined the chat/).textContent()) ?? '';
-  const winner = joined.includes('Maria') ? 'Maria' : 'Lea';
-  const loser = winner === 'Maria' ? lea : maria;
-  await expect(loser.page.getByText(new RegExp(`${winner} already took this conversation|With ${winner}`)).first()).toBeVisible();
+  await expect(loser.page.getByText(`With ${winner}`)).toBeVisible();
   await Promise.all(contexts.map((c) => c.close()));
 });
