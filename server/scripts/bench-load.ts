@@ -351,6 +351,8 @@ async function main() {
     }
     await sleep(1000);
     const offlineAtEnd = visitors.filter((v) => !v.socket.connected).length + agents.filter((a) => !a.socket.connected).length;
+    // Work the time budget cut short: what it would still have delivered counts as lost.
+    const inFlight = `${agentSends.total - agentSends.acked - agentSends.unacknowledged} agent sends, ${agents.reduce((n, a) => n + a.opening, 0)} opens, ${visitors.reduce((n, v) => n + v.resuming, 0)} resumes`;
 
     // What is stored, read from PostgreSQL itself. Acknowledgements that arrive after this read
     // are not held against it; deliveries still in flight get 3 s more before they count as lost.
@@ -483,7 +485,7 @@ async function main() {
       [`messages stored (visitor + agent), floor ${MIN_MESSAGES}`]: messages,
       'lost: to the agent / to the visitor / not stored': `${lostToAgent} / ${lostToVisitor} / ${lostInStore}`,
       'duplicated: as delivered / as stored': `${duplicated - storedDuplicates} / ${storedDuplicates}`,
-      'out of order: as delivered / gaps in stored seq': `${outOfOrder - storedGaps} / ${storedGaps}`,
+      [`out of order: as delivered (of ${sum((r) => r.deliveries)} live) / gaps in stored seq`]: `${outOfOrder - storedGaps} / ${storedGaps}`,
       'redelivered around a resume (expected, dropped by id)': sum((r) => r.overlap),
       'visitor sends: acknowledged / refused / timed out / never acknowledged': `${visitorSends.acked} of ${visitorSends.total} / ${visitorSends.refusals}${codes(visitorSends)} / ${visitorSends.timeouts} / ${visitorSends.unacknowledged}`,
       'agent sends: acknowledged / refused / timed out / never acknowledged': `${agentSends.acked} of ${agentSends.total} / ${agentSends.refusals}${codes(agentSends)} / ${agentSends.timeouts} / ${agentSends.unacknowledged}`,
@@ -493,6 +495,7 @@ async function main() {
       'conversations that changed agent (requeued and taken again)': [...holders.values()].filter((h) => h.size > 1).length,
       'visitor messages left unanswered': unanswered,
       'clients offline at the end': offlineAtEnd,
+      'still in flight when checked (time budget)': inFlight,
       'visitor → agent p50 / p99 (whole run)': `${result.p50_ms} ms / ${result.p99_ms} ms`,
       'visitor → agent p99, steady state': `${result.steady_p99_ms} ms`,
       'node kills (SIGKILL + restart)': kills,

@@ -31,6 +31,8 @@ export class Receiver {
   duplicated = 0;
   outOfOrder = 0;
   overlap = 0;
+  /** `message:new` events received. */
+  deliveries = 0;
   /** A few examples of each failure, for the report. */
   readonly examples: string[] = [];
   private tick = 0;
@@ -52,6 +54,7 @@ export class Receiver {
   live(m: Delivered): boolean {
     const t = this.thread(m.conversationId);
     this.tick += 1;
+    this.deliveries += 1;
     const times = (t.live.get(m.id) ?? 0) + 1;
     t.live.set(m.id, times);
     if (times > 1) {
