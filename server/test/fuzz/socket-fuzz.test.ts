@@ -261,7 +261,7 @@ describe('socket fuzzer', () => {
     const v = await visitor(server.url);
     // The smallest GIF there is: a real image, so it is stored.
     const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw==', 'base64');
-    const upload = (clientId: string, body: Uint8Array, headers: Record<string, string> = {}) =>
+    const upload = (clientId: string, body: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
       fetch(`${server.url}/api/attachments`, { method: 'POST', headers: { authorization: `Bearer ${v.token}`, 'x-baton-site': 'demo', 'x-client-id': clientId, 'x-file-name': 'dot.gif', ...headers }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     const statuses: number[] = [];
     for (const clientId of ['up1', 'up1', 'up2', 'up1', 'up2']) statuses.push((await upload(clientId, new Uint8Array(gif))).status);
