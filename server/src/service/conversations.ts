@@ -26,7 +26,7 @@ import { estimateWait } from '../core/wait.js';
 import { availability, type Candidate, chooseAgent, placeAmong, priorityOf, queueOrder, servingPool } from '../core/routing.js';
 import type { Logger } from '../log.js';
 import { type Meter, NO_METER } from '../observability.js';
-import type { AgentRecord, Appended, ConversationRecord, NewMessage, SiteRecord, Store } from '../store/types.js';
+import type { AgentRecord, Appended, AttachmentRecord, ConversationRecord, NewMessage, SiteRecord, Store } from '../store/types.js';
 import { isUniqueViolation } from '../store/kysely-store.js';
 import { siteSettings } from './settings.js';
 import { type InspectedFile, isImage } from './attachments.js';
@@ -163,11 +163,16 @@ export class ConversationService {
     };
   }
 
-  /** Stores an inspected file for a conversation; returns what the message carries. */
-  private async saveFile(conversationId: string, file: InspectedFile) {
+  /**
+   * An inspected file as the row to store and what the message carries. The row is written in the
+   * message's own transaction (append): a retry whose message was stored already stores no file.
+   */
+  private fileFor(conversationId: string, file: InspectedFile): { record: AttachmentRecord; meta: NonNullable<NewMessage['attachments']>[number] } {
     const id = this.deps.newId('att');
-    await this.deps.store.saveAttachment({ id, conversationId, name: file.name, type: file.type, size: file.data.length, width: file.width, height: file.height, data: file.data, thumb: file.thumb, createdAt: this.now() });
-    return { id, name: file.name, type: file.type, size: file.data.length, ...(file.width ? { width: file.width } : {}), ...(file.height ? { height: file.height } : {}) };
+    return {
+      record: { id, conversationId, name: file.name, type: file.type, size: file.data.length, width: file.width, height: file.height, data: file.data, thumb: file.thumb, createdAt: this.now() },
+      meta: { id, name: file.name, type: file.type, size: file.data.length, ...(file.width ? { width: file.width } : {}), ...(file.height ? { height: file.height } : {}) },
+    };
   }
 
   /**
@@ -290,16 +295,16 @@ export class ConversationService {
             visitorId: ctx.visitorId,
             now,
           });
-    const attachments = input.file ? [await this.saveFile(conversation.id, input.file)] : undefined;
+    const file = input.file ? this.fileFor(conversation.id, input.file) : undefined;
     const appended = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: input.clientId,
       author: { kind: 'visitor' },
       body: input.body,
-      ...(attachments ? { attachments } : {}),
+      ...(file ? { attachments: [file.meta] } : {}),
       now,
-    });
+    }, file?.record);
     const { message, created } = appended;
     if (!created) return this.present(message); // a retry: it was delivered and answered the first time
     if (message.seq === 1) {
@@ -465,10 +470,11 @@ export class ConversationService {
    * Appends a message and, in the same transaction, its webhook deliveries (the outbox). A
    * concurrent retry with the same client id that won returns the stored message.
    */
-  private async append(siteId: string, input: NewMessage): Promise<Appended> {
+  private async append(siteId: string, input: NewMessage, file?: AttachmentRecord): Promise<Appended> {
     const { store } = this.deps;
     try {
       return await store.transaction(async (tx) => {
+        if (file) await tx.saveAttachment(file);
         const result = await tx.appendMessage(input);
         if (result.created) {
           const at = result.message.createdAt;
@@ -667,16 +673,16 @@ export class ConversationService {
       if (conversation.control === 'closed') throw new BatonError('conversation_closed', 'This conversation is resolved.');
       throw new BatonError('not_in_control', 'Take over the conversation before replying.');
     }
-    const attachments = input.file ? [await this.saveFile(conversation.id, input.file)] : undefined;
+    const file = input.file ? this.fileFor(conversation.id, input.file) : undefined;
     const appended = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: input.clientId,
       author,
       body: input.body,
-      ...(attachments ? { attachments } : {}),
+      ...(file ? { attachments: [file.meta] } : {}),
       now: this.now(),
-    });
+    }, file?.record);
     const { message, created } = appended;
     if (created) {
       await this.timers.cancel(`silent:${conversation.id}`);

@@ -238,5 +238,10 @@ describe('uploads are refused before their body is read', () => {
     expect(agentFirst).toMatchObject({ status: 200, body: { message: { author: { kind: 'agent' } } } });
     expect((await send()).body.message.id).toBe(agentFirst.body.message.id);
     expect(files()).toBe(2);
+    // Two sends of one file at the same moment (a retry racing the first): one message, one file.
+    const [x, y] = await Promise.all([upload(v.token, 'racing', await png()), upload(v.token, 'racing', await png())]);
+    expect([x.status, y.status]).toEqual([200, 200]);
+    expect(x.body.message.id).toBe(y.body.message.id);
+    expect(files()).toBe(3);
   });
 });
