@@ -28,7 +28,8 @@ const EnvSchema = z.object({
   BATON_LLM_BASE_URL: z.string().url().optional(),
   BATON_LLM_API_KEY: z.string().optional(),
   BATON_LLM_MODEL: z.string().min(1).optional(),
-  BATON_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
+  // One deadline for the model's calls in a bot turn, under the 10 s a turn may take (docs/playbook.md).
+  BATON_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(8_000).optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Baton <no-reply@localhost>'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
