@@ -152,6 +152,11 @@ export const VisitorProfile = z.object({
   email: z.string().nullable(),
   /** True when the host page signed the user id with the site's identity secret. */
   verified: z.boolean(),
+  /**
+   * True when the name and email were signed too (a JWT's claims). With an HMAC only the user id
+   * is signed: the name and email are what the page said, and agents are shown so.
+   */
+  detailsVerified: z.boolean().optional(),
 });
 export type VisitorProfile = z.infer<typeof VisitorProfile>;
 

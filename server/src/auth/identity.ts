@@ -41,7 +41,17 @@ export interface IdentityClaim {
  * Who the host page says the visitor is, and whether the site vouched for it: an HMAC of the user
  * id, or a short-lived HS256 JWT (`sub` = user id, `exp` required) signed with the same secret.
  */
-export async function verifyIdentity(secrets: string[], claim: IdentityClaim, now: Date): Promise<{ userId: string | null; name?: string; email?: string; verified: boolean }> {
+export interface VerifiedIdentity {
+  userId: string | null;
+  name?: string;
+  email?: string;
+  /** The site signed the user id. */
+  verified: boolean;
+  /** The site signed the name and email too (claims of a JWT); with an HMAC only the user id is. */
+  detailsVerified: boolean;
+}
+
+export async function verifyIdentity(secrets: string[], claim: IdentityClaim, now: Date): Promise<VerifiedIdentity> {
   if (claim.userJwt) {
     for (const secret of secrets) {
       try {
@@ -53,19 +63,24 @@ export async function verifyIdentity(secrets: string[], claim: IdentityClaim, no
         });
         if (typeof payload.iat === 'number' && payload.exp! - payload.iat > MAX_JWT_LIFETIME_S) continue;
         if (claim.userId && claim.userId !== payload.sub) break; // a token for someone else
+        const signedName = typeof payload.name === 'string';
+        const signedEmail = typeof payload.email === 'string';
         return {
           userId: payload.sub!,
           verified: true,
-          ...(typeof payload.name === 'string' ? { name: payload.name } : claim.name ? { name: claim.name } : {}),
-          ...(typeof payload.email === 'string' ? { email: payload.email } : claim.email ? { email: claim.email } : {}),
+          ...(signedName ? { name: payload.name as string } : claim.name ? { name: claim.name } : {}),
+          ...(signedEmail ? { email: payload.email as string } : claim.email ? { email: claim.email } : {}),
+          // A name or email the page added beside the token is only as good as the page.
+          detailsVerified: (signedName || !claim.name) && (signedEmail || !claim.email),
         };
       } catch {
         // wrong secret, expired, malformed: try the next secret, else unverified
       }
     }
-    return { userId: claim.userId ?? null, verified: false, ...(claim.name ? { name: claim.name } : {}), ...(claim.email ? { email: claim.email } : {}) };
+    return { userId: claim.userId ?? null, verified: false, detailsVerified: false, ...(claim.name ? { name: claim.name } : {}), ...(claim.email ? { email: claim.email } : {}) };
   }
   const userId = claim.userId ?? null;
   const verified = userId !== null && secrets.some((s) => verifyUserHash(s, userId, claim.userHash));
-  return { userId, verified, ...(claim.name ? { name: claim.name } : {}), ...(claim.email ? { email: claim.email } : {}) };
+  // The HMAC signs the user id alone: a name or email beside it is the page's word.
+  return { userId, verified, detailsVerified: verified && !claim.name && !claim.email, ...(claim.name ? { name: claim.name } : {}), ...(claim.email ? { email: claim.email } : {}) };
 }

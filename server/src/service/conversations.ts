@@ -401,7 +401,15 @@ export class ConversationService {
       throw new BatonError('unauthorized', 'This site accepts only identities it has signed.');
     }
     if (!identity.userId) throw new BatonError('bad_request', 'userJwt: not valid for this site (expired, wrongly signed or too long-lived).');
-    const profile = { siteId: ctx.siteId, userId: identity.userId, name: identity.name ?? null, email: identity.email ?? null, verified: identity.verified, now: this.now() };
+    const profile = {
+      siteId: ctx.siteId,
+      userId: identity.userId,
+      name: identity.name ?? null,
+      email: identity.email ?? null,
+      verified: identity.verified,
+      detailsVerified: identity.detailsVerified,
+      now: this.now(),
+    };
     const current = (await store.getVisitor(ctx.visitorId))?.profile;
     if (current && current.userId !== identity.userId) {
       // Another person on this browser (a shared computer, a sign-out the page did not tell us

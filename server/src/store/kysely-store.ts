@@ -102,8 +102,8 @@ function toJob(row: Selectable<JobsTable>): JobRecord {
   };
 }
 
-function profileOf(userId: string | null, name: string | null, email: string | null, verified: unknown): VisitorRecord['profile'] {
-  return userId === null ? null : { userId, name, email, verified: Number(verified) === 1 };
+function profileOf(userId: string | null, name: string | null, email: string | null, verified: unknown, detailsVerified: unknown): VisitorRecord['profile'] {
+  return userId === null ? null : { userId, name, email, verified: Number(verified) === 1, detailsVerified: Number(detailsVerified) === 1 };
 }
 
 function toVisitor(row: Selectable<VisitorsTable>): VisitorRecord {
@@ -112,7 +112,7 @@ function toVisitor(row: Selectable<VisitorsTable>): VisitorRecord {
     siteId: row.site_id,
     createdAt: iso(row.created_at),
     lastSeenAt: iso(row.last_seen_at),
-    profile: profileOf(row.user_id, row.name, row.email, row.verified),
+    profile: profileOf(row.user_id, row.name, row.email, row.verified, row.details_verified),
     context: row.context ? (JSON.parse(row.context) as VisitorContextInfo) : null,
   };
 }
@@ -380,11 +380,11 @@ export class KyselyStore implements Store {
     return rows.map(toConversation);
   }
 
-  async setVisitorProfile(input: { id: string; siteId: string; userId: string; name: string | null; email: string | null; verified: boolean; now: string }): Promise<VisitorRecord> {
+  async setVisitorProfile(input: { id: string; siteId: string; userId: string; name: string | null; email: string | null; verified: boolean; detailsVerified?: boolean; now: string }): Promise<VisitorRecord> {
     await this.touchVisitor({ id: input.id, siteId: input.siteId, now: input.now });
     await this.db
       .updateTable('visitors')
-      .set({ user_id: input.userId, name: input.name, email: input.email, verified: input.verified ? 1 : 0 })
+      .set({ user_id: input.userId, name: input.name, email: input.email, verified: input.verified ? 1 : 0, details_verified: input.verified && input.detailsVerified ? 1 : 0 })
       .where('id', '=', input.id)
       .execute();
     return (await this.getVisitor(input.id))!;
@@ -625,14 +625,14 @@ export class KyselyStore implements Store {
         // index, which undoes the seq bump, and is answered below with what was stored. [ST1] the row lock taken by this UPDATE serializes concurrent appends: seq is gapless.
         // The visitor's profile comes back with it: the agents' list shows it with every message.
         // (Subqueries, not UPDATE ... FROM: SQLite's RETURNING sees only the updated table.)
-        const visitor = (column: 'user_id' | 'name' | 'email' | 'verified') => (eb: ExpressionBuilder<Database, 'conversations'>) =>
+        const visitor = (column: 'user_id' | 'name' | 'email' | 'verified' | 'details_verified') => (eb: ExpressionBuilder<Database, 'conversations'>) =>
           eb.selectFrom('visitors').select(`visitors.${column}`).whereRef('visitors.id', '=', 'conversations.visitor_id').as(`visitor_${column}`);
         const bumped = await self.db
           .updateTable('conversations')
           .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: ms(message.now) }))
           .where('id', '=', message.conversationId)
           .returningAll()
-          .returning([visitor('user_id'), visitor('name'), visitor('email'), visitor('verified')])
+          .returning([visitor('user_id'), visitor('name'), visitor('email'), visitor('verified'), visitor('details_verified')])
           .executeTakeFirst();
         if (!bumped) throw new BatonError('not_found', 'No such conversation.');
         const row = await self.db
@@ -653,12 +653,12 @@ export class KyselyStore implements Store {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        const { visitor_user_id: userId, visitor_name: name, visitor_email: email, visitor_verified: verified, ...conversation } = bumped;
+        const { visitor_user_id: userId, visitor_name: name, visitor_email: email, visitor_verified: verified, visitor_details_verified: detailsVerified, ...conversation } = bumped;
         return {
           message: toMessage(row),
           created: true,
           conversation: toConversation(conversation),
-          visitorProfile: profileOf(userId as string | null, name as string | null, email as string | null, verified),
+          visitorProfile: profileOf(userId as string | null, name as string | null, email as string | null, verified, detailsVerified),
         };
       });
     } catch (error) {
@@ -826,7 +826,7 @@ export class KyselyStore implements Store {
       }
       await db
         .updateTable('visitors')
-        .set({ user_id: null, name: null, email: null, verified: 0, context: null })
+        .set({ user_id: null, name: null, email: null, verified: 0, details_verified: 0, context: null })
         .where('id', '=', visitorId)
         .execute();
       return { conversations: ids.length, messages };

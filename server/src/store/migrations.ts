@@ -312,6 +312,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('conversations_site_control_updated').on('conversations').columns(['site_id', 'control', 'updated_at']).execute();
       },
     },
+    '0017_visitor_details_verified': {
+      async up(db: Kysely<any>) {
+        // An HMAC signs the user id alone; a JWT signs the name and email too. Agents are told which.
+        await db.schema.alterTable('visitors').addColumn('details_verified', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
 }
 

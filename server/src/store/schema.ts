@@ -41,6 +41,8 @@ export interface VisitorsTable {
   name: string | null;
   email: string | null;
   verified: Generated<number>;
+  /** 1 when the name and email were signed too (a JWT's claims), 0 when only the user id was. */
+  details_verified: Generated<number>;
   context: string | null;
 }
 

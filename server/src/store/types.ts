@@ -122,7 +122,7 @@ export interface VisitorRecord {
   siteId: string;
   createdAt: Iso;
   lastSeenAt: Iso;
-  profile: { userId: string | null; name: string | null; email: string | null; verified: boolean } | null;
+  profile: { userId: string | null; name: string | null; email: string | null; verified: boolean; detailsVerified: boolean } | null;
   context: VisitorContextInfo | null;
 }
 
@@ -272,7 +272,7 @@ export interface Store {
   touchVisitor(visitor: { id: string; siteId: string; now: Iso }): Promise<VisitorRecord>;
   getVisitor(id: string): Promise<VisitorRecord | null>;
   /** Records who the visitor says they are, and whether the site vouched for it (creates the visitor if needed). */
-  setVisitorProfile(input: { id: string; siteId: string; userId: string; name: string | null; email: string | null; verified: boolean; now: Iso }): Promise<VisitorRecord>;
+  setVisitorProfile(input: { id: string; siteId: string; userId: string; name: string | null; email: string | null; verified: boolean; detailsVerified?: boolean; now: Iso }): Promise<VisitorRecord>;
   setVisitorContext(id: string, context: VisitorContextInfo): Promise<void>;
   /** The most recently seen other visitor of the site with this verified user id. */
   findVerifiedVisitor(siteId: string, userId: string, exceptVisitorId: string): Promise<VisitorRecord | null>;

@@ -48,9 +48,19 @@ describe.each(storeFactories)('verified identity on $name', (factory) => {
       fresh.socket.disconnect();
     }
     expect(await request(v.socket, 'visitor:identify', { name: 'nobody' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    // The JWT's subject and name are what agents see.
+    // The JWT's subject and name are what agents see, signed.
     await request(v.socket, 'visitor:identify', { userJwt: await jwt(SECRET, { sub: 'u3', name: 'Ada' }) });
-    expect((await server.store.getVisitor(v.visitorId))!.profile).toMatchObject({ userId: 'u3', name: 'Ada', verified: true });
+    expect((await server.store.getVisitor(v.visitorId))!.profile).toMatchObject({ userId: 'u3', name: 'Ada', verified: true, detailsVerified: true });
+    // Beside the token, an email the page adds is the page's word: the user id is verified, it is not.
+    await request(v.socket, 'visitor:identify', { userJwt: await jwt(SECRET, { sub: 'u3', name: 'Ada' }), email: 'ada@evil.example' });
+    expect((await server.store.getVisitor(v.visitorId))!.profile).toMatchObject({ userId: 'u3', email: 'ada@evil.example', verified: true, detailsVerified: false });
+    // An HMAC signs the user id alone: the name and email beside it are not vouched for.
+    const hmac = await visitor(server.url);
+    await request(hmac.socket, 'visitor:identify', { userId: 'u7', userHash: userHash(SECRET, 'u7'), name: 'Bea', email: 'bea@example.com' });
+    expect((await server.store.getVisitor(hmac.visitorId))!.profile).toMatchObject({ userId: 'u7', verified: true, detailsVerified: false });
+    const agents = await login(server.url);
+    const queueAck = await fetch(`${server.url}/api/admin/site`, { headers: { authorization: `Bearer ${agents.body.token}` } });
+    expect(queueAck.status).toBe(200);
   });
 
   it('a site that requires verification refuses unsigned identities and stores nothing', async () => {

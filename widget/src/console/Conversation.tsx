@@ -23,6 +23,13 @@ const OUTCOMES: Array<[Outcome, string]> = [
   ['spam', 'Spam'],
 ];
 
+/** What the site vouched for: the user id (HMAC or JWT) and, with a JWT's claims, the name and email too. */
+function identityNote(v: { verified: boolean; detailsVerified?: boolean; name: string | null; email: string | null }): string {
+  if (!v.verified) return 'unverified — not confirmed by the site';
+  if (v.detailsVerified || (!v.name && !v.email)) return 'verified';
+  return 'user id verified — name and email as the page gave them, not confirmed';
+}
+
 export function Conversation({ conversation, socket }: { conversation: ConversationSummary; socket: AgentSocket }) {
   const agent = useStore(consoleStore, (s) => s.agent);
   const messages = useStore(consoleStore, (s) => s.messages[conversation.id] ?? []);
@@ -118,7 +125,7 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
           {conversation.visitor && (
             <p class="identity">
               {[conversation.visitor.email, conversation.visitor.userId && `user ${conversation.visitor.userId}`].filter(Boolean).join(' · ')}{' '}
-              <span class={conversation.visitor.verified ? 'verified' : 'unverified'}>{conversation.visitor.verified ? 'verified' : 'unverified — not confirmed by the site'}</span>
+              <span class={conversation.visitor.verified ? 'verified' : 'unverified'}>{identityNote(conversation.visitor)}</span>
             </p>
           )}
           <p class="muted">
