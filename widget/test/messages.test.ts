@@ -40,8 +40,13 @@ describe('visitor transcript', () => {
     expect(settleOutbox(outbox, [])).toEqual(outbox);
   });
 
-  it('resumes after the highest seq held of the current conversation', () => {
-    expect(lastSeq([msg(1), msg(5), msg(2, { conversationId: 'c0', seq: 9 })], 'c1')).toBe(5);
+  it('resumes after the unbroken run of seqs held of the current conversation, never beyond a gap', () => {
+    expect(lastSeq([msg(1), msg(2), msg(3), msg(2, { conversationId: 'c0', seq: 9 })], 'c1')).toBe(3);
+    // 5 arrived before 4 (another node was slower): resuming after 5 would lose 4 for good.
+    expect(lastSeq([msg(1), msg(2), msg(3), msg(5)], 'c1')).toBe(3);
+    expect(lastSeq([msg(3), msg(1), msg(2)], 'c1')).toBe(3);
+    // A long conversation loaded from its latest page starts its run there.
+    expect(lastSeq([msg(501), msg(502), msg(503)], 'c1')).toBe(503);
     expect(lastSeq([], 'c1')).toBe(0);
     expect(lastSeq([msg(1)], null)).toBe(0);
   });

@@ -635,9 +635,11 @@ export class ConversationService {
     return Promise.all(rows.map((c) => agentView(store, c)));
   }
 
-  async open(agent: AgentRecord, input: { conversationId: string; afterSeq?: number }) {
+  /** `watch`: subscribes the caller to the conversation's live events, once it may see it and before the read. */
+  async open(agent: AgentRecord, input: { conversationId: string; afterSeq?: number }, watch?: () => Promise<void>) {
     const { store } = this.deps;
     const conversation = await this.agentConversation(agent, input.conversationId);
+    await watch?.();
     const messages = (await store.listMessages(conversation.id, latestFrom(conversation, input.afterSeq ?? 0), LIMITS.resumeBatchMax)).map((m) => this.present(m));
     const decisions = (await store.listEvents(conversation.id, 'decision')).map((e) =>
       decisionNote(conversation.id, String(e.data.inReplyTo), e.data.decision as BotDecision, e.at),
@@ -664,8 +666,9 @@ export class ConversationService {
     };
   }
 
-  async claim(agent: AgentRecord, conversationId: string): Promise<ConversationSummary> {
+  async claim(agent: AgentRecord, conversationId: string, watch?: () => Promise<void>): Promise<ConversationSummary> {
     const conversation = await this.agentConversation(agent, conversationId);
+    await watch?.();
     const ref: AgentRef = { id: agent.id, name: agent.name };
     // Taking over from the bot before it escalated is an agent-initiated escalation (for the metrics).
     const by = { kind: 'agent', agentId: agent.id, ...(conversation.control === 'bot' ? { agentInitiated: true } : {}) };

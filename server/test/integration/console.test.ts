@@ -33,6 +33,33 @@ describe.each(storeFactories)('the agent console on $name', (factory) => {
     expect(await waitFor(maria, 'conversation:updated', (c) => c.id === conversationId && c.lastMessage === 'Thanks, found it.')).toMatchObject({ repeated: false });
   });
 
+  it('a message stored while an agent opens the conversation reaches them: the room is joined before the read', async () => {
+    const { v, conversationId } = await escalated(server, 'race');
+    const maria = await agent(server.url);
+    // The visitor writes right after the console's read of the transcript, before the answer.
+    const store = server.store;
+    const read = store.listMessages.bind(store);
+    let raced = false;
+    store.listMessages = async (...args) => {
+      const rows = await read(...args);
+      if (!raced && args[0] === conversationId) {
+        raced = true;
+        await request(v.socket, 'message:send', { clientId: 'race-2', body: 'written while you opened it' });
+      }
+      return rows;
+    };
+    try {
+      const opened = await request(maria.socket, 'conversation:open', { conversationId });
+      expect(raced).toBe(true);
+      expect(opened.messages.map((m: any) => m.body)).not.toContain('written while you opened it');
+      await waitFor(maria, 'message:new', (m) => m.body === 'written while you opened it');
+    } finally {
+      store.listMessages = read;
+    }
+    // Another site's conversation is never watched: a refused open leaves no subscription.
+    expect(await request(maria.socket, 'conversation:open', { conversationId: 'c_not_here' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
   it('internal notes reach every agent watching and never the visitor, live or on resume', async () => {
     const { v, conversationId } = await escalated(server, 'notes');
     const maria = await agent(server.url);

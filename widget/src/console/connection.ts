@@ -1,6 +1,7 @@
 // The console's socket: the session cookie authenticates it (same origin).
 import type { AgentClientToServer, AgentServerToClient } from '@baton/shared';
 import { io, type Socket } from 'socket.io-client';
+import { resumeAfter } from '../ui/resume.js';
 import { addDecisions, addMessages, addNotes, applyOpened, consoleStore, setVisitorTyping, upsertConversations } from './store.js';
 
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
@@ -14,7 +15,7 @@ export function connectAgent(onUnauthorized: () => void): AgentSocket {
     const selected = consoleStore.getState().selectedId;
     if (selected) {
       const have = consoleStore.getState().messages[selected] ?? [];
-      const opened = await socket.emitWithAck('conversation:open', { conversationId: selected, afterSeq: have.at(-1)?.seq ?? 0 });
+      const opened = await socket.emitWithAck('conversation:open', { conversationId: selected, afterSeq: resumeAfter(have.map((m) => m.seq)) });
       if (opened.ok) applyOpened(selected, opened);
     }
   });

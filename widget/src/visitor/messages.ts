@@ -2,6 +2,7 @@
 // and never drop a message the server has not acknowledged.
 import type { Message } from '@baton/shared';
 import type { ListedMessage } from '../ui/MessageList.js';
+import { resumeAfter } from '../ui/resume.js';
 
 export interface OutboxItem {
   clientId: string;
@@ -46,9 +47,10 @@ export function settleOutbox(outbox: OutboxItem[], stored: Message[]): OutboxIte
 }
 
 /** The highest seq we hold of a conversation: resume asks for everything after it. */
+/** The seq to resume the conversation after (see ui/resume.ts: never beyond a message still on its way). */
 export function lastSeq(messages: Message[], conversationId: string | null): number {
   if (!conversationId) return 0;
-  return messages.reduce((max, m) => (m.conversationId === conversationId && m.seq > max ? m.seq : max), 0);
+  return resumeAfter(messages.filter((m) => m.conversationId === conversationId).map((m) => m.seq));
 }
 
 export function newClientId(): string {
