@@ -307,11 +307,6 @@ export class ConversationService {
     }, file?.record);
     const { message, created } = appended;
     if (!created) return this.present(message); // a retry: it was delivered and answered the first time
-    if (message.seq === 1) {
-      // A new conversation: every tab of the visitor learns its id and state.
-      const fresh = (await store.getConversation(conversation.id)) ?? conversation;
-      this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', await this.visitorViewOf(fresh));
-    }
     await this.announce(message, conversation.siteId, ctx.visitorId, appended);
     if (conversation.control === 'bot') this.scheduleBotTurn(conversation.id);
     if (conversation.control === 'agent' && conversation.agentId) await this.watchSilence(conversation, message.seq);
@@ -478,7 +473,29 @@ export class ConversationService {
    * Appends a message and, in the same transaction, its webhook deliveries (the outbox). A
    * concurrent retry with the same client id that won returns the stored message.
    */
+  /**
+   * Stores a message and delivers it live at once, before anything else is awaited: a
+   * conversation's tabs and watchers then get this node's messages in seq order (delivering after
+   * other work let a later message overtake an earlier one, bench:load found).
+   */
   private async append(siteId: string, input: NewMessage, file?: AttachmentRecord): Promise<Appended> {
+    const appended = await this.appendStored(siteId, input, file);
+    if (appended.created) await this.deliverLive(appended);
+    return appended;
+  }
+
+  /** A new message to the visitor's tabs and the agents watching (a new conversation first announced to every tab). */
+  private async deliverLive({ message, conversation }: Appended) {
+    const { notifier } = this.deps;
+    const c = conversation ?? (await this.deps.store.getConversation(message.conversationId));
+    if (!c) return;
+    if (message.seq === 1) notifier.toVisitor(c.visitorId, 'conversation:updated', await this.visitorViewOf(c));
+    const shown = this.present(message);
+    notifier.toVisitor(c.visitorId, 'message:new', shown);
+    notifier.toWatchers(message.conversationId, 'message:new', shown);
+  }
+
+  private async appendStored(siteId: string, input: NewMessage, file?: AttachmentRecord): Promise<Appended> {
     const { store } = this.deps;
     try {
       return await store.transaction(async (tx) => {
@@ -666,9 +683,8 @@ export class ConversationService {
     };
   }
 
-  async claim(agent: AgentRecord, conversationId: string, watch?: () => Promise<void>): Promise<ConversationSummary> {
+  async claim(agent: AgentRecord, conversationId: string): Promise<ConversationSummary> {
     const conversation = await this.agentConversation(agent, conversationId);
-    await watch?.();
     const ref: AgentRef = { id: agent.id, name: agent.name };
     // Taking over from the bot before it escalated is an agent-initiated escalation (for the metrics).
     const by = { kind: 'agent', agentId: agent.id, ...(conversation.control === 'bot' ? { agentInitiated: true } : {}) };
@@ -1201,12 +1217,10 @@ export class ConversationService {
   }
 
   /** A new message goes to the visitor's tabs, the agents watching, and the site's queue view. */
-  private async announce(message: Message, siteId: string, visitorId: string, after?: Appended) {
+  /** After a new message was delivered live (append): the meter, and the site's queue view. */
+  private async announce(message: Message, siteId: string, _visitorId: string, after?: Appended) {
     const { store, notifier } = this.deps;
     this.meter.message(message.author.kind);
-    const shown = this.present(message);
-    notifier.toVisitor(visitorId, 'message:new', shown);
-    notifier.toWatchers(message.conversationId, 'message:new', shown);
     // The conversation as the append left it, when the caller has it; read again otherwise.
     const conversation = after?.conversation ?? (await store.getConversation(message.conversationId));
     if (conversation) notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation, message, after?.visitorProfile));

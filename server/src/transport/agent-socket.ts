@@ -80,11 +80,16 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
       agentRequests,
       {
         'queue:list': async () => ({ conversations: await service.queue(agent) }),
-        // The room is joined after the authorization check and before the read: a message stored
-        // between a read and a later join would reach this agent neither way (found by
+        // An open joins the room after the authorization check and before the read: a message
+        // stored between a read and a later join would reach this agent neither way (found by
         // bench:load). What arrives both live and in the read is one message; clients keep it once.
         'conversation:open': async (p) => service.open(agent, p, watch(p.conversationId)),
-        'conversation:claim': async (p) => ({ conversation: await service.claim(agent, p.conversationId, watch(p.conversationId)) }),
+        'conversation:claim': async (p) => {
+          // Only the winner watches (the console opened it before, which joined the room already).
+          const conversation = await service.claim(agent, p.conversationId);
+          await watch(p.conversationId)();
+          return { conversation };
+        },
         'message:send': async (p) => ({ message: await service.agentSend(agent, p) }),
         'conversation:handBack': async (p) => ({ conversation: await service.handBack(agent, p.conversationId) }),
         'conversation:resolve': async (p) => ({ conversation: await service.resolve(agent, p.conversationId, p.outcome) }),

@@ -195,7 +195,7 @@ describe.each(storeFactories)('verified identity on $name', (factory) => {
     expect(good).toEqual({ ok: true, verified: true });
     const a = await agent(server.url);
     const queue = await request(a.socket, 'queue:list', {});
-    expect(queue.conversations[0].visitor).toEqual({ userId: 'u-42', name: 'Jane Doe', email: 'jane@example.com', verified: true });
+    expect(queue.conversations[0].visitor).toEqual({ userId: 'u-42', name: 'Jane Doe', email: 'jane@example.com', verified: true, detailsVerified: false });
     // An agent watching sees a later identify live.
     await request(v.socket, 'visitor:identify', { userId: 'u-42', name: 'Jane D.', userHash: userHash('demo-identity-secret', 'u-42') });
     await waitFor(a, 'conversation:updated', (c) => c.visitor?.verified === true && c.visitor.name === 'Jane D.');

@@ -1,6 +1,7 @@
 // The console's socket: the session cookie authenticates it (same origin).
-import type { AgentClientToServer, AgentServerToClient } from '@baton/shared';
+import type { AgentClientToServer, AgentServerToClient, Message } from '@baton/shared';
 import { io, type Socket } from 'socket.io-client';
+import { ReorderBuffer } from '../ui/reorder.js';
 import { resumeAfter } from '../ui/resume.js';
 import { addDecisions, addMessages, addNotes, applyOpened, consoleStore, setVisitorTyping, upsertConversations } from './store.js';
 
@@ -15,8 +16,13 @@ export function connectAgent(onUnauthorized: () => void): AgentSocket {
     const selected = consoleStore.getState().selectedId;
     if (selected) {
       const have = consoleStore.getState().messages[selected] ?? [];
-      const opened = await socket.emitWithAck('conversation:open', { conversationId: selected, afterSeq: resumeAfter(have.map((m) => m.seq)) });
-      if (opened.ok) applyOpened(selected, opened);
+      const done = reorder.catchingUp();
+      try {
+        const opened = await socket.emitWithAck('conversation:open', { conversationId: selected, afterSeq: resumeAfter(have.map((m) => m.seq)) });
+        if (opened.ok) applyOpened(selected, opened);
+      } finally {
+        done();
+      }
     }
   });
   socket.on('disconnect', () => consoleStore.setState({ connection: 'reconnecting' }));
@@ -27,7 +33,22 @@ export function connectAgent(onUnauthorized: () => void): AgentSocket {
     } else consoleStore.setState({ connection: 'reconnecting' });
   });
   socket.on('conversation:updated', (c) => upsertConversations([c]));
-  socket.on('message:new', (m) => addMessages(m.conversationId, [m]));
+  // Live messages in seq order (ui/reorder.ts); a gap that outlives the hold is fetched.
+  const reorder = new ReorderBuffer<Message>({
+    holdMs: 1500,
+    shownUpTo: (id) => resumeAfter((consoleStore.getState().messages[id] ?? []).map((m) => m.seq)),
+    show: (ms) => {
+      for (const m of ms) addMessages(m.conversationId, [m]);
+    },
+    gap: (conversationId) => {
+      const afterSeq = resumeAfter((consoleStore.getState().messages[conversationId] ?? []).map((m) => m.seq));
+      void socket.emitWithAck('conversation:open', { conversationId, afterSeq }).then((opened) => {
+        if (opened.ok) addMessages(conversationId, opened.messages);
+        reorder.settle(conversationId);
+      }, () => {});
+    },
+  });
+  socket.on('message:new', (m) => reorder.push(m));
   socket.on('conversation:decision', (d) => addDecisions([d]));
   socket.on('note:new', (n) => addNotes(n.conversationId, [n]));
   socket.on('agent:updated', (a) => {

@@ -5,6 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import { uploadFile } from '../ui/upload.js';
 import { lastSeq, newClientId } from './messages.js';
 import { forgetVisitor, markFailed, queueOutgoing, receiveMessages, setConversation, type VisitorStore } from './store.js';
+import { ReorderBuffer } from '../ui/reorder.js';
 
 type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
 const ACK_TIMEOUT_MS = 10_000;
@@ -60,8 +61,10 @@ export interface ConnectionTiming {
   typingIdleMs: number;
   /** An agent's "typing" not refreshed for this long is taken down (it never sticks). */
   agentTypingExpiryMs: number;
+  /** A message that overtook an earlier one waits this long for it before it is shown (ui/reorder.ts). */
+  reorderHoldMs: number;
 }
-const DEFAULT_TIMING: ConnectionTiming = { typingThrottleMs: 2000, typingIdleMs: 4000, agentTypingExpiryMs: 6000 };
+const DEFAULT_TIMING: ConnectionTiming = { typingThrottleMs: 2000, typingIdleMs: 4000, agentTypingExpiryMs: 6000, reorderHoldMs: 1500 };
 
 export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: Message) => void, timingOverrides: Partial<ConnectionTiming> = {}): Connection {
   const timing = { ...DEFAULT_TIMING, ...timingOverrides };
@@ -173,18 +176,44 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       }, 3000);
   });
 
-  socket.on('connect', async () => {
+  /** Everything after the unbroken run of messages held: on every connect, and when a gap outlived the hold. */
+  const resume = async () => {
     const { conversation, messages } = store.getState();
     const conversationId = conversation?.id;
+    const done = reorder.catchingUp();
     try {
       const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('session:resume', {
         ...(conversationId ? { conversationId, afterSeq: lastSeq(messages, conversationId) } : {}),
         context: pageContext(),
       });
-      if (!ack.ok) return;
+      if (!ack.ok) return null;
       store.setState({ token: ack.visitorToken, connection: 'online', unavailableReason: null });
       setConversation(store, ack.conversation);
       receiveMessages(store, ack.messages);
+      return ack;
+    } finally {
+      done();
+    }
+  };
+  const reorder = new ReorderBuffer<Message>({
+    holdMs: timing.reorderHoldMs,
+    shownUpTo: (id) => lastSeq(store.getState().messages, id),
+    show: (ms) => {
+      for (const m of ms) {
+        const known = store.getState().messages.some((e) => e.id === m.id);
+        receiveMessages(store, [m]);
+        if (!known) onMessage(m);
+      }
+    },
+    gap: () => {
+      if (socket.connected) resume().catch(() => {});
+    },
+  });
+
+  socket.on('connect', async () => {
+    try {
+      const ack = await resume();
+      if (!ack) return;
       sendIdentity();
       // A fresh connection: a loop left from before the drop stops, and waiting retries go now.
       epoch += 1;
@@ -212,11 +241,7 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
   });
   socket.on('disconnect', () => store.setState((s) => ({ connection: s.connection === 'unavailable' ? s.connection : 'reconnecting' })));
 
-  socket.on('message:new', (m) => {
-    const known = store.getState().messages.some((e) => e.id === m.id);
-    receiveMessages(store, [m]);
-    if (!known) onMessage(m);
-  });
+  socket.on('message:new', (m) => reorder.push(m));
   socket.on('conversation:updated', (c) => setConversation(store, c));
   let agentTypingTimer: ReturnType<typeof setTimeout> | null = null;
   socket.on('typing', (t) => {
@@ -313,9 +338,11 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       if (typingIdle) clearTimeout(typingIdle);
       typingIdle = null;
       lastTyping = 0;
+      reorder.reset(); // nothing of the previous visitor's is shown after the logout
       forgetVisitor(store, { waitForOtherTab: false });
     },
     close() {
+      reorder.reset();
       if (retryTimer) clearTimeout(retryTimer);
       if (tabWait) clearTimeout(tabWait);
       if (typingIdle) clearTimeout(typingIdle);
