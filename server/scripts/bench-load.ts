@@ -212,6 +212,7 @@ async function main() {
         if (first) first = false;
         else for (const id of a.mine) void openConv(id);
       });
+      a.rx.onGap = (id) => void (a.mine.has(id) && openConv(id));
       agents.push(a);
     }
     await Promise.all(agents.map((a) => connected(a.socket)));
@@ -255,6 +256,8 @@ async function main() {
         reconnectionDelayMax: 2000,
       });
       v.socket.on('message:new', (m: Msg) => v.rx.live(m));
+      // A gap that outlives the hold (a message whose node died before delivering it) is fetched.
+      v.rx.onGap = () => void (v.socket.connected && resumeVisitor(v));
       v.socket.on('connect', () => v.conversationId && void resumeVisitor(v));
       await connected(v.socket);
       const resumed = await ack(v.socket, 'session:resume', {});

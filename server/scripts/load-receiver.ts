@@ -57,12 +57,15 @@ export class Receiver {
   readonly examples: string[] = [];
   private tick = 0;
   private readonly threads = new Map<string, Thread>();
+  /** What the client does when a gap outlives the hold: fetch what is missing, as the widget and the console do. */
+  onGap: ((conversationId: string) => void) | null = null;
   private readonly reorder = new ReorderBuffer<Delivered>({
     holdMs: REORDER_HOLD_MS,
     shownUpTo: (id) => resumeAfter(this.thread(id).shown),
     show: (ms) => {
       for (const m of ms) this.show(m, 'live');
     },
+    gap: (id) => this.onGap?.(id),
   });
 
   /** `opensFirst`: a console, which shows a conversation only once it opened it (a widget shows its own at once). */
