@@ -1,7 +1,8 @@
 // Live messages in seq order, as a person reads them. Two server nodes deliver at their own pace,
 // so a message can arrive after a later one of the same conversation. A message beyond a gap is
-// held back (up to `holdMs`) until the missing one arrives; if it does not, what is held is shown
-// and `gap` asks the server for what is missing (a resume). The widget, the console and the load
+// held back (up to `holdMs`) until the missing one arrives; if it does not (its node died before
+// delivering it), `gap` asks the server for what is missing (a resume) and the hold goes on while
+// it is on its way, up to `holdMs` more; only then is what is held shown as it is. The widget, the console and the load
 // bench (which counts what would be shown out of order) use this one class.
 export interface Sequenced {
   id: string;
@@ -22,6 +23,8 @@ export interface ReorderOptions<M extends Sequenced> {
 export class ReorderBuffer<M extends Sequenced> {
   private readonly pending = new Map<string, M[]>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Conversations whose gap was asked for (the second stage of the hold). */
+  private readonly asked = new Set<string>();
   private catchUps = 0;
 
   constructor(private readonly options: ReorderOptions<M>) {}
@@ -87,18 +90,21 @@ export class ReorderBuffer<M extends Sequenced> {
 
   private expire(conversationId: string) {
     this.timers.delete(conversationId);
-    if (this.catchUps > 0) {
-      this.timers.set(conversationId, setTimeout(() => this.expire(conversationId), this.options.holdMs));
-      return;
+    const again = () => this.timers.set(conversationId, setTimeout(() => this.expire(conversationId), this.options.holdMs));
+    if (this.catchUps > 0) return again();
+    if (this.options.gap && !this.asked.has(conversationId)) {
+      this.asked.add(conversationId);
+      this.options.gap(conversationId);
+      return again();
     }
+    this.asked.delete(conversationId);
     const list = this.pending.get(conversationId) ?? [];
     this.pending.delete(conversationId);
-    if (list.length === 0) return;
-    this.options.show(list.sort((a, b) => a.seq - b.seq));
-    this.options.gap?.(conversationId);
+    if (list.length > 0) this.options.show(list.sort((a, b) => a.seq - b.seq));
   }
 
   private clear(conversationId: string) {
+    this.asked.delete(conversationId);
     const timer = this.timers.get(conversationId);
     if (timer) clearTimeout(timer);
     this.timers.delete(conversationId);
