@@ -265,7 +265,7 @@ export class ConversationService {
     conversation = await this.visitorReturned(conversation);
     const afterSeq = input.conversationId === conversation.id ? (input.afterSeq ?? 0) : 0;
     const messages = (await store.listMessages(conversation.id, latestFrom(conversation, afterSeq), LIMITS.resumeBatchMax)).map((m) => this.present(m));
-    if (conversation.control === 'bot') await this.answerIfUnanswered(conversation);
+    if (conversation.control === 'bot') await this.answerIfUnanswered(conversation, messages.at(-1));
     return { conversation: await this.visitorViewOf(conversation), messages };
   }
 
@@ -296,7 +296,7 @@ export class ConversationService {
             now,
           });
     const file = input.file ? this.fileFor(conversation.id, input.file) : undefined;
-    const appended = await this.append(conversation.siteId, {
+    const { message, created } = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: input.clientId,
@@ -305,9 +305,7 @@ export class ConversationService {
       ...(file ? { attachments: [file.meta] } : {}),
       now,
     }, file?.record);
-    const { message, created } = appended;
     if (!created) return this.present(message); // a retry: it was delivered and answered the first time
-    await this.announce(message, conversation.siteId, ctx.visitorId, appended);
     if (conversation.control === 'bot') this.scheduleBotTurn(conversation.id);
     if (conversation.control === 'agent' && conversation.agentId) await this.watchSilence(conversation, message.seq);
     return this.present(message);
@@ -342,9 +340,12 @@ export class ConversationService {
     if (!conversation || conversation.control !== 'queued' || conversation.replyLater) return;
     // Another node not answering (it may have just died) is no reason to skip the check: the job asks again.
     if (await this.presence.visitorConnected(ctx.visitorId).catch(() => false)) return;
-    await this.timers.schedule(`abandon:${conversation.id}`, 'abandon', new Date(this.deps.clock().getTime() + this.timing.abandonAfterMs), {
-      conversationId: conversation.id,
-    });
+    await this.scheduleAbandon(conversation.id);
+  }
+
+  /** The abandonment clock of a waiting conversation whose visitor is away (the `abandon` job). */
+  private async scheduleAbandon(conversationId: string) {
+    await this.timers.schedule(`abandon:${conversationId}`, 'abandon', new Date(this.deps.clock().getTime() + this.timing.abandonAfterMs), { conversationId });
   }
 
   /** Job: still away and still waiting → abandoned (for the metrics); positions behind move up. */
@@ -470,17 +471,17 @@ export class ConversationService {
   }
 
   /**
-   * Appends a message and, in the same transaction, its webhook deliveries (the outbox). A
-   * concurrent retry with the same client id that won returns the stored message.
-   */
-  /**
    * Stores a message and delivers it live at once, before anything else is awaited: a
    * conversation's tabs and watchers then get this node's messages in seq order (delivering after
-   * other work let a later message overtake an earlier one, bench:load found).
+   * other work let a later message overtake an earlier one, bench:load found). Then the meter and
+   * the site's queue view, with the conversation as the append left it.
    */
   private async append(siteId: string, input: NewMessage, file?: AttachmentRecord): Promise<Appended> {
     const appended = await this.appendStored(siteId, input, file);
-    if (appended.created) await this.deliverLive(appended);
+    if (appended.created) {
+      await this.deliverLive(appended);
+      await this.announce(siteId, appended);
+    }
     return appended;
   }
 
@@ -495,6 +496,10 @@ export class ConversationService {
     notifier.toWatchers(message.conversationId, 'message:new', shown);
   }
 
+  /**
+   * Appends a message and, in the same transaction, its file and webhook deliveries (the outbox).
+   * A concurrent retry with the same client id that won returns the stored message.
+   */
   private async appendStored(siteId: string, input: NewMessage, file?: AttachmentRecord): Promise<Appended> {
     const { store } = this.deps;
     try {
@@ -522,9 +527,10 @@ export class ConversationService {
    * bot turn may take: the node that was answering died (bot turns live in its memory). Answer now.
    * A turn still running elsewhere loses nothing: the answer's client id is per visitor message.
    */
-  private async answerIfUnanswered(conversation: ConversationRecord) {
+  /** `latest`: the conversation's last message when the caller just read it (resume reads up to it). */
+  private async answerIfUnanswered(conversation: ConversationRecord, latest?: Message) {
     if (this.botChains.has(conversation.id) || conversation.lastSeq === 0) return;
-    const [last] = await this.deps.store.listMessages(conversation.id, conversation.lastSeq - 1, 1);
+    const [last] = latest?.seq === conversation.lastSeq ? [latest] : await this.deps.store.listMessages(conversation.id, conversation.lastSeq - 1, 1);
     if (!last || last.author.kind !== 'visitor') return;
     const waited = this.deps.clock().getTime() - Date.parse(last.createdAt);
     if (waited > (this.deps.botTimeoutMs ?? BOT_TIMEOUT_MS) + 5_000) this.scheduleBotTurn(conversation.id);
@@ -583,7 +589,7 @@ export class ConversationService {
     if (!current || !mayAuthorSpeak(stateOf(current), { kind: 'bot' })) return;
 
     const botName = siteSettings(site).botName;
-    const reply = await this.append(conversation.siteId, {
+    await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId,
       clientId: `bot-${last.id}`,
@@ -592,7 +598,6 @@ export class ConversationService {
       ...(decision.mode === 'clarify' && decision.quickReplies?.length ? { quickReplies: decision.quickReplies } : {}),
       now,
     });
-    if (reply.created) await this.announce(reply.message, current.siteId, current.visitorId);
 
     if (decision.mode === 'escalate') {
       await this.apply(
@@ -701,7 +706,7 @@ export class ConversationService {
       throw new BatonError('not_in_control', 'Take over the conversation before replying.');
     }
     const file = input.file ? this.fileFor(conversation.id, input.file) : undefined;
-    const appended = await this.append(conversation.siteId, {
+    const { message, created } = await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: input.clientId,
@@ -710,10 +715,8 @@ export class ConversationService {
       ...(file ? { attachments: [file.meta] } : {}),
       now: this.now(),
     }, file?.record);
-    const { message, created } = appended;
     if (created) {
       await this.timers.cancel(`silent:${conversation.id}`);
-      await this.announce(message, conversation.siteId, conversation.visitorId, appended);
       if (conversation.contactEmail && !(await this.presence.visitorConnected(conversation.visitorId))) {
         // Replies to a visitor who is away are collected and sent in one email.
         const jobId = `reply-email:${conversation.id}`;
@@ -1129,7 +1132,7 @@ export class ConversationService {
     const { store, notifier } = this.deps;
     for (const effect of effects) {
       if (effect.type !== 'notice') continue;
-      const { message } = await this.append(conversation.siteId, {
+      await this.append(conversation.siteId, {
         id: this.deps.newId('m'),
         conversationId: conversation.id,
         clientId: `sys-${effect.notice}-${this.deps.newId('n')}`,
@@ -1138,7 +1141,6 @@ export class ConversationService {
         notice: effect.notice,
         now: this.now(),
       });
-      await this.announce(message, conversation.siteId, conversation.visitorId);
     }
     if (conversation.control === 'queued') {
       await this.timers.cancel(`silent:${conversation.id}`);
@@ -1156,7 +1158,7 @@ export class ConversationService {
       const estimateSeconds = !shown ? null : shown.kind === 'soon' ? 60 : shown.kind === 'range' ? ((shown.lowMinutes + shown.highMinutes) / 2) * 60 : null;
       await store.recordEvent({ conversationId: conversation.id, type: 'queued_estimate', data: { kind: shown?.kind ?? null, seconds: estimateSeconds }, at: this.now() });
       // "A specialist will join" only when one can: after the unavailable notice it would contradict it.
-      const { message } = await this.append(conversation.siteId, {
+      await this.append(conversation.siteId, {
         id: this.deps.newId('m'),
         conversationId: conversation.id,
         clientId: `sys-queued-${this.deps.newId('n')}`,
@@ -1165,13 +1167,10 @@ export class ConversationService {
         notice: 'queued',
         now: this.now(),
       });
-      await this.announce(message, conversation.siteId, conversation.visitorId);
       // The visitor may have closed the page while the bot was still deciding: the abandonment
       // clock starts now, as it would have when their last tab closed.
       if (!conversation.replyLater && !(await this.presence.visitorConnected(conversation.visitorId).catch(() => false))) {
-        await this.timers.schedule(`abandon:${conversation.id}`, 'abandon', new Date(this.deps.clock().getTime() + this.timing.abandonAfterMs), {
-          conversationId: conversation.id,
-        });
+        await this.scheduleAbandon(conversation.id);
       }
     }
     if (conversation.control === 'agent') await this.watchSilence(conversation, conversation.lastSeq);
@@ -1188,7 +1187,7 @@ export class ConversationService {
   }
 
   private async systemNotice(conversation: ConversationRecord, notice: NoticeKind, body: string) {
-    const { message } = await this.append(conversation.siteId, {
+    await this.append(conversation.siteId, {
       id: this.deps.newId('m'),
       conversationId: conversation.id,
       clientId: `sys-${notice}-${this.deps.newId('n')}`,
@@ -1197,7 +1196,6 @@ export class ConversationService {
       notice,
       now: this.now(),
     });
-    await this.announce(message, conversation.siteId, conversation.visitorId);
   }
 
   /** Agents came or went: auto-assign gets its chance, and every waiting visitor gets a fresh estimate. */
@@ -1216,14 +1214,12 @@ export class ConversationService {
     }
   }
 
-  /** A new message goes to the visitor's tabs, the agents watching, and the site's queue view. */
   /** After a new message was delivered live (append): the meter, and the site's queue view. */
-  private async announce(message: Message, siteId: string, _visitorId: string, after?: Appended) {
+  private async announce(siteId: string, { message, conversation: after, visitorProfile }: Appended) {
     const { store, notifier } = this.deps;
     this.meter.message(message.author.kind);
-    // The conversation as the append left it, when the caller has it; read again otherwise.
-    const conversation = after?.conversation ?? (await store.getConversation(message.conversationId));
-    if (conversation) notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation, message, after?.visitorProfile));
+    const conversation = after ?? (await store.getConversation(message.conversationId));
+    if (conversation) notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation, message, visitorProfile));
   }
 }
 
