@@ -47,6 +47,11 @@ describe.each(storeFactories)('Store contract on $name', (factory) => {
     expect(new Set(agents.map((a) => a.id)).size).toBe(1);
     expect(agents[0]?.email).toBe('maria@demo.test');
     expect((await store.getAgentByEmail('MARIA@demo.test'))?.id).toBe(agents[0]?.id);
+    // Two nodes seeding the demo agent at the same moment: the same id and email, both succeed.
+    const seeded = await Promise.all(
+      [1, 2, 3].map(() => store.ensureAgent({ id: 'agent_demo', siteId: 's1', email: 'agent@demo.test', name: 'Demo', role: 'admin', passwordHash: 'h', active: true, now: T0 })),
+    );
+    expect(seeded.map((a) => a.id)).toEqual(['agent_demo', 'agent_demo', 'agent_demo']);
     expect(await store.getSiteByKey('nope')).toBeNull();
     expect(await store.getAgent('nope')).toBeNull();
   });

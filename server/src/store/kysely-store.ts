@@ -266,7 +266,9 @@ export class KyselyStore implements Store {
         teams: agent.teams ? JSON.stringify(agent.teams) : null,
         last_assigned_at: null,
       })
-      .onConflict((oc) => oc.column('email').doNothing())
+      // Any conflict (the email, or the id when two nodes seed the demo agent at the same moment):
+      // the agent is there already.
+      .onConflict((oc) => oc.doNothing())
       .execute();
     const stored = await this.getAgentByEmail(email);
     if (!stored) throw new Error(`agent ${email} vanished after insert`);
