@@ -6,8 +6,9 @@ export const DEMO_AGENT = { email: 'agent@demo.test', password: 'baton-demo', na
 export class AgentConsole {
   constructor(readonly page: Page) {}
 
-  async signIn(email = DEMO_AGENT.email, password = DEMO_AGENT.password) {
-    await this.page.goto('/console');
+  /** `base`: another server than the suite's own (the multi-node spec). */
+  async signIn(email = DEMO_AGENT.email, password = DEMO_AGENT.password, base = '') {
+    await this.page.goto(`${base}/console`);
     await this.page.getByLabel('Email').fill(email);
     await this.page.getByLabel('Password').fill(password);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
@@ -30,6 +31,12 @@ export class AgentConsole {
     await this.page.getByRole('textbox', { name: 'Reply' }).fill(text);
     await this.page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect(this.log).toContainText(text);
+  }
+
+  /** Opens the queued conversation whose card shows `marker` and takes it over. */
+  async takeOverFrom(marker: string | RegExp) {
+    await this.queueItem(marker).click();
+    await this.takeOver();
   }
 
   async handBack() {

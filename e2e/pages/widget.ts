@@ -31,7 +31,14 @@ export class VisitorWidget {
     await expect(this.log).toContainText(text);
   }
 
-  async expectInLog(text: string | RegExp) {
-    await expect(this.log).toContainText(text);
+  /** Opens the chat on the demo page and asks for a person; `marker` finds the card in the queue. */
+  async askForAPerson(marker: string) {
+    await this.goto();
+    await this.open();
+    await this.send(`I want to talk to a real person please (${marker})`);
+  }
+
+  async expectInLog(text: string | RegExp, options?: { timeout?: number }) {
+    await expect(this.log).toContainText(text, options);
   }
 }

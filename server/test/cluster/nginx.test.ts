@@ -2,16 +2,11 @@
 // for the long-polling fallback). A visitor on WebSocket and one on HTTP long-polling chat with an
 // agent through the load balancer; the node serving the visitors is killed with SIGKILL; they
 // reconnect through nginx to the other node and continue with nothing lost.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterDatabase, freePort, type Node, ready, startNode } from '../helpers/cluster.js';
+import { type LoadBalancer, servedBy, startNginx } from '../helpers/nginx.js';
 import { login, request, waitFor } from '../helpers/server.js';
-
-const NGINX = '/usr/sbin/nginx';
 
 /** A visitor client as the widget is: it presents its visitor token on every (re)connect. */
 function visitorVia(url: string, transports: string[]) {
@@ -31,7 +26,7 @@ function visitorVia(url: string, transports: string[]) {
 describe('two nodes behind nginx', () => {
   let a: Node;
   let b: Node;
-  let nginx: ChildProcess;
+  let balancer: LoadBalancer;
   let lb: string;
   let cluster: Awaited<ReturnType<typeof clusterDatabase>>;
 
@@ -39,59 +34,19 @@ describe('two nodes behind nginx', () => {
     cluster = await clusterDatabase('nginx');
     a = startNode(await freePort(), cluster.env);
     b = startNode(await freePort(), cluster.env);
-    const lbPort = await freePort();
     await Promise.all([ready(a), ready(b)]);
-    const prefix = mkdtempSync(join(tmpdir(), 'baton-nginx-'));
-    mkdirSync(join(prefix, 'logs'));
-    const conf = join(prefix, 'nginx.conf');
-    writeFileSync(
-      conf,
-      `worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/logs/error.log warn;
-events { worker_connections 512; }
-http {
-  access_log off;
-  client_body_temp_path ${prefix}/body; proxy_temp_path ${prefix}/proxy;
-  fastcgi_temp_path ${prefix}/fcgi; uwsgi_temp_path ${prefix}/uwsgi; scgi_temp_path ${prefix}/scgi;
-  upstream baton {
-    ip_hash;
-    server 127.0.0.1:${a.port} max_fails=1 fail_timeout=30s;
-    server 127.0.0.1:${b.port} max_fails=1 fail_timeout=30s;
-  }
-  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
-  server {
-    listen 127.0.0.1:${lbPort};
-    location / {
-      proxy_pass http://baton;
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection $connection_upgrade;
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_read_timeout 75s;
-      proxy_next_upstream error timeout http_502;
-    }
-  }
-}
-`,
-    );
-    nginx = spawn(NGINX, ['-p', prefix, '-c', conf, '-g', 'daemon off;'], { stdio: 'ignore' });
-    lb = `http://127.0.0.1:${lbPort}`;
-    for (let i = 0; i < 50; i++) {
-      if (await fetch(`${lb}/healthz`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    balancer = await startNginx([a.port, b.port]);
+    lb = balancer.url;
   }, 60_000);
 
   afterAll(async () => {
-    nginx?.kill('SIGTERM');
+    balancer?.stop();
     await cluster.drop([a, b]);
   });
 
   it('WebSocket and long-polling visitors survive a SIGKILL of their node through the load balancer', async () => {
-    const { node: servedBy } = (await (await fetch(`${lb}/healthz`)).json()) as { node: number };
-    const visitorNode = [a, b].find((n) => n.child.pid === servedBy)!;
+    const pid = await servedBy(balancer);
+    const visitorNode = [a, b].find((n) => n.child.pid === pid)!;
     const otherNode = visitorNode === a ? b : a;
     expect(visitorNode).toBeTruthy();
 
@@ -135,8 +90,7 @@ http {
       await request(v.socket, 'message:send', { clientId: `${name}-2`, body: `Back (${name})` });
       await waitFor(agent, 'message:new', (m) => m.body === `Back (${name})`, 10_000);
     }
-    const { node: nowServedBy } = (await (await fetch(`${lb}/healthz`)).json()) as { node: number };
-    expect(nowServedBy).toBe(otherNode.child.pid);
+    expect(await servedBy(balancer)).toBe(otherNode.child.pid);
     for (const s of [ws.socket, polling.socket, agentSocket]) s.disconnect();
   }, 90_000);
 });
