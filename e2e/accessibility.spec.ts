@@ -42,8 +42,7 @@ test('the widget is keyboard-operable and passes axe in every state', async ({ b
   await expect(agent.page.getByRole('navigation', { name: 'Queue' })).toBeVisible();
   await expect(agent.queueItem(marker)).toBeVisible();
   await expectNoSeriousViolations(agent.page, 'console queue');
-  await agent.queueItem(marker).click();
-  await agent.takeOver();
+  await agent.takeOverFrom(marker);
   await expectNoSeriousViolations(agent.page, 'console conversation');
   await agent.reply('Hello, Maria here.');
   await visitor.expectInLog('Maria here');

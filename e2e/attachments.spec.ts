@@ -25,9 +25,7 @@ test('images and PDFs both ways; hostile files refused or inert', async ({ brows
   }
 
   const marker = `files-${Date.now().toString(36)}`;
-  await visitor.goto();
-  await visitor.open();
-  await visitor.send(`I want to talk to a real person please (${marker})`);
+  await visitor.askForAPerson(marker);
   const picker = visitor.page.locator('input[type=file]');
 
   // A hostile SVG is refused with a clear message; nothing was sent.
@@ -39,8 +37,7 @@ test('images and PDFs both ways; hostile files refused or inert', async ({ brows
   await expect(visitor.page.getByRole('button', { name: 'Attach file' })).toBeEnabled();
 
   await agent.signIn();
-  await agent.queueItem(marker).click();
-  await agent.takeOver();
+  await agent.takeOverFrom(marker);
   const preview = agent.log.getByRole('img', { name: 'screenshot.png' });
   await expect(preview).toBeVisible();
   expect(await preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);

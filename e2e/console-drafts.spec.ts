@@ -11,9 +11,7 @@ test('a draft stays with its conversation when the agent switches between two vi
   const marker = `drafts-${Date.now().toString(36)}`;
 
   for (const [visitor, name] of [[ada!, 'a'], [bob!, 'b']] as const) {
-    await visitor.goto();
-    await visitor.open();
-    await visitor.send(`I want to talk to a real person please (${marker}-${name})`);
+    await visitor.askForAPerson(`${marker}-${name}`);
     await visitor.expectInLog(/No one from our team is online|next in line|number \d+ in line/i);
   }
 

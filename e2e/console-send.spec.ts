@@ -37,12 +37,9 @@ test('a reply whose acknowledgement is lost reaches the visitor once, however of
     });
   });
 
-  await visitor.goto();
-  await visitor.open();
-  await visitor.send(`I want to talk to a real person please (${marker})`);
+  await visitor.askForAPerson(marker);
   await agent.signIn();
-  await agent.queueItem(marker).click();
-  await agent.takeOver();
+  await agent.takeOverFrom(marker);
   await visitor.expectInLog(/Maria/);
   await expect.poll(() => upgraded).toBe(true);
 

@@ -9,9 +9,7 @@ test('Alt+T takes over and Alt+R resolves with a macOS keyboard layout', async (
   const visitor = new VisitorWidget(await contexts[0]!.newPage());
   const agent = new AgentConsole(await contexts[1]!.newPage());
   const marker = `keys-${Date.now().toString(36)}`;
-  await visitor.goto();
-  await visitor.open();
-  await visitor.send(`I want to talk to a real person please (${marker})`);
+  await visitor.askForAPerson(marker);
   await agent.signIn();
   await agent.queueItem(marker).click();
   await expect(agent.log).toContainText(marker);
@@ -34,12 +32,9 @@ test('new messages are counted on the card of an agent’s conversation after a 
   const agent = new AgentConsole(await contexts[1]!.newPage());
   const marker = `unread-${Date.now().toString(36)}`;
   const card = (c: AgentConsole) => c.page.getByRole('navigation', { name: 'Queue' }).getByRole('listitem').filter({ hasText: marker });
-  await visitor.goto();
-  await visitor.open();
-  await visitor.send(`I want to talk to a real person please (${marker})`);
+  await visitor.askForAPerson(marker);
   await agent.signIn();
-  await agent.queueItem(marker).click();
-  await agent.takeOver();
+  await agent.takeOverFrom(marker);
   await agent.reply('Hello, Maria here.');
   await visitor.expectInLog('Maria here');
 

@@ -21,12 +21,9 @@ test('typing shows on the other side and disappears when the typing stops', asyn
     }),
   );
 
-  await visitor.goto();
-  await visitor.open();
-  await visitor.send(`I want to talk to a real person please (${marker})`);
+  await visitor.askForAPerson(marker);
   await agent.signIn();
-  await agent.queueItem(marker).click();
-  await agent.takeOver();
+  await agent.takeOverFrom(marker);
   await visitor.expectInLog(/Maria/);
 
   // The agent types: the widget shows it, from one signal, not one per key.

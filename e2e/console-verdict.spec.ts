@@ -11,11 +11,8 @@ test('a "wrong reason" verdict names the right trigger and exports as an eval ca
   const marker = `verdict-${Date.now().toString(36)}`;
 
   await agent.signIn();
-  await visitor.goto();
-  await visitor.open();
-  await visitor.send(`I want to talk to a real person please (${marker})`);
-  await agent.queueItem(marker).click();
-  await agent.takeOver();
+  await visitor.askForAPerson(marker);
+  await agent.takeOverFrom(marker);
   await visitor.expectInLog(/Maria/);
   const conversationId = await visitor.page.evaluate(() => JSON.parse(localStorage.getItem('baton:demo') ?? '{}').conversationId as string);
 

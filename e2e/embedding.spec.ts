@@ -117,8 +117,7 @@ test('XSS sent by a visitor or an agent never runs in either UI', async ({ brows
     await visitor.page.getByRole('button', { name: 'Send', exact: true }).click();
   }
   await agent.signIn();
-  await agent.queueItem(marker).click();
-  await agent.takeOver();
+  await agent.takeOverFrom(marker);
   for (const p of payloads) {
     await agent.page.getByRole('textbox', { name: 'Reply' }).fill(p);
     await agent.page.getByRole('button', { name: 'Send', exact: true }).click();
@@ -204,8 +203,7 @@ test('a reply while the chat is closed: unread badge, title and the way back', a
   await visitor.expectInLog(/next in line|number \d+ in line/); // others may wait from earlier specs
   await visitor.page.getByRole('button', { name: 'Close chat' }).click();
   await agent.signIn();
-  await agent.queueItem(marker).click();
-  await agent.takeOver();
+  await agent.takeOverFrom(marker);
   await agent.reply('Are you still there?');
   await expect(visitor.page.getByRole('button', { name: 'Open chat (1)' })).toBeVisible();
   await expect(visitor.page).toHaveTitle(/^\(1\) New message · Plain shop/);

@@ -30,8 +30,7 @@ test('the second visitor moves up live when an agent takes the conversation ahea
   await second!.send(`Can I talk to a person? (${marker}-b)`);
   await expect(second!.page.getByRole('status')).toContainText(`number ${ahead + 1} in line`);
 
-  await agent.queueItem(`${marker}-a`).click();
-  await agent.takeOver();
+  await agent.takeOverFrom(`${marker}-a`);
   await expect(second!.page.getByRole('status')).toContainText(ahead === 1 ? 'next in line' : `number ${ahead} in line`);
   await Promise.all(contexts.map((c) => c.close()));
 });

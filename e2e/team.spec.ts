@@ -33,9 +33,7 @@ test('invite, set password, and a take-over race between two agents', async ({ b
   expect((await lea.page.request.get('/api/admin/agents')).status()).toBe(403);
 
   const marker = `race-${Date.now().toString(36)}`;
-  await visitor.goto();
-  await visitor.open();
-  await visitor.send(`I want to talk to a real person please (${marker})`);
+  await visitor.askForAPerson(marker);
   await maria.page.getByRole('button', { name: 'Conversations', exact: true }).click();
   await maria.queueItem(marker).click();
   await lea.queueItem(marker).click();
