@@ -5,11 +5,12 @@ import { everyDay } from '../src/console/Trend.js';
 
 describe('everyDay', () => {
   it('fills the days without conversations and keeps the reported ones', () => {
-    const days = everyDay([{ day: '2026-11-03', conversations: 4, escalated: 1, csatAverage: 4.5 }], '2026-11-01', '2026-11-04');
+    const reported = { day: '2026-11-03', conversations: { count: 4, ids: ['a', 'b', 'c', 'd'] }, escalated: { count: 1, ids: ['b'] }, csatAverage: 4.5 };
+    const days = everyDay([reported], '2026-11-01', '2026-11-04');
     expect(days.map((d) => d.day)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04']);
-    expect(days.map((d) => d.conversations)).toEqual([0, 0, 4, 0]);
-    expect(days[2]).toEqual({ day: '2026-11-03', conversations: 4, escalated: 1, csatAverage: 4.5 });
-    expect(days[0]!.csatAverage).toBeNull();
+    expect(days.map((d) => d.conversations.count)).toEqual([0, 0, 4, 0]);
+    expect(days[2]).toEqual(reported);
+    expect(days[0]).toEqual({ day: '2026-11-01', conversations: { count: 0, ids: [] }, escalated: { count: 0, ids: [] }, csatAverage: null });
   });
 
   it('an empty or reversed range has no days, and a huge one is capped', () => {

@@ -21,6 +21,8 @@ export interface Quantiles {
   n: number;
   p50: number | null;
   p90: number | null;
+  /** The conversations measured, slowest first (the ones an admin drilling into p90 looks for). */
+  ids: string[];
 }
 
 /** A count with the conversations behind it, so every number links to them. */
@@ -31,24 +33,52 @@ export interface Counted {
 
 export interface Outcomes {
   conversations: number;
-  rated: number;
+  /** The group's conversations. */
+  ids: string[];
+  /** Behind the CSAT average. */
+  rated: Counted;
   csatAverage: number | null;
+  /** Behind the resolution rate: its numerator. */
+  resolved: Counted;
   resolutionRate: number | null;
+  /** Behind the conversion rate: its numerator. */
+  converted: Counted;
   conversionRate: number | null;
+}
+
+/** Time to human of a group: escalation → first agent message, and → claim. */
+export interface Timing {
+  firstReplySeconds: Quantiles;
+  claimSeconds: Quantiles;
+}
+
+/** Verdict → the conversations judged so, for one trigger or intent (verdicts nobody gave are absent). */
+export type VerdictCells = Record<string, Counted>;
+
+export interface DailyPoint {
+  day: string;
+  conversations: Counted;
+  escalated: Counted;
+  csatAverage: number | null;
 }
 
 export interface HandoffReport {
   conversations: number;
   escalated: Counted;
-  timeToHuman: { firstReplySeconds: Quantiles; claimSeconds: Quantiles; byTeam: Record<string, Quantiles>; byHour: Record<string, Quantiles> };
+  timeToHuman: Timing & { byTeam: Record<string, Timing>; byHour: Record<string, Timing> };
   repetition: { escalated: number; detected: Counted; confirmed: Counted; withoutRepetition: Counted; rate: number | null };
-  intents: Array<{ intent: string; escalations: number; triggers: Record<string, number>; ids: string[] }>;
+  intents: Array<{ intent: string; escalations: number; triggers: Record<string, Counted>; ids: string[] }>;
   helped: { botOnly: Outcomes; escalated: Outcomes; byTrigger: Record<string, Outcomes> };
-  verdicts: { judged: number; byVerdict: Record<string, Counted>; byTrigger: Record<string, Record<string, number>>; byIntent: Record<string, Record<string, number>> };
+  verdicts: { judged: number; byVerdict: Record<string, Counted>; byTrigger: Record<string, VerdictCells>; byIntent: Record<string, VerdictCells> };
   botResolution: { botOnly: number; resolved: Counted; rate: number | null };
   abandonment: { queued: number; abandoned: Counted; rate: number | null };
   waitEstimate: { n: number; meanAbsoluteErrorMinutes: number | null; ids: string[] };
-  daily: Array<{ day: string; conversations: number; escalated: number; csatAverage: number | null }>;
+  daily: DailyPoint[];
+  /**
+   * The values the filters can take in this range, from its escalated conversations before any
+   * filter (so choosing one filter does not empty the others' lists).
+   */
+  options: { teams: string[]; intents: string[]; triggers: string[] };
 }
 
 const SOLVED = new Set(['solved', 'won', 'quote_sent']);
@@ -56,12 +86,13 @@ const CONVERTED = new Set(['won', 'quote_sent']);
 /** A new conversation from the same visitor within this window means the bot did not resolve it. */
 export const REPEAT_CONTACT_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-export function quantiles(values: number[]): Quantiles {
-  if (values.length === 0) return { n: 0, p50: null, p90: null };
-  const sorted = [...values].sort((a, b) => a - b);
+export function quantiles(measured: Array<{ id: string; seconds: number }>): Quantiles {
+  if (measured.length === 0) return { n: 0, p50: null, p90: null, ids: [] };
+  // Slowest first; equal times keep their order (sort is stable).
+  const sorted = [...measured].sort((a, b) => b.seconds - a.seconds);
   // Nearest-rank percentiles: an actual observed value, no interpolation.
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-  return { n: sorted.length, p50: at(0.5), p90: at(0.9) };
+  const at = (p: number) => sorted[Math.max(0, sorted.length - Math.max(1, Math.ceil(p * sorted.length)))]!.seconds;
+  return { n: sorted.length, p50: at(0.5), p90: at(0.9), ids: sorted.map((m) => m.id) };
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
@@ -207,14 +238,26 @@ function outcomes(list: Summary[], botResolved: Set<string>, escalatedGroup: boo
   const rated = list.filter((s) => s.csatRating !== null);
   const closed = list.filter((s) => s.outcome);
   const highValueClosed = closed.filter((s) => s.handoffTrigger === 'high_value_intent' || s.team === 'sales');
+  const resolved = escalatedGroup ? closed.filter((s) => SOLVED.has(s.outcome!)) : list.filter((s) => botResolved.has(s.id));
+  const converted = highValueClosed.filter((s) => CONVERTED.has(s.outcome!));
+  const idsOf = (xs: Summary[]) => xs.map((s) => s.id);
   return {
     conversations: list.length,
-    rated: rated.length,
+    ids: idsOf(list),
+    rated: counted(idsOf(rated)),
     csatAverage: mean(rated.map((s) => s.csatRating!)),
-    resolutionRate: escalatedGroup
-      ? ratio(closed.filter((s) => SOLVED.has(s.outcome!)).length, closed.length)
-      : ratio(list.filter((s) => botResolved.has(s.id)).length, list.length),
-    conversionRate: ratio(highValueClosed.filter((s) => CONVERTED.has(s.outcome!)).length, highValueClosed.length),
+    resolved: counted(idsOf(resolved)),
+    resolutionRate: ratio(resolved.length, escalatedGroup ? closed.length : list.length),
+    converted: counted(idsOf(converted)),
+    conversionRate: ratio(converted.length, highValueClosed.length),
+  };
+}
+
+/** Time to human of escalated conversations; claims only after a bot escalation (an agent-initiated takeover is its own claim). */
+function timing(escalated: Summary[]): Timing {
+  return {
+    firstReplySeconds: quantiles(escalated.filter((s) => s.firstAgentReplyAt).map((s) => ({ id: s.id, seconds: seconds(s.escalatedAt!, s.firstAgentReplyAt!) }))),
+    claimSeconds: quantiles(escalated.filter((s) => s.claimedAt && !s.agentInitiated).map((s) => ({ id: s.id, seconds: seconds(s.escalatedAt!, s.claimedAt!) }))),
   };
 }
 
@@ -222,25 +265,23 @@ export function handoffReport(facts: Facts, filter: MetricsFilter = {}): Handoff
   return reportOf(summaries(facts), filter);
 }
 
-/** The report from conversations' summaries (freshly derived, or read from the rollup). */
+/**
+ * The report from conversations' summaries (freshly derived, or read from the rollup). A filter
+ * selects escalated conversations only: team, trigger and intent are facts of a handoff (intent is
+ * read from the handoff package), so a bot-only conversation has none to match (docs/metrics.md).
+ */
 export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffReport {
   const matches = (s: Summary) =>
     (!filter.team || s.team === filter.team) && (!filter.intent || s.intent === filter.intent) && (!filter.trigger || s.trigger === filter.trigger);
   const filtered = filter.team || filter.intent || filter.trigger ? all.filter((s) => s.escalatedAt && matches(s)) : all;
   const escalated = filtered.filter((s) => s.escalatedAt);
   const botOnly = filtered.filter((s) => !s.escalatedAt);
+  const ids = (list: Summary[]) => list.map((s) => s.id);
 
-  // Time to human.
-  const firstReply = escalated.filter((s) => s.firstAgentReplyAt).map((s) => seconds(s.escalatedAt!, s.firstAgentReplyAt!));
-  const claim = escalated.filter((s) => s.claimedAt && !s.agentInitiated).map((s) => seconds(s.escalatedAt!, s.claimedAt!));
-  const byTeam: Record<string, Quantiles> = {};
-  for (const [team, list] of groupBy(escalated.filter((s) => s.firstAgentReplyAt), (s) => s.team)) {
-    byTeam[team] = quantiles(list.map((s) => seconds(s.escalatedAt!, s.firstAgentReplyAt!)));
-  }
-  const byHour: Record<string, Quantiles> = {};
-  for (const [hour, list] of groupBy(escalated.filter((s) => s.firstAgentReplyAt), (s) => s.escalatedAt!.slice(11, 13))) {
-    byHour[hour] = quantiles(list.map((s) => seconds(s.escalatedAt!, s.firstAgentReplyAt!)));
-  }
+  // Time to human, overall, by team and by hour of escalation (UTC).
+  const timed = escalated.filter((s) => s.firstAgentReplyAt || (s.claimedAt && !s.agentInitiated));
+  const byTeam = recordOf(groupBy(timed, (s) => s.team), timing);
+  const byHour = recordOf(groupBy(timed, (s) => s.escalatedAt!.slice(11, 13)), timing);
 
   // Repetition: detected automatically and confirmed by agents, shown separately.
   const handled = escalated.filter((s) => s.firstAgentReplyAt || s.claimedAt);
@@ -254,8 +295,8 @@ export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffRep
     .map(([intent, list]) => ({
       intent,
       escalations: list.length,
-      triggers: countBy(list, (s) => s.trigger ?? 'unknown'),
-      ids: list.map((s) => s.id),
+      triggers: recordOf(groupBy(list, (s) => s.trigger ?? 'unknown'), (l) => counted(ids(l))),
+      ids: ids(list),
     }))
     .sort((a, b) => b.escalations - a.escalations || a.intent.localeCompare(b.intent));
 
@@ -275,14 +316,11 @@ export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffRep
       .map((s) => s.id),
   );
 
-  // Verdicts.
+  // Verdicts, in total and per trigger and intent (each cell with its conversations).
   const judged = escalated.filter((s) => s.verdict);
   const byVerdict: Record<string, Counted> = {};
-  for (const v of ['right', 'too_early', 'too_late', 'wrong_reason']) byVerdict[v] = counted(judged.filter((s) => s.verdict === v).map((s) => s.id));
-  const byTriggerVerdict: Record<string, Record<string, number>> = {};
-  for (const [t, list] of groupBy(judged, (s) => s.trigger ?? 'unknown')) byTriggerVerdict[t] = countBy(list, (s) => s.verdict!);
-  const byIntentVerdict: Record<string, Record<string, number>> = {};
-  for (const [i, list] of groupBy(judged, (s) => s.intent)) byIntentVerdict[i] = countBy(list, (s) => s.verdict!);
+  for (const v of ['right', 'too_early', 'too_late', 'wrong_reason']) byVerdict[v] = counted(ids(judged.filter((s) => s.verdict === v)));
+  const cells = (list: Summary[]): VerdictCells => recordOf(groupBy(list, (s) => s.verdict!), (l) => counted(ids(l)));
 
   // Abandonment among conversations that waited.
   // Those who chose a reply later did not wait live (docs/metrics.md): outside both counts.
@@ -293,22 +331,22 @@ export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffRep
   const estimated = filtered.filter((s) => s.estimateSeconds !== null && s.waitedSeconds !== null);
   const errors = estimated.map((s) => Math.abs(s.estimateSeconds! - s.waitedSeconds!) / 60);
 
-  const helpedByTrigger: Record<string, Outcomes> = {};
-  for (const [t, list] of groupBy(escalated, (s) => s.trigger ?? 'unknown')) helpedByTrigger[t] = outcomes(list, botResolved, true);
-
   const daily = [...groupBy(filtered, (s) => s.createdAt.slice(0, 10))]
     .map(([day, list]) => ({
       day,
-      conversations: list.length,
-      escalated: list.filter((s) => s.escalatedAt).length,
+      conversations: counted(ids(list)),
+      escalated: counted(ids(list.filter((s) => s.escalatedAt))),
       csatAverage: mean(list.filter((s) => s.csatRating !== null).map((s) => s.csatRating!)),
     }))
     .sort((a, b) => a.day.localeCompare(b.day));
 
+  const everyEscalated = all.filter((s) => s.escalatedAt);
+  const valuesOf = (value: (s: Summary) => string | null) => [...new Set(everyEscalated.map(value).filter((v): v is string => v !== null))].sort();
+
   return {
     conversations: filtered.length,
-    escalated: counted(escalated.map((s) => s.id)),
-    timeToHuman: { firstReplySeconds: quantiles(firstReply), claimSeconds: quantiles(claim), byTeam, byHour },
+    escalated: counted(ids(escalated)),
+    timeToHuman: { ...timing(escalated), byTeam, byHour },
     repetition: {
       escalated: handled.length,
       detected: counted(detected),
@@ -317,13 +355,28 @@ export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffRep
       rate: ratio(repeated.size, handled.length),
     },
     intents,
-    helped: { botOnly: outcomes(botOnly, botResolved, false), escalated: outcomes(escalated, botResolved, true), byTrigger: helpedByTrigger },
-    verdicts: { judged: judged.length, byVerdict, byTrigger: byTriggerVerdict, byIntent: byIntentVerdict },
+    helped: {
+      botOnly: outcomes(botOnly, botResolved, false),
+      escalated: outcomes(escalated, botResolved, true),
+      byTrigger: recordOf(groupBy(escalated, (s) => s.trigger ?? 'unknown'), (list) => outcomes(list, botResolved, true)),
+    },
+    verdicts: {
+      judged: judged.length,
+      byVerdict,
+      byTrigger: recordOf(groupBy(judged, (s) => s.trigger ?? 'unknown'), cells),
+      byIntent: recordOf(groupBy(judged, (s) => s.intent), cells),
+    },
     botResolution: { botOnly: botOnly.length, resolved: counted([...botResolved]), rate: ratio(botResolved.size, botOnly.length) },
     abandonment: { queued: queued.length, abandoned: counted(abandoned), rate: ratio(abandoned.length, queued.length) },
-    waitEstimate: { n: estimated.length, meanAbsoluteErrorMinutes: errors.length ? Math.round(mean(errors)! * 100) / 100 : null, ids: estimated.map((s) => s.id) },
+    waitEstimate: { n: estimated.length, meanAbsoluteErrorMinutes: errors.length ? Math.round(mean(errors)! * 100) / 100 : null, ids: ids(estimated) },
     daily,
+    options: { teams: valuesOf((s) => s.team), intents: valuesOf((s) => s.intent), triggers: valuesOf((s) => s.trigger) },
   };
+}
+
+/** Groups as a record; fromEntries makes every key an own property, even a team called "__proto__". */
+function recordOf<K extends string, T, V>(groups: Map<K, T[]>, value: (list: T[]) => V): Record<string, V> {
+  return Object.fromEntries([...groups].map(([k, list]) => [k, value(list)]));
 }
 
 function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
@@ -334,11 +387,5 @@ function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
     if (list) list.push(item);
     else out.set(k, [item]);
   }
-  return out;
-}
-
-function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
   return out;
 }

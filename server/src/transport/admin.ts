@@ -14,7 +14,8 @@ import type { AgentRecord, ApiKeyRecord, Store, WebhookEndpoint } from '../store
 import { API_SCOPES, hashApiKey } from './public-api.js';
 import { assertDeliverable, WEBHOOK_EVENTS, type WebhookDeliverer } from '../service/webhooks.js';
 import { evalCaseFrom } from '../metrics/eval-export.js';
-import { reportOf } from '../metrics/handoff.js';
+import { capIds, idsAt } from '../metrics/drill.js';
+import { type MetricsFilter, reportOf } from '../metrics/handoff.js';
 import { loadSummaries } from '../metrics/queries.js';
 import { publicAgent, route, sessionToken } from './http.js';
 import { Day, dayRange, parseInput } from './input.js';
@@ -91,6 +92,16 @@ const MetricsQuery = z
     trigger: TriggerName.optional(),
   })
   .strict();
+const DrillQuery = MetricsQuery.extend({
+  metric: z
+    .string()
+    .min(1)
+    .max(300)
+    .regex(/^[^.]+(\.[^.]+)*$/, 'a number of the report by its path, such as verdicts.byTrigger.visitor_request.too_late'),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+}).strict();
+const filterOf = (q: z.infer<typeof MetricsQuery>): MetricsFilter => ({ ...(q.team ? { team: q.team } : {}), ...(q.intent ? { intent: q.intent } : {}), ...(q.trigger ? { trigger: q.trigger } : {}) });
 const ExportQuery = z
   .object({
     conversationId: z.string().max(64).optional(),
@@ -399,8 +410,22 @@ export function adminRouter(deps: AdminDeps): Router {
       const q = parseInput(MetricsQuery, req.query);
       const r = dayRange(deps.clock(), q.from, q.to);
       const list = await loadSummaries(store, me.siteId, r.from, r.to);
-      const filter = { ...(q.team ? { team: q.team } : {}), ...(q.intent ? { intent: q.intent } : {}), ...(q.trigger ? { trigger: q.trigger } : {}) };
-      res.json({ ok: true, range: r, filter, report: reportOf(list, filter) });
+      const filter = filterOf(q);
+      // At most REPORT_IDS_CAP conversations per number; the rest through /metrics/conversations.
+      res.json({ ok: true, range: r, filter, report: capIds(reportOf(list, filter)) });
+    }),
+  );
+
+  // Every conversation behind one number of the report (same range and filters), page by page.
+  router.get(
+    '/metrics/conversations',
+    route(logger, 'admin.metrics-conversations', async (req, res) => {
+      const me = await admin(req);
+      const q = parseInput(DrillQuery, req.query);
+      const r = dayRange(deps.clock(), q.from, q.to);
+      const ids = idsAt(reportOf(await loadSummaries(store, me.siteId, r.from, r.to), filterOf(q)), q.metric);
+      if (!ids) throw new BatonError('bad_request', `metric: the report has no number ${q.metric} (a path such as verdicts.byTrigger.visitor_request.too_late).`);
+      res.json({ ok: true, total: ids.length, offset: q.offset, ids: ids.slice(q.offset, q.offset + q.limit) });
     }),
   );
 

@@ -150,6 +150,7 @@ export const REST_MATRIX: RestRow[] = [
   { method: 'GET', path: '/api/admin/visitors/:id/export', url: (ctx) => `/api/admin/visitors/${ctx.visitorB}/export`, expect: ADMIN('ok', 'not_found') },
   { method: 'POST', path: '/api/admin/visitors/:id/erase', url: (ctx) => `/api/admin/visitors/${ctx.visitorB}/erase`, expect: ADMIN('ok', 'not_found') },
   { method: 'GET', path: '/api/admin/metrics', url: () => '/api/admin/metrics', expect: ADMIN('ok', 'ok') },
+  { method: 'GET', path: '/api/admin/metrics/conversations', url: () => '/api/admin/metrics/conversations?metric=escalated', expect: ADMIN('ok', 'ok') },
   // A's conversation was judged "right" above: not exportable, but visible only to its own site.
   { method: 'GET', path: '/api/admin/eval-cases', url: (ctx) => `/api/admin/eval-cases?conversationId=${ctx.conversationId}`, expect: ADMIN('bad_request', 'not_found') },
   // Last: it ends the caller's session.

@@ -44,17 +44,99 @@ describe.each(storeFactories)('analytics on $name', (factory) => {
     const { report } = JSON.parse(res.text);
     expect(report.escalated.ids).toEqual([conversationId]);
     expect(report.verdicts.byVerdict.too_late.ids).toEqual([conversationId]);
-    expect(report.verdicts.byTrigger).toEqual({ visitor_request: { too_late: 1 } });
-    expect(report.helped.escalated).toMatchObject({ rated: 1, csatAverage: 5, resolutionRate: 1 });
-    expect(report.timeToHuman.firstReplySeconds.n).toBe(1);
-    expect(report.intents[0]).toMatchObject({ escalations: 1, triggers: { visitor_request: 1 } });
-    // Filters and their validation.
-    expect(JSON.parse((await get('/admin/metrics?trigger=high_value_intent', admin)).text).report.escalated.count).toBe(0);
+    expect(report.verdicts.byTrigger).toEqual({ visitor_request: { too_late: { count: 1, ids: [conversationId] } } });
+    expect(report.verdicts.byIntent).toEqual({ [report.intents[0].intent]: { too_late: { count: 1, ids: [conversationId] } } });
+    expect(report.helped.escalated).toMatchObject({ rated: { count: 1, ids: [conversationId] }, csatAverage: 5, resolved: { count: 1, ids: [conversationId] }, resolutionRate: 1 });
+    expect(report.timeToHuman.firstReplySeconds).toMatchObject({ n: 1, ids: [conversationId] });
+    expect(report.timeToHuman.claimSeconds).toMatchObject({ n: 1, ids: [conversationId] });
+    expect(report.timeToHuman.byTeam.none.claimSeconds.ids).toEqual([conversationId]);
+    expect(report.repetition.withoutRepetition.ids).toEqual([conversationId]);
+    expect(report.intents[0]).toMatchObject({ escalations: 1, triggers: { visitor_request: { count: 1, ids: [conversationId] } } });
+    expect(report.daily).toEqual([expect.objectContaining({ conversations: { count: 1, ids: [conversationId] }, escalated: { count: 1, ids: [conversationId] } })]);
+    expect(report.options).toEqual({ teams: ['none'], intents: [report.intents[0].intent], triggers: ['visitor_request'] });
+    // Filters and their validation; the options stay those of the whole range.
+    const other = JSON.parse((await get('/admin/metrics?trigger=high_value_intent', admin)).text);
+    expect(other.filter).toEqual({ trigger: 'high_value_intent' });
+    expect(other.report.escalated.count).toBe(0);
+    expect(other.report.options).toEqual(report.options);
     expect((await get('/admin/metrics?from=yesterday', admin)).status).toBe(400);
     expect((await get('/admin/metrics?from=2026-11-20&to=2026-11-01', admin)).status).toBe(400);
     await addAgent(server.store, { id: 'agent_tom', name: 'Tom', email: 'tom@demo.test', password: 'tom-password' });
     const tom = (await login(server.url, 'tom@demo.test', 'tom-password')).body.token;
     expect((await get('/admin/metrics', tom)).status).toBe(403);
+  });
+
+  /** `n` escalated conversations, judged too late, claimed i seconds after the escalation; seeded through the store. */
+  async function seedEscalations(n: number) {
+    const base = Date.now() - 3_600_000;
+    const at = (ms: number) => new Date(base + ms).toISOString();
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = `conv_seed${String(i).padStart(4, '0')}`;
+      const visitorId = `v_seed${i}`;
+      await server.store.touchVisitor({ id: visitorId, siteId: 'site_demo', now: at(i) });
+      await server.store.openConversation({ id, siteId: 'site_demo', visitorId, now: at(i) });
+      await server.store.recordEvent({ conversationId: id, type: 'transition', at: at(i + 1000), data: { from: 'bot', to: 'queued', trigger: 'visitor_request' } });
+      await server.store.recordEvent({ conversationId: id, type: 'transition', at: at(i + 1000 + i * 1000), data: { from: 'queued', to: 'agent' } });
+      await server.store.updateConversation(id, { control: 'bot' }, {
+        control: 'closed',
+        trigger: 'visitor_request',
+        team: 'support',
+        claimedAt: at(i + 1000 + i * 1000),
+        closedAt: at(i + 600_000),
+        outcome: 'solved',
+        verdict: 'too_late',
+        updatedAt: at(i + 600_000),
+      });
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  it('the answer carries at most 200 conversations per number; the rest are read page by page by the number', async () => {
+    const seeded = await seedEscalations(230);
+    const admin = (await login(server.url)).body.token;
+    const { report } = JSON.parse((await get('/admin/metrics', admin)).text);
+    // Counts stay exact; the lists are cut.
+    expect(report.escalated.count).toBe(230);
+    expect(report.escalated.ids).toHaveLength(200);
+    expect(report.verdicts.byTrigger.visitor_request.too_late.count).toBe(230);
+    expect(report.verdicts.byTrigger.visitor_request.too_late.ids).toHaveLength(200);
+    expect(report.timeToHuman.claimSeconds.n).toBe(230);
+    expect(report.timeToHuman.claimSeconds.ids).toHaveLength(200);
+    expect(report.daily.reduce((sum: number, d: { escalated: { count: number } }) => sum + d.escalated.count, 0)).toBe(230);
+
+    const drill = async (query: string) => {
+      const res = await get(`/admin/metrics/conversations?${query}`, admin);
+      return { status: res.status, body: JSON.parse(res.text) };
+    };
+    // Page by page, the whole list: the first page is the report's, nothing twice, nothing missing.
+    const metric = 'metric=verdicts.byTrigger.visitor_request.too_late';
+    const pages = [await drill(`${metric}&limit=100`), await drill(`${metric}&offset=100&limit=100`), await drill(`${metric}&offset=200&limit=100`)];
+    expect(pages.map((p) => [p.status, p.body.total, p.body.offset, p.body.ids.length])).toEqual([
+      [200, 230, 0, 100],
+      [200, 230, 100, 100],
+      [200, 230, 200, 30],
+    ]);
+    const all = pages.flatMap((p) => p.body.ids);
+    expect(new Set(all).size).toBe(230);
+    expect([...all].sort()).toEqual([...seeded].sort());
+    expect(all.slice(0, 200)).toEqual(report.verdicts.byTrigger.visitor_request.too_late.ids);
+    // The default page is 200; past the end is empty.
+    expect((await drill(metric)).body.ids).toEqual(all.slice(0, 200));
+    expect((await drill(`${metric}&offset=500`)).body).toEqual({ ok: true, total: 230, offset: 500, ids: [] });
+    // Slowest claims first, as in the report.
+    expect((await drill('metric=timeToHuman.byTeam.support.claimSeconds&limit=2')).body).toMatchObject({ total: 230, ids: ['conv_seed0229', 'conv_seed0228'] });
+    // The same range and filters as the report.
+    expect((await drill(`${metric}&team=support`)).body.total).toBe(230);
+    expect((await drill(`${metric}&trigger=high_value_intent`)).body).toMatchObject({ total: 0, ids: [] });
+    expect((await drill(`${metric}&from=2020-01-01&to=2020-01-31`)).body.total).toBe(0);
+    // A number nobody reached has none; a path that names no number is refused.
+    expect((await drill('metric=verdicts.byTrigger.emotional_urgency.right')).body).toMatchObject({ ok: true, total: 0 });
+    const refused = await drill('metric=verdicts.byTrigger.visitor_request');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(refused.body.error.message).toMatch(/^metric: /);
   });
 
   it('closed conversations are summarized once (the rollup); a change after closing shows at once', async () => {

@@ -91,24 +91,57 @@ describe.each(storeFactories)('doors and bad input on $name', (factory) => {
     const get = (path: string, bearer: string) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
     for (const [path, bearer] of [
       ['/api/admin/metrics', token],
+      ['/api/admin/metrics/conversations?metric=escalated', token],
       ['/api/v1/conversations', created.key],
       ['/api/v1/metrics', created.key],
     ] as const) {
+      const and = path.includes('?') ? '&' : '?';
       for (const [query, name] of [
         ['from=2026-13-01', 'from'],
         ['to=2026-02-31', 'to'],
         ['from=2026-00-10', 'from'],
         ['from=2026-01-01&to=2026-04-31', 'to'],
       ]) {
-        const res = await get(`${path}?${query}`, bearer);
+        const res = await get(`${path}${and}${query}`, bearer);
         expect(res.status, `${path}?${query}`).toBe(400);
         const body = (await res.json()) as any;
         expect(body).toMatchObject({ ok: false, error: { code: 'bad_request' } });
         expect(body.error.message).toMatch(new RegExp(`^${name}: `));
       }
       // A real leap day is a day.
-      expect((await get(`${path}?from=2028-02-29&to=2028-03-01`, bearer)).status, path).toBe(200);
+      expect((await get(`${path}${and}from=2028-02-29&to=2028-03-01`, bearer)).status, path).toBe(200);
     }
+  });
+
+  it('the conversations behind a number: a path that names no number, or a bad page, is bad_request naming the parameter', async () => {
+    const token = (await login(server.url)).body.token;
+    const get = (query: string) => fetch(`${server.url}/api/admin/metrics/conversations?${query}`, { headers: { authorization: `Bearer ${token}` } });
+    for (const [query, name] of [
+      ['', 'metric'],
+      ['metric=', 'metric'],
+      ['metric=nothing.here', 'metric'],
+      ['metric=verdicts..too_late', 'metric'],
+      ['metric=escalated.ids', 'metric'],
+      ['metric=__proto__', 'metric'],
+      ['metric=constructor.prototype', 'metric'],
+      [`metric=${'a.'.repeat(200)}a`, 'metric'],
+      ['metric=escalated&metric=waitEstimate', 'metric'],
+      ['metric=escalated&offset=-1', 'offset'],
+      ['metric=escalated&offset=ten', 'offset'],
+      ['metric=escalated&limit=0', 'limit'],
+      ['metric=escalated&limit=1001', 'limit'],
+      ['metric=escalated&limit=2.5', 'limit'],
+      ['metric=escalated&trigger=no_such_trigger', 'trigger'],
+    ] as const) {
+      const res = await get(query);
+      expect(res.status, query).toBe(400);
+      const body = (await res.json()) as any;
+      expect(body, query).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      expect(body.error.message, query).toMatch(new RegExp(`^${name}: `));
+    }
+    // Unknown parameters are refused too, as on the report.
+    expect((await get('metric=escalated&sort=desc')).status).toBe(400);
+    expect(await (await get('metric=escalated')).json()).toEqual({ ok: true, total: 0, offset: 0, ids: [] });
   });
 
   it('bad socket payloads get error acks, write nothing, and the server keeps serving', async () => {

@@ -105,20 +105,30 @@ function facts() {
 }
 
 describe('handoff metrics', () => {
-  it('nearest-rank quantiles', () => {
-    expect(quantiles([])).toEqual({ n: 0, p50: null, p90: null });
-    expect(quantiles([5, 1, 3, 2, 4])).toEqual({ n: 5, p50: 3, p90: 5 });
+  it('nearest-rank quantiles, with the conversations measured slowest first', () => {
+    expect(quantiles([])).toEqual({ n: 0, p50: null, p90: null, ids: [] });
+    const measured = [5, 1, 3, 2, 4].map((seconds) => ({ id: `c${seconds}`, seconds }));
+    expect(quantiles(measured)).toEqual({ n: 5, p50: 3, p90: 5, ids: ['c5', 'c4', 'c3', 'c2', 'c1'] });
+    expect(quantiles(Array.from({ length: 10 }, (_, i) => ({ id: `c${i}`, seconds: i + 1 })))).toMatchObject({ n: 10, p50: 5, p90: 9 });
+    expect(quantiles([{ id: 'a', seconds: 7 }])).toEqual({ n: 1, p50: 7, p90: 7, ids: ['a'] });
+    // Equal times keep their order.
+    expect(quantiles([{ id: 'a', seconds: 1 }, { id: 'b', seconds: 2 }, { id: 'c', seconds: 1 }]).ids).toEqual(['b', 'a', 'c']);
   });
 
-  it('time to human: escalation → first agent message and → claim, by team and hour', () => {
+  it('time to human: escalation → first agent message and → claim, by team and hour, each with its conversations', () => {
     const r = handoffReport(facts());
     expect(r.escalated.ids.sort()).toEqual(['c1', 'c2', 'c5', 'c6']);
     // c1: 3 min, c2: 1 min, c6 (agent-initiated at 4, reply at 5): 1 min.
-    expect(r.timeToHuman.firstReplySeconds).toEqual({ n: 3, p50: 60, p90: 180 });
+    expect(r.timeToHuman.firstReplySeconds).toEqual({ n: 3, p50: 60, p90: 180, ids: ['c1', 'c2', 'c6'] });
     // Claims after a bot escalation only: c1 2 min, c2 30 s.
-    expect(r.timeToHuman.claimSeconds).toEqual({ n: 2, p50: 30, p90: 120 });
-    expect(r.timeToHuman.byTeam.sales).toEqual({ n: 1, p50: 60, p90: 60 });
+    expect(r.timeToHuman.claimSeconds).toEqual({ n: 2, p50: 30, p90: 120, ids: ['c1', 'c2'] });
+    expect(r.timeToHuman.byTeam.sales).toEqual({ firstReplySeconds: { n: 1, p50: 60, p90: 60, ids: ['c2'] }, claimSeconds: { n: 1, p50: 30, p90: 30, ids: ['c2'] } });
+    expect(r.timeToHuman.byTeam.support!.claimSeconds).toEqual({ n: 1, p50: 120, p90: 120, ids: ['c1'] });
+    // c6 has no team and was taken over by an agent: a first reply, no claim time.
+    expect(r.timeToHuman.byTeam.none).toEqual({ firstReplySeconds: { n: 1, p50: 60, p90: 60, ids: ['c6'] }, claimSeconds: { n: 0, p50: null, p90: null, ids: [] } });
     expect(Object.keys(r.timeToHuman.byHour)).toEqual(['10']);
+    expect(r.timeToHuman.byHour['10']!.firstReplySeconds.ids).toEqual(['c1', 'c2', 'c6']);
+    expect(r.timeToHuman.byHour['10']!.claimSeconds.n).toBe(2);
   });
 
   it('repetition: detected (visitor repeats a package detail, agent asks for one) and confirmed, shown apart', () => {
@@ -136,15 +146,39 @@ describe('handoff metrics', () => {
 
   it('intents that escalate most, with their triggers', () => {
     const r = handoffReport(facts());
-    expect(r.intents[0]).toMatchObject({ intent: 'order_status', escalations: 2, triggers: { accuracy_risk: 1, visitor_request: 1 } });
+    expect(r.intents[0]).toEqual({
+      intent: 'order_status',
+      escalations: 2,
+      triggers: { accuracy_risk: { count: 1, ids: ['c1'] }, visitor_request: { count: 1, ids: ['c5'] } },
+      ids: ['c1', 'c5'],
+    });
     expect(r.intents.map((i) => i.intent)).toEqual(['order_status', 'custom_quote', 'unknown']);
   });
 
-  it('whether escalation helped: CSAT, resolution and conversion, bot-only vs escalated', () => {
+  it('whether escalation helped: CSAT, resolution and conversion, bot-only vs escalated, each with its conversations', () => {
     const r = handoffReport(facts());
-    expect(r.helped.escalated).toMatchObject({ conversations: 4, rated: 2, csatAverage: 4.5, resolutionRate: 1, conversionRate: 1 });
-    expect(r.helped.botOnly).toMatchObject({ conversations: 2, rated: 1, csatAverage: 2, resolutionRate: 0.5 });
-    expect(r.helped.byTrigger.high_value_intent).toMatchObject({ conversations: 1, conversionRate: 1 });
+    expect(r.helped.escalated).toEqual({
+      conversations: 4,
+      ids: ['c1', 'c2', 'c5', 'c6'],
+      rated: { count: 2, ids: ['c1', 'c2'] },
+      csatAverage: 4.5,
+      // Among the resolved ones (c1 solved, c2 won); c5 and c6 have no outcome.
+      resolved: { count: 2, ids: ['c1', 'c2'] },
+      resolutionRate: 1,
+      converted: { count: 1, ids: ['c2'] },
+      conversionRate: 1,
+    });
+    expect(r.helped.botOnly).toEqual({
+      conversations: 2,
+      ids: ['c3', 'c4'],
+      rated: { count: 1, ids: ['c3'] },
+      csatAverage: 2,
+      resolved: { count: 1, ids: ['c3'] },
+      resolutionRate: 0.5,
+      converted: { count: 0, ids: [] },
+      conversionRate: null,
+    });
+    expect(r.helped.byTrigger.high_value_intent).toMatchObject({ conversations: 1, ids: ['c2'], converted: { count: 1, ids: ['c2'] }, conversionRate: 1 });
   });
 
   it('verdicts by trigger and intent; bot resolution; abandonment; wait-estimate error', () => {
@@ -152,7 +186,16 @@ describe('handoff metrics', () => {
     expect(r.verdicts.judged).toBe(3);
     expect(r.verdicts.byVerdict.too_late!.ids).toEqual(['c1']);
     expect(r.verdicts.byVerdict.too_early!.ids).toEqual(['c6']);
-    expect(r.verdicts.byTrigger).toEqual({ accuracy_risk: { too_late: 1 }, high_value_intent: { right: 1 }, agent_initiated: { too_early: 1 } });
+    expect(r.verdicts.byTrigger).toEqual({
+      accuracy_risk: { too_late: { count: 1, ids: ['c1'] } },
+      high_value_intent: { right: { count: 1, ids: ['c2'] } },
+      agent_initiated: { too_early: { count: 1, ids: ['c6'] } },
+    });
+    expect(r.verdicts.byIntent).toEqual({
+      order_status: { too_late: { count: 1, ids: ['c1'] } },
+      custom_quote: { right: { count: 1, ids: ['c2'] } },
+      unknown: { too_early: { count: 1, ids: ['c6'] } },
+    });
     expect(r.botResolution).toMatchObject({ botOnly: 2, resolved: { count: 1, ids: ['c3'] }, rate: 0.5 });
     expect(r.abandonment).toMatchObject({ queued: 3, abandoned: { count: 1, ids: ['c5'] } });
     // A visitor who chose a reply later did not wait live: in neither count.
@@ -162,13 +205,46 @@ describe('handoff metrics', () => {
     expect(handoffReport(withLater).abandonment).toMatchObject({ queued: 3, abandoned: { count: 1, ids: ['c5'] } });
     // Shown 4 minutes, waited 2 minutes.
     expect(r.waitEstimate).toEqual({ n: 1, meanAbsoluteErrorMinutes: 2, ids: ['c1'] });
-    expect(r.daily).toEqual([{ day: '2026-11-20', conversations: 6, escalated: 4, csatAverage: 3.67 }]);
+    expect(r.daily).toEqual([
+      { day: '2026-11-20', conversations: { count: 6, ids: ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'] }, escalated: { count: 4, ids: ['c1', 'c2', 'c5', 'c6'] }, csatAverage: 3.67 },
+    ]);
   });
 
-  it('filters by team, intent and trigger apply to escalated conversations', () => {
+  it('a trend day per UTC day of creation, with the conversations and escalations of the day', () => {
+    const f = facts();
+    f.conversations.push(conversation('c8', { createdAt: '2026-11-21T00:30:00.000Z', trigger: 'visitor_request', handoff: handoff({ trigger: 'visitor_request' }) }));
+    f.events.push(escalate('c8', '2026-11-21T00:31:00.000Z', 'visitor_request'));
+    const days = handoffReport(f).daily;
+    expect(days.map((d) => d.day)).toEqual(['2026-11-20', '2026-11-21']);
+    expect(days[1]).toEqual({ day: '2026-11-21', conversations: { count: 1, ids: ['c8'] }, escalated: { count: 1, ids: ['c8'] }, csatAverage: null });
+  });
+
+  it('filters by team, intent and trigger select escalated conversations only', () => {
     expect(handoffReport(facts(), { team: 'sales' }).escalated.ids).toEqual(['c2']);
     expect(handoffReport(facts(), { intent: 'order_status' }).escalated.ids).toEqual(['c1', 'c5']);
     expect(handoffReport(facts(), { trigger: 'agent_initiated' }).escalated.ids).toEqual(['c6']);
+    // Intent comes from the handoff package: bot-only conversations (c3, c4) have none, so even
+    // "unknown" selects only the escalation whose intent the bot could not tell (c6).
+    const unknown = handoffReport(facts(), { intent: 'unknown' });
+    expect(unknown.conversations).toBe(1);
+    expect(unknown.escalated.ids).toEqual(['c6']);
+    expect(unknown.helped.botOnly).toMatchObject({ conversations: 0, ids: [] });
+    expect(unknown.botResolution).toEqual({ botOnly: 0, resolved: { count: 0, ids: [] }, rate: null });
+    expect(unknown.daily).toEqual([{ day: '2026-11-20', conversations: { count: 1, ids: ['c6'] }, escalated: { count: 1, ids: ['c6'] }, csatAverage: null }]);
+    // Every number follows the filter: a trigger narrows times, verdicts and outcomes alike.
+    const risk = handoffReport(facts(), { trigger: 'accuracy_risk' });
+    expect(risk.timeToHuman.claimSeconds).toEqual({ n: 1, p50: 120, p90: 120, ids: ['c1'] });
+    expect(risk.verdicts.byIntent).toEqual({ order_status: { too_late: { count: 1, ids: ['c1'] } } });
+    expect(risk.helped.escalated.rated).toEqual({ count: 1, ids: ['c1'] });
+    // Filters combine.
+    expect(handoffReport(facts(), { team: 'support', trigger: 'high_value_intent' }).escalated.count).toBe(0);
+  });
+
+  it('the filter options come from the escalated conversations of the range, before any filter', () => {
+    const all = handoffReport(facts()).options;
+    expect(all).toEqual({ teams: ['none', 'sales', 'support'], intents: ['custom_quote', 'order_status', 'unknown'], triggers: ['accuracy_risk', 'agent_initiated', 'high_value_intent', 'visitor_request'] });
+    // Choosing one filter does not empty the other lists.
+    expect(handoffReport(facts(), { team: 'sales', trigger: 'high_value_intent' }).options).toEqual(all);
   });
 });
 

@@ -1,15 +1,24 @@
 // The per-day trend on the analytics page, drawn with uPlot (small, canvas, well kept). Loaded on
 // demand, so neither the console's first paint nor the visitor widget ever carries it. The same
-// numbers are in a table for screen readers and for copying.
+// numbers are in the table below it, each opening the day's conversations (clicking the chart
+// opens the day's too).
 import { useEffect, useRef } from 'preact/hooks';
 import 'uplot/dist/uPlot.min.css'; // 1.5 KB of layout rules; the library itself loads on demand
 
+export interface Counted {
+  count: number;
+  ids: string[];
+}
+
 export interface DailyPoint {
   day: string;
-  conversations: number;
-  escalated: number;
+  conversations: Counted;
+  escalated: Counted;
   csatAverage: number | null;
 }
+
+/** Opens the conversations behind one of the day's numbers. */
+export type ShowDay = (day: string, which: 'conversations' | 'escalated', c: Counted) => void;
 
 const css = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
@@ -20,16 +29,18 @@ export function everyDay(daily: DailyPoint[], from: string, to: string): DailyPo
   const end = Date.parse(`${to}T00:00:00Z`);
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= end && out.length < 400; t += 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10);
-    out.push(known.get(day) ?? { day, conversations: 0, escalated: 0, csatAverage: null });
+    out.push(known.get(day) ?? { day, conversations: { count: 0, ids: [] }, escalated: { count: 0, ids: [] }, csatAverage: null });
   }
   return out;
 }
 
 const COUNTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000];
 
-export function Trend({ daily: reported, from, to }: { daily: DailyPoint[]; from: string; to: string }) {
+export function Trend({ daily: reported, from, to, onShow }: { daily: DailyPoint[]; from: string; to: string; onShow: ShowDay }) {
   const daily = everyDay(reported, from, to);
   const box = useRef<HTMLDivElement>(null);
+  const show = useRef(onShow);
+  show.current = onShow;
   useEffect(() => {
     let chart: { destroy(): void; setSize(s: { width: number; height: number }): void } | null = null;
     let cancelled = false;
@@ -51,9 +62,15 @@ export function Trend({ daily: reported, from, to }: { daily: DailyPoint[]; from
           ],
           axes: [{}, { label: 'conversations', incrs: COUNTS }, { scale: 'csat', side: 1, grid: { show: false }, label: 'CSAT', incrs: [1] }],
         },
-        [xs, daily.map((d) => d.conversations), daily.map((d) => d.escalated), daily.map((d) => d.csatAverage)],
+        [xs, daily.map((d) => d.conversations.count), daily.map((d) => d.escalated.count), daily.map((d) => d.csatAverage)],
         box.current,
       );
+      const drawn = chart as InstanceType<typeof UPlot>;
+      // A click on the chart opens the day under the cursor (the table below does the same by keyboard).
+      drawn.over.addEventListener('click', () => {
+        const d = drawn.cursor.idx == null ? undefined : daily[drawn.cursor.idx];
+        if (d && d.conversations.count > 0) show.current(d.day, 'conversations', d.conversations);
+      });
       window.addEventListener('resize', resize);
     });
     return () => {
@@ -63,30 +80,47 @@ export function Trend({ daily: reported, from, to }: { daily: DailyPoint[]; from
     };
   }, [reported, from, to]);
 
+  const cell = (d: DailyPoint, which: 'conversations' | 'escalated') => {
+    const c = d[which];
+    return (
+      <td>
+        {c.count === 0 ? (
+          '0'
+        ) : (
+          <button type="button" class="link" aria-label={`${c.count} ${which === 'escalated' ? 'escalated' : c.count === 1 ? 'conversation' : 'conversations'} on ${d.day}`} onClick={() => onShow(d.day, which, c)}>
+            {c.count}
+          </button>
+        )}
+      </td>
+    );
+  };
+
   return (
     <figure class="trend">
       <div ref={box} class="trend-chart" aria-hidden="true" />
-      <table class="visually-hidden">
-        <caption>Conversations, escalations and CSAT per day</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Conversations</th>
-            <th scope="col">Escalated</th>
-            <th scope="col">CSAT</th>
-          </tr>
-        </thead>
-        <tbody>
-          {daily.map((d) => (
-            <tr key={d.day}>
-              <th scope="row">{d.day}</th>
-              <td>{d.conversations}</td>
-              <td>{d.escalated}</td>
-              <td>{d.csatAverage ?? '—'}</td>
+      <div class="trend-days" role="region" aria-label="Per day" tabIndex={0}>
+        <table>
+          <caption>Conversations, escalations and CSAT per day</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col">Conversations</th>
+              <th scope="col">Escalated</th>
+              <th scope="col">CSAT</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {[...daily].reverse().map((d) => (
+              <tr key={d.day}>
+                <th scope="row">{d.day}</th>
+                {cell(d, 'conversations')}
+                {cell(d, 'escalated')}
+                <td>{d.csatAverage ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
