@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { AgentConsole } from './pages/console.js';
 import { VisitorWidget } from './pages/widget.js';
@@ -101,6 +102,9 @@ test('a rating and a "too late" verdict reach the analytics page, filtered and l
   await page.getByRole('button', { name: new RegExp(`^\\d+ escalated on ${new Date().toISOString().slice(0, 10)}$`) }).click();
   const day = page.getByRole('region', { name: `Escalated on ${new Date().toISOString().slice(0, 10)}` });
   await expect(day).toContainText(conversationId);
+  // The page, filtered and with a list open, has no serious or critical axe violations.
+  const axe = await new AxeBuilder({ page }).include('.analytics').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   // Each one opens the conversation.
   await day.getByRole('button', { name: conversationId }).click();
   await expect(page.getByRole('button', { name: 'Conversations' })).toHaveAttribute('aria-pressed', 'true');
