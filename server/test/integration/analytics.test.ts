@@ -161,8 +161,12 @@ describe.each(storeFactories)('analytics on $name', (factory) => {
     expect(after.verdicts.byVerdict.too_late.count).toBe(0);
   });
 
-  it('the background refresh fills the rollup for recent conversations', async () => {
+  it('the background refresh fills the rollup for recent closed conversations, and leaves open ones alone', async () => {
     const { conversationId } = await judgedConversation('right');
+    // An open conversation is never saved in the rollup, so the refresh does not derive it either.
+    const open = await visitor(server.url);
+    await request(open.socket, 'message:send', { clientId: 'o1', body: 'Do you ship to Austria?' });
+    await waitFor(open, 'message:new', (m) => m.author.kind === 'bot');
     const range = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
     expect((await server.store.metricSummariesBetween('site_demo', range.from, range.to, 10)).cached).toHaveLength(0);
     const errors: string[] = [];
