@@ -261,6 +261,20 @@ describe.each(storeFactories)('Store contract on $name', (factory) => {
     expect((await store.claimDueJobs(later(10_000), 20, 60_000)).map((j) => j.id)).not.toContain('j1');
   });
 
+  it('[ST16b] jobs scheduled once: a pending job with the id is kept as it is, a finished one is created again', async () => {
+    const later = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
+    expect(await store.scheduleJobOnce({ id: 'o1', kind: 'k', runAt: later(10), data: { n: 1 } })).toBe(true);
+    expect(await store.scheduleJobOnce({ id: 'o1', kind: 'k', runAt: later(50), data: { n: 2 } })).toBe(false);
+    const [due] = await store.claimDueJobs(later(11), 10, 60_000);
+    expect(due).toMatchObject({ id: 'o1', data: { n: 1 } }); // the first schedule, not pushed back
+    // While it runs, a second "once" does not displace it; after it finished, one is created again.
+    expect(await store.scheduleJobOnce({ id: 'o1', kind: 'k', runAt: later(60), data: { n: 3 } })).toBe(false);
+    await store.completeJob('o1', due!.token);
+    expect(await store.scheduleJobOnce({ id: 'o1', kind: 'k', runAt: later(70), data: { n: 4 } })).toBe(true);
+    expect(await store.claimDueJobs(later(65), 10, 60_000)).toEqual([]);
+    expect(await store.claimDueJobs(later(71), 10, 60_000)).toEqual([expect.objectContaining({ id: 'o1', data: { n: 4 } })]);
+  });
+
   it('[ST17] agents are listed and patched; ending every session signs the agent out everywhere', async () => {
     await store.ensureAgent({ id: 'a1', siteId: 's1', email: 'a1@x.test', name: 'A', role: 'agent', passwordHash: 'h', active: true, teams: ['billing'], capacity: 2, now: T0 });
     await store.ensureAgent({ id: 'a2', siteId: 's1', email: 'a2@x.test', name: 'B', role: 'admin', passwordHash: 'h', active: true, now: T0 });

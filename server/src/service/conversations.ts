@@ -56,7 +56,8 @@ export interface Presence {
 
 /** What must happen later; backed by the store's durable jobs (see service/jobs.ts). */
 export interface Timers {
-  schedule(id: string, kind: string, runAt: Date, data: Record<string, unknown>): Promise<void>;
+  /** Creates or replaces the timer; `keep`: leaves a pending one with this id as it is. */
+  schedule(id: string, kind: string, runAt: Date, data: Record<string, unknown>, options?: { keep?: boolean }): Promise<void>;
   cancel(id: string): Promise<void>;
 }
 
@@ -307,7 +308,7 @@ export class ConversationService {
     }, file?.record);
     if (!created) return this.present(message); // a retry: it was delivered and answered the first time
     if (conversation.control === 'bot') this.scheduleBotTurn(conversation.id);
-    if (conversation.control === 'agent' && conversation.agentId) await this.watchSilence(conversation, message.seq);
+    if (conversation.control === 'agent' && conversation.agentId) await this.watchSilence(conversation, message.seq, { keep: true });
     return this.present(message);
   }
 
@@ -716,7 +717,8 @@ export class ConversationService {
       now: this.now(),
     }, file?.record);
     if (created) {
-      await this.timers.cancel(`silent:${conversation.id}`);
+      // The silence timer is not cancelled here (a write per reply): when it fires it sees this
+      // answer, and follows any visitor message after it (agentSilent).
       if (conversation.contactEmail && !(await this.presence.visitorConnected(conversation.visitorId))) {
         // Replies to a visitor who is away are collected and sent in one email.
         const jobId = `reply-email:${conversation.id}`;
@@ -898,21 +900,45 @@ export class ConversationService {
     await this.queueMoved(agent.siteId);
   }
 
-  /** The visitor wrote to an agent (or an agent just took over): if the agent stays silent, the conversation goes back. */
-  private async watchSilence(conversation: ConversationRecord, sinceSeq: number) {
+  /**
+   * An agent just took over (a new timer), or the visitor wrote to one (`keep`: a pending timer
+   * stays, so the agent's silence counts from the first unanswered message, however often the
+   * visitor writes again): if the agent stays silent, the conversation goes back to the queue.
+   */
+  private async watchSilence(conversation: ConversationRecord, sinceSeq: number, options: { keep?: boolean } = {}) {
     const site = await this.site(conversation.siteId);
     const runAt = new Date(this.deps.clock().getTime() + siteSettings(site).agentSilentSeconds * 1000);
-    await this.timers.schedule(`silent:${conversation.id}`, 'agent_silent', runAt, { conversationId: conversation.id, agentId: conversation.agentId, sinceSeq });
+    await this.timers.schedule(`silent:${conversation.id}`, 'agent_silent', runAt, { conversationId: conversation.id, agentId: conversation.agentId, sinceSeq }, options);
   }
 
-  /** Job: the agent holding the conversation did not answer in time. */
+  /**
+   * Job: the silence timer of the agent holding the conversation ran out. Requeued if the agent
+   * has not answered since `sinceSeq`; if they answered but the visitor wrote again after the
+   * answer, the timer runs on from that message (replies do not cancel it).
+   */
   async agentSilent(input: { conversationId: string; agentId: string; sinceSeq: number }) {
     const { store } = this.deps;
     const conversation = await store.getConversation(input.conversationId);
     if (!conversation || conversation.control !== 'agent' || conversation.agentId !== input.agentId) return;
-    const since = await store.listMessages(conversation.id, input.sinceSeq, LIMITS.resumeBatchMax);
-    if (since.some((m) => m.author.kind === 'agent' && m.author.id === input.agentId)) return; // they did answer
-    await this.requeue(conversation, 'agent_silent');
+    let answered = false;
+    let unanswered: Message | null = null; // the first visitor message after the agent's last answer
+    for (let after = input.sinceSeq; ; ) {
+      const page = await store.listMessages(conversation.id, after, LIMITS.resumeBatchMax);
+      for (const m of page) {
+        if (m.author.kind === 'agent' && m.author.id === input.agentId) {
+          answered = true;
+          unanswered = null;
+        } else if (m.author.kind === 'visitor' && !unanswered) unanswered = m;
+      }
+      if (page.length < LIMITS.resumeBatchMax) break;
+      after = page.at(-1)!.seq;
+    }
+    if (!answered) return this.requeue(conversation, 'agent_silent');
+    if (!unanswered) return; // answered, and nothing since: the next visitor message starts a timer
+    const site = await this.site(conversation.siteId);
+    const due = Date.parse(unanswered.createdAt) + siteSettings(site).agentSilentSeconds * 1000;
+    if (due <= this.deps.clock().getTime()) return this.requeue(conversation, 'agent_silent');
+    await this.timers.schedule(`silent:${conversation.id}`, 'agent_silent', new Date(due), { conversationId: conversation.id, agentId: input.agentId, sinceSeq: unanswered.seq });
   }
 
   /**

@@ -10,8 +10,10 @@ export type JobHandler = (data: Record<string, unknown>, job: JobRecord) => Prom
 
 export function storeTimers(store: Store): Timers {
   return {
-    schedule: async (id, kind, runAt, data) => {
-      await store.scheduleJob({ id, kind, runAt: runAt.toISOString(), data });
+    schedule: async (id, kind, runAt, data, options) => {
+      const job = { id, kind, runAt: runAt.toISOString(), data };
+      if (options?.keep) await store.scheduleJobOnce(job);
+      else await store.scheduleJob(job);
     },
     cancel: (id) => store.cancelJob(id),
   };

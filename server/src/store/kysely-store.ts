@@ -1061,6 +1061,16 @@ export class KyselyStore implements Store {
     return toJob(row);
   }
 
+  async scheduleJobOnce(job: { id: string; kind: string; runAt: string; data: Record<string, unknown> }): Promise<boolean> {
+    const rows = await this.db
+      .insertInto('jobs')
+      .values({ id: job.id, kind: job.kind, run_at: ms(job.runAt), data: JSON.stringify(job.data), token: randomUUID(), locked_until: null, attempts: 0 })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute();
+    return rows.length > 0;
+  }
+
   async cancelJob(id: string): Promise<void> {
     await this.db.deleteFrom('jobs').where('id', '=', id).execute();
   }

@@ -396,6 +396,8 @@ export interface Store {
   // durable timers
   /** Creates or replaces the job with this id (a new token each time). */
   scheduleJob(job: { id: string; kind: string; runAt: Iso; data: Record<string, unknown> }): Promise<JobRecord>;
+  /** Creates the job unless one with this id exists (which is kept as it is); true when created. */
+  scheduleJobOnce(job: { id: string; kind: string; runAt: Iso; data: Record<string, unknown> }): Promise<boolean>;
   cancelJob(id: string): Promise<void>;
   /** Locks and returns up to `limit` due jobs no other runner holds (lock for lockMs). */
   claimDueJobs(now: Iso, limit: number, lockMs: number): Promise<JobRecord[]>;

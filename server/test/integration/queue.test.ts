@@ -123,6 +123,46 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     expect((await server.store.getConversation(conversationId))!.control).toBe('agent');
   });
 
+  it("the agent's silence counts from the first unanswered message, however often the visitor writes again", async () => {
+    await start({ settings: { agentSilentSeconds: 120 } });
+    const { v, conversationId } = await queueUp(server, 's2');
+    const a = await agent(server.url);
+    await request(a.socket, 'conversation:claim', { conversationId });
+    await request(a.socket, 'message:send', { conversationId, clientId: 's2-a1', body: 'Hi, Maria here.' });
+    // The agent answered; the visitor writes again and again, never answered.
+    time.advance(30_000);
+    await request(v.socket, 'message:send', { clientId: 's2-2', body: 'My order never came.' });
+    await server.app.runJobs();
+    for (const [i, step] of [60_000, 50_000].entries()) {
+      time.advance(step);
+      await request(v.socket, 'message:send', { clientId: `s2-${i + 3}`, body: 'Hello?' });
+      await server.app.runJobs();
+      expect((await server.store.getConversation(conversationId))!.control).toBe('agent');
+    }
+    // 120 s after "My order never came." (not after the last "Hello?"): back to the queue.
+    time.advance(11_000);
+    await server.app.runJobs();
+    expect((await server.store.getConversation(conversationId))!.control).toBe('queued');
+    await waitFor(v, 'message:new', (m) => m.notice === 'requeued');
+  });
+
+  it('an agent who answers every message keeps the conversation however long it runs', async () => {
+    await start({ settings: { agentSilentSeconds: 60 } });
+    const { v, conversationId } = await queueUp(server, 's3');
+    const a = await agent(server.url);
+    await request(a.socket, 'conversation:claim', { conversationId });
+    for (let i = 1; i <= 6; i++) {
+      await request(v.socket, 'message:send', { clientId: `s3-${i}`, body: `Question ${i}` });
+      time.advance(40_000);
+      await request(a.socket, 'message:send', { conversationId, clientId: `s3-a${i}`, body: `Answer ${i}` });
+      await server.app.runJobs();
+      expect((await server.store.getConversation(conversationId))!.control).toBe('agent');
+    }
+    time.advance(600_000);
+    await server.app.runJobs();
+    expect((await server.store.getConversation(conversationId))!.control).toBe('agent');
+  });
+
   it('nobody online: the visitor is told so, and not also that a specialist will join', async () => {
     await start();
     const { v, conversationId } = await queueUp(server, 'n1');
