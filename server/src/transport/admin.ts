@@ -14,11 +14,9 @@ import type { AgentRecord, ApiKeyRecord, Store, WebhookEndpoint } from '../store
 import { API_SCOPES, hashApiKey } from './public-api.js';
 import { assertDeliverable, WEBHOOK_EVENTS, type WebhookDeliverer } from '../service/webhooks.js';
 import { evalCaseFrom } from '../metrics/eval-export.js';
-import { capIds, idsAt } from '../metrics/drill.js';
-import { type MetricsFilter, reportOf } from '../metrics/handoff.js';
-import { loadSummaries } from '../metrics/queries.js';
 import { publicAgent, route, sessionToken } from './http.js';
 import { Day, dayRange, parseInput } from './input.js';
+import { metricsApi, TriggerName } from './metrics-api.js';
 import type { Sessions } from './sessions.js';
 
 export const INVITE_TTL_MS = 72 * 60 * 60 * 1000;
@@ -82,26 +80,6 @@ const SitePatchBody = z
   })
   .partial()
   .strict();
-const TriggerName = z.enum(['accuracy_risk', 'emotional_urgency', 'workflow_failure', 'high_value_intent', 'visitor_request', 'agent_initiated']);
-const MetricsQuery = z
-  .object({
-    from: Day.optional(),
-    to: Day.optional(),
-    team: z.string().max(40).optional(),
-    intent: z.string().max(80).optional(),
-    trigger: TriggerName.optional(),
-  })
-  .strict();
-const DrillQuery = MetricsQuery.extend({
-  metric: z
-    .string()
-    .min(1)
-    .max(300)
-    .regex(/^[^.]+(\.[^.]+)*$/, 'a number of the report by its path, such as verdicts.byTrigger.visitor_request.too_late'),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-}).strict();
-const filterOf = (q: z.infer<typeof MetricsQuery>): MetricsFilter => ({ ...(q.team ? { team: q.team } : {}), ...(q.intent ? { intent: q.intent } : {}), ...(q.trigger ? { trigger: q.trigger } : {}) });
 const ExportQuery = z
   .object({
     conversationId: z.string().max(64).optional(),
@@ -403,16 +381,12 @@ export function adminRouter(deps: AdminDeps): Router {
     }),
   );
 
+  const metrics = metricsApi(store, deps.clock);
   router.get(
     '/metrics',
     route(logger, 'admin.metrics', async (req, res) => {
       const me = await admin(req);
-      const q = parseInput(MetricsQuery, req.query);
-      const r = dayRange(deps.clock(), q.from, q.to);
-      const list = await loadSummaries(store, me.siteId, r.from, r.to);
-      const filter = filterOf(q);
-      // At most REPORT_IDS_CAP conversations per number; the rest through /metrics/conversations.
-      res.json({ ok: true, range: r, filter, report: capIds(reportOf(list, filter)) });
+      res.json({ ok: true, ...(await metrics.report(me.siteId, req.query)) });
     }),
   );
 
@@ -421,11 +395,7 @@ export function adminRouter(deps: AdminDeps): Router {
     '/metrics/conversations',
     route(logger, 'admin.metrics-conversations', async (req, res) => {
       const me = await admin(req);
-      const q = parseInput(DrillQuery, req.query);
-      const r = dayRange(deps.clock(), q.from, q.to);
-      const ids = idsAt(reportOf(await loadSummaries(store, me.siteId, r.from, r.to), filterOf(q)), q.metric);
-      if (!ids) throw new BatonError('bad_request', `metric: the report has no number ${q.metric} (a path such as verdicts.byTrigger.visitor_request.too_late).`);
-      res.json({ ok: true, total: ids.length, offset: q.offset, ids: ids.slice(q.offset, q.offset + q.limit) });
+      res.json({ ok: true, ...(await metrics.conversations(me.siteId, req.query)) });
     }),
   );
 

@@ -6,12 +6,11 @@ import { BatonError, ConversationSummary, Message } from '@baton/shared';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
-import { reportOf } from '../metrics/handoff.js';
-import { loadSummaries } from '../metrics/queries.js';
 import { agentView } from '../service/views.js';
 import type { ApiKeyRecord, Store } from '../store/types.js';
 import { route } from './http.js';
 import { Day, dayRange, parseInput } from './input.js';
+import { DrillQuery, MetricsQuery, metricsApi } from './metrics-api.js';
 
 export const API_SCOPES = ['conversations:read', 'metrics:read'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -26,7 +25,6 @@ const ListQuery = z
     format: z.enum(['json', 'jsonl', 'csv']).default('json'),
   })
   .strict();
-const RangeQuery = z.object({ from: Day.optional(), to: Day.optional() }).strict();
 
 
 
@@ -88,13 +86,19 @@ export function publicApiRouter(deps: { store: Store; logger: Logger; clock: () 
     }),
   );
 
+  const metrics = metricsApi(store, deps.clock);
   router.get(
     '/metrics',
     route(logger, 'api.metrics', async (req, res) => {
       const k = await key(req, 'metrics:read');
-      const q = parseInput(RangeQuery, req.query);
-      const r = dayRange(deps.clock(), q.from, q.to);
-      res.json({ ok: true, range: r, report: reportOf(await loadSummaries(store, k.siteId, r.from, r.to)) });
+      res.json({ ok: true, ...(await metrics.report(k.siteId, req.query)) });
+    }),
+  );
+  router.get(
+    '/metrics/conversations',
+    route(logger, 'api.metrics-conversations', async (req, res) => {
+      const k = await key(req, 'metrics:read');
+      res.json({ ok: true, ...(await metrics.conversations(k.siteId, req.query)) });
     }),
   );
 
@@ -114,6 +118,11 @@ export function openApiDocument(): Record<string, unknown> {
     { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
     { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
   ];
+  /** Query parameters from a zod object schema, as the route validates them. */
+  const queryOf = (s: z.ZodObject) => {
+    const json = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, Record<string, unknown>>; required?: string[] };
+    return Object.entries(json.properties).map(([name, p]) => ({ name, in: 'query', ...(json.required?.includes(name) ? { required: true } : {}), schema: p }));
+  };
   return {
     openapi: '3.1.0',
     info: { title: 'Baton API for site owners', version: '1.0.0', description: 'Conversations with their handoff package and transcript, exports, and handoff-quality metrics. Keys are created by admins (POST /api/admin/api-keys).' },
@@ -166,9 +175,22 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/metrics': {
         get: {
-          summary: 'Handoff-quality report (docs/metrics.md)',
-          parameters: dates,
+          summary: 'Handoff-quality report (docs/metrics.md); filters select escalated conversations; at most 200 conversation ids per number, counts exact',
+          parameters: queryOf(MetricsQuery),
           responses: { '200': { description: 'The report', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors },
+        },
+      },
+      '/metrics/conversations': {
+        get: {
+          summary: 'Every conversation behind one number of the report, by its path (e.g. verdicts.byTrigger.visitor_request.too_late), page by page',
+          parameters: queryOf(DrillQuery),
+          responses: {
+            '200': {
+              description: 'One page of conversation ids, in the report’s order',
+              content: { 'application/json': { schema: { type: 'object', properties: { ok: { const: true }, total: { type: 'integer' }, offset: { type: 'integer' }, ids: { type: 'array', items: { type: 'string' } } } } } },
+            },
+            ...errors,
+          },
         },
       },
     },

@@ -128,6 +128,7 @@ export const REST_MATRIX: RestRow[] = [
   { method: 'GET', path: '/api/v1/conversations', url: () => '/api/v1/conversations', expect: PUBLIC('unauthorized') },
   { method: 'GET', path: '/api/v1/conversations/:id', url: (ctx) => `/api/v1/conversations/${ctx.conversationId}`, expect: PUBLIC('unauthorized') },
   { method: 'GET', path: '/api/v1/metrics', url: () => '/api/v1/metrics', expect: PUBLIC('unauthorized') },
+  { method: 'GET', path: '/api/v1/metrics/conversations', url: () => '/api/v1/metrics/conversations?metric=escalated', expect: PUBLIC('unauthorized') },
   { method: 'GET', path: '/api/openapi.json', url: () => '/api/openapi.json', expect: PUBLIC('ok') },
   { method: 'GET', path: '/api/admin/api-keys', url: () => '/api/admin/api-keys', expect: ADMIN('ok', 'ok') },
   { method: 'POST', path: '/api/admin/api-keys', url: () => '/api/admin/api-keys', body: () => ({ name: 'k', scopes: ['metrics:read'] }), expect: ADMIN('ok', 'ok') },

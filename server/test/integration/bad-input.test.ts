@@ -94,6 +94,7 @@ describe.each(storeFactories)('doors and bad input on $name', (factory) => {
       ['/api/admin/metrics/conversations?metric=escalated', token],
       ['/api/v1/conversations', created.key],
       ['/api/v1/metrics', created.key],
+      ['/api/v1/metrics/conversations?metric=escalated', created.key],
     ] as const) {
       const and = path.includes('?') ? '&' : '?';
       for (const [query, name] of [

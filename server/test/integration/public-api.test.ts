@@ -56,7 +56,16 @@ describe.each(storeFactories)('site owners API on $name', (factory) => {
     const sessionToken = (await login(server.url)).body.token;
     expect((await fetch(`${server.url}/api/v1/conversations`, { headers: { authorization: `Bearer ${sessionToken}` } })).status).toBe(401);
     const metricsKey = (await admin('POST', '/api-keys', { name: 'metrics', scopes: ['metrics:read'] })).key as string;
-    expect(((await (await as(metricsKey)('/metrics')).json()) as any).report.escalated.count).toBe(1);
+    const metricsApi = as(metricsKey);
+    const report = ((await (await metricsApi('/metrics')).json()) as any).report;
+    expect(report.escalated).toEqual({ count: 1, ids: [conversationId] });
+    // The same filters and drill-down as the analytics page.
+    expect(((await (await metricsApi('/metrics?trigger=visitor_request')).json()) as any).report.escalated.count).toBe(1);
+    expect(((await (await metricsApi('/metrics?trigger=accuracy_risk')).json()) as any).report.escalated.count).toBe(0);
+    expect((await (await metricsApi('/metrics/conversations?metric=escalated')).json()) as any).toEqual({ ok: true, total: 1, offset: 0, ids: [conversationId] });
+    expect((await metricsApi('/metrics/conversations?metric=nothing')).status).toBe(400);
+    expect((await metricsApi('/metrics?trigger=nope')).status).toBe(400);
+    expect((await api('/metrics/conversations?metric=escalated')).status).toBe(403);
     expect(await admin('DELETE', `/api-keys/${created.apiKey.id}`)).toEqual({ ok: true });
     expect((await api('/conversations')).status).toBe(401);
     expect(await admin('DELETE', `/api-keys/${created.apiKey.id}`)).toMatchObject({ ok: false, error: { code: 'not_found' } });
@@ -65,7 +74,12 @@ describe.each(storeFactories)('site owners API on $name', (factory) => {
   it('serves an OpenAPI 3.1 document built from the shared schemas', async () => {
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(['/conversations', '/conversations/{id}', '/metrics']);
+    expect(Object.keys(doc.paths)).toEqual(['/conversations', '/conversations/{id}', '/metrics', '/metrics/conversations']);
+    // Query parameters come from the routes' own zod schemas.
+    const params = (path: string) => doc.paths[path].get.parameters.map((p: any) => [p.name, p.required ?? false]);
+    expect(params('/metrics')).toEqual([['from', false], ['to', false], ['team', false], ['intent', false], ['trigger', false]]);
+    expect(params('/metrics/conversations')).toEqual(expect.arrayContaining([['metric', true], ['offset', false], ['limit', false]]));
+    expect(doc.paths['/metrics'].get.parameters.find((p: any) => p.name === 'trigger').schema.enum).toContain('visitor_request');
     expect(doc.components.schemas.ConversationSummary.properties).toHaveProperty('handoff');
     expect(doc.components.schemas.Message.properties.author).toBeTruthy();
   });
