@@ -65,3 +65,42 @@ test('an admin allows a new origin and back, and a canned line without a colon i
     await Promise.all(contexts.map((c) => c.close()));
   }
 });
+
+test('an admin creates an API key, sees it once, and a revoked key stops working', async ({ browser }) => {
+  const admin = new AgentConsole(await (await browser.newContext()).newPage());
+  await admin.signIn();
+  await admin.page.getByRole('button', { name: 'Team', exact: true }).click();
+  const section = admin.page.getByRole('region', { name: 'API keys' });
+  const form = section.getByRole('form', { name: 'Create an API key' });
+  const name = `BI ${Date.now().toString(36)}`;
+  await form.getByRole('textbox', { name: 'Key name' }).fill(name);
+  await form.getByRole('checkbox', { name: 'Read conversations and export them' }).uncheck();
+  await expect(form.getByRole('button', { name: 'Create key' })).toBeDisabled();
+  await form.getByRole('checkbox', { name: 'Read the handoff-quality metrics' }).check();
+  await form.getByRole('button', { name: 'Create key' }).click();
+  const shown = section.getByText(/shown only now/);
+  await expect(shown).toBeVisible();
+  const key = (await shown.locator('code').innerText()).trim();
+  expect(key).toMatch(/^bk_/);
+  const row = section.getByRole('row').filter({ hasText: name });
+  await expect(row).toContainText(`${key.slice(0, 10)}…`);
+  await expect(row).toContainText('metrics:read');
+
+  // The key works for its scope only, without the console's session.
+  const api = await admin.page.context().browser()!.newContext();
+  const call = (path: string) => api.request.get(new URL(path, admin.page.url()).toString(), { headers: { authorization: `Bearer ${key}` } });
+  expect((await call('/api/v1/metrics')).status()).toBe(200);
+  expect((await call('/api/v1/conversations')).status()).toBe(403);
+  await admin.page.reload();
+  await admin.page.getByRole('button', { name: 'Team', exact: true }).click();
+  await expect(section.getByText(/shown only now/)).toHaveCount(0);
+  await expect(section).not.toContainText(key);
+  await expect(row).not.toContainText('never'); // last used: just now
+
+  // Revoked: refused at once.
+  admin.page.once('dialog', (d) => void d.accept());
+  await row.getByRole('button', { name: `Revoke ${name}` }).click();
+  await expect(row).toContainText('revoked');
+  expect((await call('/api/v1/metrics')).status()).toBe(401);
+  await api.close();
+});

@@ -2,6 +2,7 @@
 // deactivate) and the site's settings (routing, capacity, hours, appearance, canned responses).
 import { useEffect, useState } from 'preact/hooks';
 import { adminApi as api } from './admin-api.js';
+import { ApiKeys } from './ApiKeys.js';
 import { Webhooks } from './Webhooks.js';
 
 interface AdminAgent {
@@ -276,6 +277,8 @@ export function Admin() {
       </form>
 
       <Webhooks />
+
+      <ApiKeys />
 
       <h2>Audit log</h2>
       <table aria-label="Audit log">
