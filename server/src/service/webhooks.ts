@@ -180,7 +180,7 @@ export class WebhookDeliverer {
     }
     this.deps.meter.webhookDelivery('failed');
     const failingSince = endpoint.failingSince ?? at;
-    const expired = now.getTime() - Date.parse(delivery.createdAt) >= RETRY_WINDOW_MS;
+    const expired = now.getTime() - Date.parse(delivery.retryFrom) >= RETRY_WINDOW_MS;
     await store.updateWebhookDelivery(delivery.id, { status: expired ? 'dead' : 'failed', attempts, lastStatusCode: status, lastError: error, updatedAt: at });
     if (!endpoint.failingSince) await store.updateWebhookEndpoint(endpoint.id, { failingSince });
     if (now.getTime() - Date.parse(failingSince) >= RETRY_WINDOW_MS) {
@@ -195,11 +195,24 @@ export class WebhookDeliverer {
     }
   }
 
-  /** The admin's "Resend": a fresh attempt now, with a fresh window. */
+  /** The admin's "Resend": a fresh attempt now, with a fresh 24-hour retry window. */
   async resend(deliveryId: string): Promise<void> {
     const { store, clock } = this.deps;
     const at = clock().toISOString();
-    await store.updateWebhookDelivery(deliveryId, { status: 'pending', updatedAt: at });
+    await store.updateWebhookDelivery(deliveryId, { status: 'pending', retryFrom: at, updatedAt: at });
     await store.scheduleJob({ id: `webhook:${deliveryId}`, kind: 'webhook', runAt: at, data: { deliveryId } });
+  }
+
+  /**
+   * An endpoint turned back on: what it missed while it was off (pending or still failing, not
+   * given up) goes out now, oldest first, each with a fresh window. Receivers dedupe by event id.
+   */
+  async resume(endpointId: string): Promise<number> {
+    const PAGE = 500;
+    for (let offset = 0; ; offset += PAGE) {
+      const batch = await this.deps.store.undeliveredWebhookDeliveries(endpointId, PAGE, offset);
+      for (const d of batch) await this.resend(d.id);
+      if (batch.length < PAGE) return offset + batch.length;
+    }
   }
 }

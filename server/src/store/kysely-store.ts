@@ -983,6 +983,7 @@ export class KyselyStore implements Store {
       lastError: r.last_error,
       createdAt: iso(r.created_at),
       updatedAt: iso(r.updated_at),
+      retryFrom: iso(r.retry_from ?? r.created_at),
     };
   }
 
@@ -1024,7 +1025,7 @@ export class KyselyStore implements Store {
     await this.db.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute();
     await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
   }
-  async insertWebhookDelivery(d: Omit<WebhookDelivery, 'attempts' | 'lastStatusCode' | 'lastError' | 'updatedAt'>): Promise<void> {
+  async insertWebhookDelivery(d: Omit<WebhookDelivery, 'attempts' | 'lastStatusCode' | 'lastError' | 'updatedAt' | 'retryFrom'>): Promise<void> {
     await this.db
       .insertInto('webhook_deliveries')
       .values({ id: d.id, endpoint_id: d.endpointId, event_id: d.eventId, event_type: d.eventType, payload: d.payload, status: d.status, attempts: 0, last_status_code: null, last_error: null, created_at: ms(d.createdAt), updated_at: ms(d.createdAt) })
@@ -1034,8 +1035,9 @@ export class KyselyStore implements Store {
     const row = await this.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? KyselyStore.toDelivery(row) : null;
   }
-  async updateWebhookDelivery(id: string, patch: Partial<Pick<WebhookDelivery, 'status' | 'attempts' | 'lastStatusCode' | 'lastError'>> & { updatedAt: string }): Promise<void> {
-    const values: Partial<{ status: string; attempts: number; last_status_code: number | null; last_error: string | null; updated_at: number }> = { updated_at: ms(patch.updatedAt) };
+  async updateWebhookDelivery(id: string, patch: Partial<Pick<WebhookDelivery, 'status' | 'attempts' | 'lastStatusCode' | 'lastError' | 'retryFrom'>> & { updatedAt: string }): Promise<void> {
+    const values: Partial<{ status: string; attempts: number; last_status_code: number | null; last_error: string | null; updated_at: number; retry_from: number }> = { updated_at: ms(patch.updatedAt) };
+    if (patch.retryFrom !== undefined) values.retry_from = ms(patch.retryFrom);
     if (patch.status !== undefined) values.status = patch.status;
     if (patch.attempts !== undefined) values.attempts = patch.attempts;
     if (patch.lastStatusCode !== undefined) values.last_status_code = patch.lastStatusCode;
@@ -1044,6 +1046,19 @@ export class KyselyStore implements Store {
   }
   async listWebhookDeliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]> {
     const rows = await this.db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(KyselyStore.toDelivery);
+  }
+  async undeliveredWebhookDeliveries(endpointId: string, limit: number, offset = 0): Promise<WebhookDelivery[]> {
+    const rows = await this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('endpoint_id', '=', endpointId)
+      .where('status', 'in', ['pending', 'failed'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .offset(offset)
+      .execute();
     return rows.map(KyselyStore.toDelivery);
   }
 

@@ -318,6 +318,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('visitors').addColumn('details_verified', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       },
     },
+    '0018_webhook_retry_from': {
+      async up(db: Kysely<any>) {
+        // Where a delivery's 24-hour retry window starts: its creation, or the admin's last
+        // "Resend" / the endpoint's re-enabling (null: the creation).
+        await db.schema.alterTable('webhook_deliveries').addColumn('retry_from', ms).execute();
+        // Undelivered deliveries of an endpoint, found when it is turned back on.
+        await db.schema.createIndex('webhook_deliveries_endpoint_status').on('webhook_deliveries').columns(['endpoint_id', 'status']).execute();
+      },
+    },
   };
 }
 

@@ -146,6 +146,7 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+  retry_from: number | null;
 }
 
 export interface AttachmentsTable {

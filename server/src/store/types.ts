@@ -82,6 +82,8 @@ export interface WebhookDelivery {
   lastError: string | null;
   createdAt: Iso;
   updatedAt: Iso;
+  /** Where the 24-hour retry window starts: createdAt, or the last Resend or re-enabling. */
+  retryFrom: Iso;
 }
 
 export interface ApiKeyRecord {
@@ -388,10 +390,12 @@ export interface Store {
   getWebhookEndpoint(id: string): Promise<WebhookEndpoint | null>;
   updateWebhookEndpoint(id: string, patch: Partial<Pick<WebhookEndpoint, 'url' | 'events' | 'active' | 'failingSince' | 'disabledReason'>>): Promise<WebhookEndpoint | null>;
   deleteWebhookEndpoint(id: string): Promise<void>;
-  insertWebhookDelivery(d: Omit<WebhookDelivery, 'attempts' | 'lastStatusCode' | 'lastError' | 'updatedAt'>): Promise<void>;
+  insertWebhookDelivery(d: Omit<WebhookDelivery, 'attempts' | 'lastStatusCode' | 'lastError' | 'updatedAt' | 'retryFrom'>): Promise<void>;
   getWebhookDelivery(id: string): Promise<WebhookDelivery | null>;
-  updateWebhookDelivery(id: string, patch: Partial<Pick<WebhookDelivery, 'status' | 'attempts' | 'lastStatusCode' | 'lastError'>> & { updatedAt: Iso }): Promise<void>;
+  updateWebhookDelivery(id: string, patch: Partial<Pick<WebhookDelivery, 'status' | 'attempts' | 'lastStatusCode' | 'lastError' | 'retryFrom'>> & { updatedAt: Iso }): Promise<void>;
   listWebhookDeliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]>;
+  /** The endpoint's deliveries not delivered and not given up (pending or failed), oldest first. */
+  undeliveredWebhookDeliveries(endpointId: string, limit: number, offset?: number): Promise<WebhookDelivery[]>;
 
   // durable timers
   /** Creates or replaces the job with this id (a new token each time). */

@@ -321,8 +321,10 @@ export function adminRouter(deps: AdminDeps): Router {
       const patch = parseInput(WebhookPatch, req.body);
       if (patch.url) await assertDeliverable(patch.url, deps.allowPrivateWebhooks);
       const updated = await store.updateWebhookEndpoint(endpoint.id, { ...patch, ...(patch.active ? { failingSince: null, disabledReason: null } : {}) });
-      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'webhook.updated', target: endpoint.id, data: patch, at: deps.clock().toISOString() });
-      res.json({ ok: true, webhook: publicEndpoint(updated!) });
+      // Turned back on: what it missed while off goes out now.
+      const resumed = patch.active && !endpoint.active ? await deps.webhooks.resume(endpoint.id) : 0;
+      await store.recordAudit({ siteId: me.siteId, actorId: me.id, action: 'webhook.updated', target: endpoint.id, data: { ...patch, ...(resumed ? { resumed } : {}) }, at: deps.clock().toISOString() });
+      res.json({ ok: true, webhook: publicEndpoint(updated!), resumed });
     }),
   );
   router.get(

@@ -34,9 +34,11 @@ function receiver(failFirst: number) {
       res.writeHead(status).end();
     });
   });
-  return new Promise<{ url: string; received: Received[]; close: () => Promise<void> }>((resolve) =>
+  /** From now on: fail the next `n` calls (Infinity: all), then succeed. */
+  const failNext = (n: number) => (failFirst = calls + n);
+  return new Promise<{ url: string; received: Received[]; close: () => Promise<void>; failNext: (n: number) => void }>((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received, close: () => new Promise((r) => server.close(() => r())) }),
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received, failNext, close: () => new Promise((r) => server.close(() => r())) }),
     ),
   );
 }
@@ -145,8 +147,58 @@ describe.each(storeFactories)('webhooks on $name', (factory) => {
     expect(endpoints.body.webhooks[0]).toMatchObject({ active: false, disabledReason: expect.stringContaining('HTTP 500') });
     const audit = await api(token, 'GET', '/audit');
     expect(audit.body.entries.map((e: any) => e.action)).toContain('webhook.disabled');
-    // Turned back on by an admin, it is healthy again.
-    expect(await api(token, 'PATCH', `/webhooks/${id}`, { active: true })).toMatchObject({ status: 200, body: { webhook: { active: true, disabledReason: null } } });
+    // Turned back on, the receiver fixed but failing once more: what was still failing is resumed
+    // and what was given up is resent by hand. Each is 30 hours old now, yet its window starts
+    // again, so that one more failure is retried, not given up, and everything arrives.
+    const held = (await api(token, 'GET', `/webhooks/${id}/deliveries`)).body.deliveries as any[];
+    const failing = held.filter((d) => d.status === 'failed');
+    const dead = held.filter((d) => d.status === 'dead');
+    expect(failing.length + dead.length).toBe(held.length);
+    hook.failNext(held.length);
+    const patched = await api(token, 'PATCH', `/webhooks/${id}`, { active: true });
+    expect(patched).toMatchObject({ status: 200, body: { webhook: { active: true, disabledReason: null }, resumed: failing.length } });
+    for (const d of dead) await api(token, 'POST', `/webhooks/${id}/deliveries/${d.id}/resend`);
+    await server.app.runJobs();
+    const statuses = async () => (await api(token, 'GET', `/webhooks/${id}/deliveries`)).body.deliveries.map((d: any) => d.status);
+    expect(await statuses()).toEqual(held.map(() => 'failed'));
+    for (let i = 0; i < 2; i++) {
+      offset += 2 * 3600_000;
+      await server.app.runJobs();
+    }
+    expect(await statuses()).toEqual(held.map(() => 'delivered'));
+  });
+
+  it('an endpoint turned back on gets what it missed while it was off, once per event id', async () => {
+    server = await startServer(factory, { clock, allowPrivateWebhooks: true });
+    const hook = await receiver(Number.POSITIVE_INFINITY);
+    closers.push(hook.close);
+    const token = await admin();
+    const id = (await api(token, 'POST', '/webhooks', { url: hook.url, events: ['message.created'] })).body.webhook.id as string;
+    const v = await visitor(server.url);
+    await request(v.socket, 'message:send', { clientId: 'r1', body: 'How long does shipping take?' });
+    await server.app.service.idle();
+    await server.app.runJobs(); // fails: retried later
+    // The admin turns it off while deliveries are still pending; they wait, not attempted.
+    await api(token, 'PATCH', `/webhooks/${id}`, { active: false });
+    const calls = hook.received.length;
+    offset += 6 * 3600_000;
+    await server.app.runJobs();
+    expect(hook.received.length).toBe(calls);
+    const waiting = (await api(token, 'GET', `/webhooks/${id}/deliveries`)).body.deliveries;
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.every((d: any) => d.status === 'pending' || d.status === 'failed')).toBe(true);
+
+    // Back on (the receiver fixed): every one of them goes out now.
+    hook.failNext(0);
+    const patched = await api(token, 'PATCH', `/webhooks/${id}`, { active: true });
+    expect(patched.body).toMatchObject({ ok: true, resumed: waiting.length });
+    await server.app.runJobs();
+    const after = (await api(token, 'GET', `/webhooks/${id}/deliveries`)).body.deliveries;
+    expect(after.map((d: any) => d.status)).toEqual(waiting.map(() => 'delivered'));
+    const ok = hook.received.filter((r) => r.status === 200).map((r) => r.id);
+    expect(ok.sort()).toEqual(waiting.map((d: any) => d.eventId).sort());
+    // Turning on an endpoint that is already on resumes nothing.
+    expect((await api(token, 'PATCH', `/webhooks/${id}`, { active: true })).body).toMatchObject({ resumed: 0 });
   });
 
   it('a name that resolves to a public address when checked and to loopback when connecting is refused (DNS rebinding)', async () => {
