@@ -145,6 +145,7 @@ describe('socket fuzzer', () => {
     await run(samples.slice(warm));
     await server.app.service.idle();
     const grown = settledHeap() - heapBefore;
+    console.log(`socket fuzz: ${samples.length} events, ${answered} answered, heap after a full GC ${grown >= 0 ? '+' : ''}${(grown / 1024 / 1024).toFixed(1)} MB over the last ${samples.length - warm}`);
     expect(answered).toBeGreaterThan(EVENTS * 0.9);
     expect(grown, `heap grew ${(grown / 1024 / 1024).toFixed(1)} MB over ${samples.length - warm} events`).toBeLessThan(Math.max(5 * 1024 * 1024, (samples.length - warm) * 200));
 
