@@ -106,7 +106,10 @@ test('a rating and a "too late" verdict reach the analytics page, filtered and l
   const axe = await new AxeBuilder({ page }).include('.analytics').analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   // Each one opens the conversation.
-  await day.getByRole('button', { name: conversationId }).click();
+  // Listed with what it was (when, intent, trigger, status, verdict), not only its id.
+  const item = day.getByRole('listitem').filter({ hasText: conversationId });
+  await expect(item.getByRole('button')).toContainText(/judged too late/);
+  await item.getByRole('button').click();
   await expect(page.getByRole('button', { name: 'Conversations' })).toHaveAttribute('aria-pressed', 'true');
   await expect(agent.log).toContainText(marker);
 

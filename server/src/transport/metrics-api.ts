@@ -37,11 +37,25 @@ const filterOf = (q: z.infer<typeof MetricsQuery>): MetricsFilter => ({
   ...(q.trigger ? { trigger: q.trigger } : {}),
 });
 
+/** What a list of conversations shows of each one: read off its metrics summary, no other read. */
+export interface DrillRow {
+  id: string;
+  createdAt: string;
+  status: string;
+  intent: string;
+  trigger: string | null;
+  team: string;
+  verdict: string | null;
+  outcome: string | null;
+  csat: number | null;
+}
+
 export function metricsApi(store: Store, clock: () => Date) {
   async function computed(siteId: string, q: z.infer<typeof MetricsQuery>) {
     const range = dayRange(clock(), q.from, q.to);
     const filter = filterOf(q);
-    return { range, filter, report: reportOf(await loadSummaries(store, siteId, range.from, range.to), filter) };
+    const summaries = await loadSummaries(store, siteId, range.from, range.to);
+    return { range, filter, summaries, report: reportOf(summaries, filter) };
   }
   return {
     /** The report; the conversations beyond the cap through `conversations`. */
@@ -50,11 +64,18 @@ export function metricsApi(store: Store, clock: () => Date) {
       return { range, filter, report: capIds(report) };
     },
     /** Every conversation behind one number of the report (same range and filters). */
-    async conversations(siteId: string, query: unknown): Promise<{ total: number; offset: number; ids: string[] }> {
+    async conversations(siteId: string, query: unknown): Promise<{ total: number; offset: number; ids: string[]; conversations: DrillRow[] }> {
       const q = parseInput(DrillQuery, query);
-      const ids = idsAt((await computed(siteId, q)).report, q.metric);
+      const { report, summaries } = await computed(siteId, q);
+      const ids = idsAt(report, q.metric);
       if (!ids) throw new BatonError('bad_request', `metric: the report has no number ${q.metric} (a path such as verdicts.byTrigger.visitor_request.too_late).`);
-      return { total: ids.length, offset: q.offset, ids: ids.slice(q.offset, q.offset + q.limit) };
+      const page = ids.slice(q.offset, q.offset + q.limit);
+      const byId = new Map(summaries.map((s) => [s.id, s]));
+      const conversations = page.flatMap((id) => {
+        const s = byId.get(id);
+        return s ? [{ id, createdAt: s.createdAt, status: s.control, intent: s.intent, trigger: s.trigger, team: s.team, verdict: s.verdict, outcome: s.outcome, csat: s.csatRating }] : [];
+      });
+      return { total: ids.length, offset: q.offset, ids: page, conversations };
     },
   };
 }

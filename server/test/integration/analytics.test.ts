@@ -124,7 +124,13 @@ describe.each(storeFactories)('analytics on $name', (factory) => {
     expect(all.slice(0, 200)).toEqual(report.verdicts.byTrigger.visitor_request.too_late.ids);
     // The default page is 200; past the end is empty.
     expect((await drill(metric)).body.ids).toEqual(all.slice(0, 200));
-    expect((await drill(`${metric}&offset=500`)).body).toEqual({ ok: true, total: 230, offset: 500, ids: [] });
+    expect((await drill(`${metric}&offset=500`)).body).toEqual({ ok: true, total: 230, offset: 500, ids: [], conversations: [] });
+    // Each listed conversation says what it was, read off its summary: when, status, intent, trigger, team, verdict.
+    const described = (await drill(`${metric}&limit=3`)).body;
+    expect(described.conversations.map((c: any) => c.id)).toEqual(described.ids);
+    for (const c of described.conversations) {
+      expect(c).toMatchObject({ createdAt: expect.any(String), status: expect.any(String), intent: expect.any(String), trigger: 'visitor_request', team: expect.any(String), verdict: 'too_late' });
+    }
     // Slowest claims first, as in the report.
     expect((await drill('metric=timeToHuman.byTeam.support.claimSeconds&limit=2')).body).toMatchObject({ total: 230, ids: ['conv_seed0229', 'conv_seed0228'] });
     // The same range and filters as the report.

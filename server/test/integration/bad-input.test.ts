@@ -142,7 +142,7 @@ describe.each(storeFactories)('doors and bad input on $name', (factory) => {
     }
     // Unknown parameters are refused too, as on the report.
     expect((await get('metric=escalated&sort=desc')).status).toBe(400);
-    expect(await (await get('metric=escalated')).json()).toEqual({ ok: true, total: 0, offset: 0, ids: [] });
+    expect(await (await get('metric=escalated')).json()).toEqual({ ok: true, total: 0, offset: 0, ids: [], conversations: [] });
   });
 
   it('bad socket payloads get error acks, write nothing, and the server keeps serving', async () => {

@@ -62,7 +62,7 @@ describe.each(storeFactories)('site owners API on $name', (factory) => {
     // The same filters and drill-down as the analytics page.
     expect(((await (await metricsApi('/metrics?trigger=visitor_request')).json()) as any).report.escalated.count).toBe(1);
     expect(((await (await metricsApi('/metrics?trigger=accuracy_risk')).json()) as any).report.escalated.count).toBe(0);
-    expect((await (await metricsApi('/metrics/conversations?metric=escalated')).json()) as any).toEqual({ ok: true, total: 1, offset: 0, ids: [conversationId] });
+    expect((await (await metricsApi('/metrics/conversations?metric=escalated')).json()) as any).toMatchObject({ ok: true, total: 1, offset: 0, ids: [conversationId], conversations: [{ id: conversationId, status: 'queued', trigger: 'visitor_request' }] });
     expect((await metricsApi('/metrics/conversations?metric=nothing')).status).toBe(400);
     expect((await metricsApi('/metrics?trigger=nope')).status).toBe(400);
     expect((await api('/metrics/conversations?metric=escalated')).status).toBe(403);

@@ -1,5 +1,6 @@
 // The conversations behind a number on the analytics page. The report carries the first 200 of
-// each; "Show more" reads the rest page by page from /api/admin/metrics/conversations.
+// each; the list reads them described (when, status, intent, trigger, team, verdict) and "Show
+// more" the rest, page by page, from /api/admin/metrics/conversations.
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 export interface DrillRequest {
@@ -17,25 +18,52 @@ export const metricPath = (keys: string[]) => keys.map((k) => k.replaceAll('~', 
 
 const PAGE = 200;
 
+interface Row {
+  id: string;
+  createdAt: string;
+  status: string;
+  intent: string;
+  trigger: string | null;
+  team: string;
+  verdict: string | null;
+  outcome: string | null;
+  csat: number | null;
+}
+const STATUS: Record<string, string> = { bot: 'with the bot', queued: 'waiting', agent: 'with an agent', closed: 'resolved' };
+const words = (s: string) => s.replace(/_/g, ' ');
+function describe(r: Row): string {
+  const when = new Date(r.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const parts = [when, words(r.intent), r.trigger && words(r.trigger), r.team !== 'none' && r.team, STATUS[r.status] ?? r.status, r.outcome && words(r.outcome), r.verdict && `judged ${words(r.verdict)}`, r.csat !== null && `rated ${r.csat}/5`];
+  return parts.filter(Boolean).join(' · ');
+}
+
 export function Drill({ request, onOpenConversation }: { request: DrillRequest; onOpenConversation: (id: string) => void }) {
   const [ids, setIds] = useState(request.ids);
+  const [rows, setRows] = useState<Record<string, Row>>({});
   const [total, setTotal] = useState(request.total);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   // The list opens below the numbers: take the reader there.
-  useEffect(() => heading.current?.focus(), []);
+  useEffect(() => {
+    heading.current?.focus();
+    if (request.total > 0) void page(0); // the first page again, described
+  }, []);
 
-  async function more() {
+  async function page(offset: number) {
     setBusy(true);
     setError(null);
-    const url = `/api/admin/metrics/conversations?${request.query}${request.query ? '&' : ''}metric=${encodeURIComponent(request.metric)}&offset=${ids.length}&limit=${PAGE}`;
+    const url = `/api/admin/metrics/conversations?${request.query}${request.query ? '&' : ''}metric=${encodeURIComponent(request.metric)}&offset=${offset}&limit=${PAGE}`;
     const res = await fetch(url, { credentials: 'same-origin' }).catch(() => null);
-    const body = res ? ((await res.json().catch(() => null)) as { ok: boolean; total?: number; ids?: string[]; error?: { message: string } } | null) : null;
+    const body = res ? ((await res.json().catch(() => null)) as { ok: boolean; total?: number; ids?: string[]; conversations?: Row[]; error?: { message: string } } | null) : null;
     setBusy(false);
     if (body?.ok && body.ids) {
-      const known = new Set(ids);
-      setIds([...ids, ...body.ids.filter((id) => !known.has(id))]);
+      const fresh = body.ids;
+      setIds((shown) => {
+        const known = new Set(shown);
+        return [...shown, ...fresh.filter((id) => !known.has(id))];
+      });
+      setRows((known) => ({ ...known, ...Object.fromEntries((body.conversations ?? []).map((r) => [r.id, r])) }));
       setTotal(body.total ?? total);
     } else setError(body?.error?.message ?? 'The conversations could not be loaded.');
   }
@@ -54,8 +82,9 @@ export function Drill({ request, onOpenConversation }: { request: DrillRequest; 
         {ids.map((id) => (
           <li key={id}>
             <button type="button" class="link" onClick={() => onOpenConversation(id)}>
-              {id}
+              {rows[id] ? describe(rows[id]!) : id}
             </button>{' '}
+            <span class="muted">{id}</span>{' '}
             <a href={`/api/admin/eval-cases?conversationId=${encodeURIComponent(id)}`} download>
               eval case
             </a>
@@ -68,7 +97,7 @@ export function Drill({ request, onOpenConversation }: { request: DrillRequest; 
         </p>
       )}
       {ids.length < total && (
-        <button type="button" onClick={() => void more()} disabled={busy}>
+        <button type="button" onClick={() => void page(ids.length)} disabled={busy}>
           {busy ? 'Loading…' : `Show more (${total - ids.length} left)`}
         </button>
       )}
