@@ -79,8 +79,10 @@ export const visitorRequests = {
     /**
      * `visitorToken` when this verified user already chats from another browser or device: the
      * client switches to it and continues that conversation (only if it has none of its own).
+     * Also when another user signs in on this browser (`otherUser`): then the client drops what
+     * the previous user left unsent, so it is never sent as the new one.
      */
-    ack: ackOf({ verified: z.boolean(), visitorToken: z.string().optional() }),
+    ack: ackOf({ verified: z.boolean(), visitorToken: z.string().optional(), otherUser: z.boolean().optional() }),
   },
   'conversation:rate': {
     request: z.object({

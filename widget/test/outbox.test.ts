@@ -4,6 +4,7 @@ import type { Message } from '@baton/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteFactory, type StoreFactory } from '../../server/test/helpers/db.js';
 import { request, startServer, type TestServer, visitor } from '../../server/test/helpers/server.js';
+import { userHash } from '../../server/src/auth/identity.js';
 import { connect, type Connection } from '../src/visitor/connection.js';
 import { createVisitorStore, type VisitorStore } from '../src/visitor/store.js';
 
@@ -80,6 +81,26 @@ describe('visitor outbox on a real server', () => {
     expect(store.getState().outbox[0]!.failed).toBeUndefined();
     await until(() => store.getState().outbox.length === 0, 8000, 'outbox empty after retries');
     expect(await storedBodies(server, store.getState().token!)).toEqual(['will you get this?']);
+  }, 15_000);
+
+  it('another user signing in on this browser never sends what the previous one left unsent', async () => {
+    const as = (userId: string) => ({ userId, userHash: userHash('demo-identity-secret', userId) });
+    connection.identify(as('alice'));
+    connection.send('hello, this is Alice');
+    await until(() => store.getState().outbox.length === 0, 5000, "Alice's first message stored");
+    const alice = store.getState().token!;
+    // Her next message meets a server fault and waits in the outbox for its retry (about 1 s)…
+    faults.latestConversation = 1;
+    connection.send('my card number is 4242 4242 4242 4242');
+    await until(() => faults.latestConversation === 0, 5000, 'the send refused once');
+    expect(store.getState().outbox).toHaveLength(1);
+    // …when Bob signs in on the same browser (the page never said Alice left).
+    connection.identify(as('bob'));
+    await until(() => store.getState().token !== alice, 5000, 'switched to a visitor for Bob');
+    expect(store.getState().outbox).toEqual([]);
+    await new Promise((r) => setTimeout(r, 2500)); // past the retry Alice's message was waiting for
+    expect(await storedBodies(server, store.getState().token!)).toEqual([]);
+    expect(await storedBodies(server, alice)).toEqual(['hello, this is Alice']);
   }, 15_000);
 
   // Socket.IO fails pending acks on a drop, so this guards the epoch handover rather than a bug seen.

@@ -384,7 +384,7 @@ export class ConversationService {
    * (histories are never merged). Unverified identities are stored as such, or refused when the
    * site requires verification.
    */
-  async identify(ctx: VisitorContext, input: IdentityClaim): Promise<{ verified: boolean; switchTo: string | null }> {
+  async identify(ctx: VisitorContext, input: IdentityClaim): Promise<{ verified: boolean; switchTo: string | null; otherUser?: boolean }> {
     const { store } = this.deps;
     const site = await this.site(ctx.siteId);
     const settings = siteSettings(site);
@@ -416,7 +416,7 @@ export class ConversationService {
       const switchTo = theirs?.id ?? this.deps.newId('v');
       if (!theirs) await store.setVisitorProfile({ id: switchTo, ...profile });
       this.deps.logger.info({ visitorId: ctx.visitorId, switchTo }, 'identify: a different user on this browser; switched visitor');
-      return { verified: identity.verified, switchTo };
+      return { verified: identity.verified, switchTo, otherUser: true };
     }
     await store.setVisitorProfile({ id: ctx.visitorId, ...profile });
     let switchTo: string | null = null;

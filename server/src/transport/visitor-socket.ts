@@ -88,8 +88,8 @@ export function setupVisitorNamespace(
         },
         'visitor:identify': async (p) => {
           await limits.consume('identify', data.visitorId);
-          const { verified, switchTo } = await service.identify(ctx, p);
-          return { verified, ...(switchTo ? { visitorToken: signVisitorToken(secret, data.siteId, switchTo) } : {}) };
+          const { verified, switchTo, otherUser } = await service.identify(ctx, p);
+          return { verified, ...(switchTo ? { visitorToken: signVisitorToken(secret, data.siteId, switchTo), ...(otherUser ? { otherUser } : {}) } : {}) };
         },
         'conversation:rate': async (p) => {
           await service.rate(ctx, p);

@@ -81,9 +81,11 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
   const sendIdentity = () => {
     if (!identity || !socket.connected) return;
     socket.emit('visitor:identify', identity, (ack) => {
-      // This verified user already chats on another device: continue that conversation here.
+      // This verified user already chats on another device: continue that conversation here
+      // (with what this browser has not sent yet: the same person typed it). Another user signed
+      // in on this browser: what the previous one left unsent is theirs, never sent as this one.
       if (ack.ok && ack.visitorToken && ack.visitorToken !== store.getState().token) {
-        store.setState({ token: ack.visitorToken, conversation: null, messages: [] });
+        store.setState({ token: ack.visitorToken, conversation: null, messages: [], ...(ack.otherUser ? { outbox: [] } : {}) });
         socket.disconnect().connect();
       }
     });
