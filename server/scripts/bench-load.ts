@@ -327,6 +327,10 @@ async function main() {
     let restartedAt = Infinity;
     const sendsEnd = deadline - 35_000; // room to settle and check
     const sendLoop = async (v: V) => {
+      // Visitors start at random moments within the first second, as real ones do: all of them
+      // in lockstep would send their messages in one burst a second until their jitter spread
+      // them out (about 25 s), and measure the burst rather than the delivery.
+      await sleep(Math.random() * 1000);
       for (let n = 1; n <= MESSAGES_PER_VISITOR && Date.now() < sendsEnd; n++) {
         const clientId = `m${n}`;
         const sentAt = Date.now();

@@ -95,6 +95,8 @@ export interface ServiceDeps {
 type QueueContext = Awaited<ReturnType<ConversationService['queueContext']>>;
 
 const NO_PRESENCE: Presence = { connectedAgents: async () => new Set(), visitorConnected: async () => false };
+/** Queue places sent to waiting visitors at most about this often per site and node (sendQueuePositions). */
+const QUEUE_NOTIFY_MS = 100;
 const NO_TIMERS: Timers = { schedule: async () => {}, cancel: async () => {} };
 
 export interface VisitorContext {
@@ -537,9 +539,13 @@ export class ConversationService {
     if (waited > (this.deps.botTimeoutMs ?? BOT_TIMEOUT_MS) + 5_000) this.scheduleBotTurn(conversation.id);
   }
 
-  /** Resolves when every scheduled bot turn has finished (tests and graceful shutdown). */
+  /** Resolves when every bot turn has finished and no queue update is still owed (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.botChains.size > 0) await Promise.all([...this.botChains.values()]);
+    for (;;) {
+      if (this.botChains.size > 0) await Promise.all([...this.botChains.values()]);
+      else if ([...this.queueSends.values()].some((e) => e.again || e.sending)) await new Promise((r) => setTimeout(r, 20));
+      else return;
+    }
   }
 
   private async botTurn(conversationId: string) {
@@ -1230,9 +1236,46 @@ export class ConversationService {
     await this.sendQueuePositions(siteId, '');
   }
 
-  /** Every other waiting visitor of the site learns their new place in line. */
+  /**
+   * Every other waiting visitor of the site learns their new place in line: at once, and for the
+   * changes that follow within QUEUE_NOTIFY_MS, once more at the end of that window. A burst of
+   * 250 escalations routed one after another used to send every waiting visitor an update per
+   * routing (250 × 250 writes); now about ten a second, each with the latest place.
+   */
+  private readonly queueSends = new Map<string, { again: boolean; sending: boolean }>();
   private async sendQueuePositions(siteId: string, except: string) {
-    const { store, notifier } = this.deps;
+    const pending = this.queueSends.get(siteId);
+    if (pending) {
+      pending.again = true;
+      return;
+    }
+    const entry = { again: false, sending: true };
+    this.queueSends.set(siteId, entry);
+    try {
+      await this.sendQueuePositionsNow(siteId, except);
+    } finally {
+      entry.sending = false;
+      void (async () => {
+        try {
+          for (;;) {
+            await new Promise((r) => setTimeout(r, QUEUE_NOTIFY_MS));
+            if (!entry.again) return;
+            entry.again = false;
+            entry.sending = true;
+            await this.sendQueuePositionsNow(siteId, '');
+            entry.sending = false;
+          }
+        } catch (err) {
+          this.deps.logger.warn({ err, siteId }, 'queue positions not sent');
+        } finally {
+          this.queueSends.delete(siteId);
+        }
+      })();
+    }
+  }
+
+  private async sendQueuePositionsNow(siteId: string, except: string) {
+    const { notifier } = this.deps;
     const context = await this.queueContext(await this.site(siteId));
     for (const c of context.waiting) {
       if (c.id === except) continue;

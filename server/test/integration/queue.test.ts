@@ -163,6 +163,24 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     expect((await server.store.getConversation(conversationId))!.control).toBe('agent');
   });
 
+  it('a burst of claims sends each waiting visitor a few updates, not one per claim, the last with their place', async () => {
+    await start({ settings: { agentCapacity: 50 } });
+    const a = await agent(server.url);
+    const queued: Array<Awaited<ReturnType<typeof queueUp>>> = [];
+    for (let i = 0; i < 20; i++) queued.push(await queueUp(server, `burst${i}`));
+    await server.app.service.idle();
+    for (const q of queued) q.v.received.length = 0;
+    // The agent takes the first 12 at once.
+    await Promise.all(queued.slice(0, 12).map((q) => request(a.socket, 'conversation:claim', { conversationId: q.conversationId })));
+    await server.app.service.idle();
+    for (const [i, q] of queued.slice(12).entries()) {
+      const updates = q.v.received.filter((r) => r.event === 'conversation:updated');
+      expect(updates.at(-1)!.payload.queuePosition).toBe(i + 1);
+      // One per claim before (13 here); now one at once and one per 100 ms window of the burst.
+      expect(updates.length, `${updates.length} updates for 12 claims`).toBeLessThan(10);
+    }
+  });
+
   it('nobody online: the visitor is told so, and not also that a specialist will join', async () => {
     await start();
     const { v, conversationId } = await queueUp(server, 'n1');
