@@ -275,3 +275,16 @@ export const DecisionNote = z.object({
   at: z.string(),
 });
 export type DecisionNote = z.infer<typeof DecisionNote>;
+
+/** One conversation behind a number of the handoff-quality report, as a list shows it (GET …/metrics/conversations). */
+export interface DrillRow {
+  id: string;
+  createdAt: string;
+  status: string;
+  intent: string;
+  trigger: string | null;
+  team: string;
+  verdict: string | null;
+  outcome: string | null;
+  csat: number | null;
+}

@@ -1,7 +1,7 @@
 // The handoff-quality report over HTTP, alike for admins (the analytics page) and for site owners'
 // API keys: the query (date range and filters), the report with at most REPORT_IDS_CAP
 // conversations per number, and every conversation behind one number, page by page.
-import { BatonError } from '@baton/shared';
+import { BatonError, type DrillRow } from '@baton/shared';
 import { z } from 'zod';
 import { capIds, idsAt } from '../metrics/drill.js';
 import { type HandoffReport, type MetricsFilter, reportOf } from '../metrics/handoff.js';
@@ -37,19 +37,6 @@ const filterOf = (q: z.infer<typeof MetricsQuery>): MetricsFilter => ({
   ...(q.trigger ? { trigger: q.trigger } : {}),
 });
 
-/** What a list of conversations shows of each one: read off its metrics summary, no other read. */
-export interface DrillRow {
-  id: string;
-  createdAt: string;
-  status: string;
-  intent: string;
-  trigger: string | null;
-  team: string;
-  verdict: string | null;
-  outcome: string | null;
-  csat: number | null;
-}
-
 export function metricsApi(store: Store, clock: () => Date) {
   async function computed(siteId: string, q: z.infer<typeof MetricsQuery>) {
     const range = dayRange(clock(), q.from, q.to);
@@ -70,6 +57,7 @@ export function metricsApi(store: Store, clock: () => Date) {
       const ids = idsAt(report, q.metric);
       if (!ids) throw new BatonError('bad_request', `metric: the report has no number ${q.metric} (a path such as verdicts.byTrigger.visitor_request.too_late).`);
       const page = ids.slice(q.offset, q.offset + q.limit);
+      // What a list shows of each one, read off its metrics summary: no other read.
       const byId = new Map(summaries.map((s) => [s.id, s]));
       const conversations = page.flatMap((id) => {
         const s = byId.get(id);

@@ -1,6 +1,7 @@
 // The conversations behind a number on the analytics page. The report carries the first 200 of
 // each; the list reads them described (when, status, intent, trigger, team, verdict) and "Show
 // more" the rest, page by page, from /api/admin/metrics/conversations.
+import type { DrillRow } from '@baton/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 export interface DrillRequest {
@@ -18,20 +19,9 @@ export const metricPath = (keys: string[]) => keys.map((k) => k.replaceAll('~', 
 
 const PAGE = 200;
 
-interface Row {
-  id: string;
-  createdAt: string;
-  status: string;
-  intent: string;
-  trigger: string | null;
-  team: string;
-  verdict: string | null;
-  outcome: string | null;
-  csat: number | null;
-}
 const STATUS: Record<string, string> = { bot: 'with the bot', queued: 'waiting', agent: 'with an agent', closed: 'resolved' };
 const words = (s: string) => s.replace(/_/g, ' ');
-function describe(r: Row): string {
+function describe(r: DrillRow): string {
   const when = new Date(r.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   const parts = [when, words(r.intent), r.trigger && words(r.trigger), r.team !== 'none' && r.team, STATUS[r.status] ?? r.status, r.outcome && words(r.outcome), r.verdict && `judged ${words(r.verdict)}`, r.csat !== null && `rated ${r.csat}/5`];
   return parts.filter(Boolean).join(' · ');
@@ -39,7 +29,7 @@ function describe(r: Row): string {
 
 export function Drill({ request, onOpenConversation }: { request: DrillRequest; onOpenConversation: (id: string) => void }) {
   const [ids, setIds] = useState(request.ids);
-  const [rows, setRows] = useState<Record<string, Row>>({});
+  const [rows, setRows] = useState<Record<string, DrillRow>>({});
   const [total, setTotal] = useState(request.total);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -55,7 +45,7 @@ export function Drill({ request, onOpenConversation }: { request: DrillRequest; 
     setError(null);
     const url = `/api/admin/metrics/conversations?${request.query}${request.query ? '&' : ''}metric=${encodeURIComponent(request.metric)}&offset=${offset}&limit=${PAGE}`;
     const res = await fetch(url, { credentials: 'same-origin' }).catch(() => null);
-    const body = res ? ((await res.json().catch(() => null)) as { ok: boolean; total?: number; ids?: string[]; conversations?: Row[]; error?: { message: string } } | null) : null;
+    const body = res ? ((await res.json().catch(() => null)) as { ok: boolean; total?: number; ids?: string[]; conversations?: DrillRow[]; error?: { message: string } } | null) : null;
     setBusy(false);
     if (body?.ok && body.ids) {
       const fresh = body.ids;
