@@ -66,6 +66,24 @@ export interface ConnectionTiming {
 }
 const DEFAULT_TIMING: ConnectionTiming = { typingThrottleMs: 2000, typingIdleMs: 4000, agentTypingExpiryMs: 6000, reorderHoldMs: 1500 };
 
+/** The visitor token as soon as the session has one, or null after `ms`. */
+function tokenWithin(store: VisitorStore, ms: number): Promise<string | null> {
+  const now = store.getState().token;
+  if (now) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      resolve(null);
+    }, ms);
+    const unsubscribe = store.subscribe((s) => {
+      if (!s.token) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(s.token);
+    });
+  });
+}
+
 export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: Message) => void, timingOverrides: Partial<ConnectionTiming> = {}): Connection {
   const timing = { ...DEFAULT_TIMING, ...timingOverrides };
   const socket: VisitorSocket = io(`${serverUrl}/visitor`, {
@@ -296,7 +314,9 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       }
     },
     async upload(file, onProgress) {
-      const { token, siteKey } = store.getState();
+      // A file picked the moment the chat opened waits for the session rather than fail.
+      const token = await tokenWithin(store, 10_000);
+      const { siteKey } = store.getState();
       if (!token) return 'Not connected yet. Please try again in a moment.';
       const result = await uploadFile(`${serverUrl}/api/attachments`, file, { authorization: `Bearer ${token}`, 'x-baton-site': siteKey, 'content-type': file.type || 'application/octet-stream' }, onProgress);
       if (!result.ok) return result.message;
