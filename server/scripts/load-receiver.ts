@@ -61,7 +61,7 @@ export class Receiver {
   onGap: ((conversationId: string) => void) | null = null;
   private readonly reorder = new ReorderBuffer<Delivered>({
     holdMs: REORDER_HOLD_MS,
-    shownUpTo: (id) => resumeAfter(this.thread(id).shown),
+    shownUpTo: (id) => this.lastSeq(id),
     show: (ms) => {
       for (const m of ms) this.show(m, 'live');
     },

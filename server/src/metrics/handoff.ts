@@ -99,6 +99,7 @@ const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1
 const mean = (xs: number[]) => (xs.length === 0 ? null : Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100);
 const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
 const counted = (ids: string[]): Counted => ({ count: ids.length, ids });
+const idsOf = (list: Array<{ id: string }>) => list.map((s) => s.id);
 
 /** What the metrics read off one conversation's log, kept alike in a story and a summary. */
 interface Derived {
@@ -240,7 +241,6 @@ function outcomes(list: Summary[], botResolved: Set<string>, escalatedGroup: boo
   const highValueClosed = closed.filter((s) => s.handoffTrigger === 'high_value_intent' || s.team === 'sales');
   const resolved = escalatedGroup ? closed.filter((s) => SOLVED.has(s.outcome!)) : list.filter((s) => botResolved.has(s.id));
   const converted = highValueClosed.filter((s) => CONVERTED.has(s.outcome!));
-  const idsOf = (xs: Summary[]) => xs.map((s) => s.id);
   return {
     conversations: list.length,
     ids: idsOf(list),
@@ -276,7 +276,6 @@ export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffRep
   const filtered = filter.team || filter.intent || filter.trigger ? all.filter((s) => s.escalatedAt && matches(s)) : all;
   const escalated = filtered.filter((s) => s.escalatedAt);
   const botOnly = filtered.filter((s) => !s.escalatedAt);
-  const ids = (list: Summary[]) => list.map((s) => s.id);
 
   // Time to human, overall, by team and by hour of escalation (UTC).
   const timed = escalated.filter((s) => s.firstAgentReplyAt || (s.claimedAt && !s.agentInitiated));
@@ -295,8 +294,8 @@ export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffRep
     .map(([intent, list]) => ({
       intent,
       escalations: list.length,
-      triggers: recordOf(groupBy(list, (s) => s.trigger ?? 'unknown'), (l) => counted(ids(l))),
-      ids: ids(list),
+      triggers: recordOf(groupBy(list, (s) => s.trigger ?? 'unknown'), (l) => counted(idsOf(l))),
+      ids: idsOf(list),
     }))
     .sort((a, b) => b.escalations - a.escalations || a.intent.localeCompare(b.intent));
 
@@ -319,8 +318,8 @@ export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffRep
   // Verdicts, in total and per trigger and intent (each cell with its conversations).
   const judged = escalated.filter((s) => s.verdict);
   const byVerdict: Record<string, Counted> = {};
-  for (const v of ['right', 'too_early', 'too_late', 'wrong_reason']) byVerdict[v] = counted(ids(judged.filter((s) => s.verdict === v)));
-  const cells = (list: Summary[]): VerdictCells => recordOf(groupBy(list, (s) => s.verdict!), (l) => counted(ids(l)));
+  for (const v of ['right', 'too_early', 'too_late', 'wrong_reason']) byVerdict[v] = counted(idsOf(judged.filter((s) => s.verdict === v)));
+  const cells = (list: Summary[]): VerdictCells => recordOf(groupBy(list, (s) => s.verdict!), (l) => counted(idsOf(l)));
 
   // Abandonment among conversations that waited.
   // Those who chose a reply later did not wait live (docs/metrics.md): outside both counts.
@@ -334,8 +333,8 @@ export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffRep
   const daily = [...groupBy(filtered, (s) => s.createdAt.slice(0, 10))]
     .map(([day, list]) => ({
       day,
-      conversations: counted(ids(list)),
-      escalated: counted(ids(list.filter((s) => s.escalatedAt))),
+      conversations: counted(idsOf(list)),
+      escalated: counted(idsOf(list.filter((s) => s.escalatedAt))),
       csatAverage: mean(list.filter((s) => s.csatRating !== null).map((s) => s.csatRating!)),
     }))
     .sort((a, b) => a.day.localeCompare(b.day));
@@ -345,7 +344,7 @@ export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffRep
 
   return {
     conversations: filtered.length,
-    escalated: counted(ids(escalated)),
+    escalated: counted(idsOf(escalated)),
     timeToHuman: { ...timing(escalated), byTeam, byHour },
     repetition: {
       escalated: handled.length,
@@ -368,7 +367,7 @@ export function reportOf(all: Summary[], filter: MetricsFilter = {}): HandoffRep
     },
     botResolution: { botOnly: botOnly.length, resolved: counted([...botResolved]), rate: ratio(botResolved.size, botOnly.length) },
     abandonment: { queued: queued.length, abandoned: counted(abandoned), rate: ratio(abandoned.length, queued.length) },
-    waitEstimate: { n: estimated.length, meanAbsoluteErrorMinutes: errors.length ? Math.round(mean(errors)! * 100) / 100 : null, ids: ids(estimated) },
+    waitEstimate: { n: estimated.length, meanAbsoluteErrorMinutes: errors.length ? Math.round(mean(errors)! * 100) / 100 : null, ids: idsOf(estimated) },
     daily,
     options: { teams: valuesOf((s) => s.team), intents: valuesOf((s) => s.intent), triggers: valuesOf((s) => s.trigger) },
   };

@@ -481,18 +481,19 @@ export class ConversationService {
    */
   private async append(siteId: string, input: NewMessage, file?: AttachmentRecord): Promise<Appended> {
     const appended = await this.appendStored(siteId, input, file);
-    if (appended.created) {
-      await this.deliverLive(appended);
-      await this.announce(siteId, appended);
+    if (!appended.created) return appended;
+    // The store returns the conversation with a created message; read it only if it did not.
+    const conversation = appended.conversation ?? (await this.deps.store.getConversation(appended.message.conversationId));
+    if (conversation) {
+      await this.deliverLive(appended.message, conversation);
+      await this.announce(siteId, appended.message, conversation, appended.visitorProfile);
     }
     return appended;
   }
 
   /** A new message to the visitor's tabs and the agents watching (a new conversation first announced to every tab). */
-  private async deliverLive({ message, conversation }: Appended) {
+  private async deliverLive(message: Message, c: ConversationRecord) {
     const { notifier } = this.deps;
-    const c = conversation ?? (await this.deps.store.getConversation(message.conversationId));
-    if (!c) return;
     if (message.seq === 1) notifier.toVisitor(c.visitorId, 'conversation:updated', await this.visitorViewOf(c));
     const shown = this.present(message);
     notifier.toVisitor(c.visitorId, 'message:new', shown);
@@ -529,8 +530,8 @@ export class ConversationService {
    * A visitor came back to a conversation whose last word is theirs, unanswered for longer than a
    * bot turn may take: the node that was answering died (bot turns live in its memory). Answer now.
    * A turn still running elsewhere loses nothing: the answer's client id is per visitor message.
+   * `latest`: the conversation's last message when the caller just read it (resume reads up to it).
    */
-  /** `latest`: the conversation's last message when the caller just read it (resume reads up to it). */
   private async answerIfUnanswered(conversation: ConversationRecord, latest?: Message) {
     if (this.botChains.has(conversation.id) || conversation.lastSeq === 0) return;
     const [last] = latest?.seq === conversation.lastSeq ? [latest] : await this.deps.store.listMessages(conversation.id, conversation.lastSeq - 1, 1);
@@ -912,9 +913,13 @@ export class ConversationService {
    * visitor writes again): if the agent stays silent, the conversation goes back to the queue.
    */
   private async watchSilence(conversation: ConversationRecord, sinceSeq: number, options: { keep?: boolean } = {}) {
-    const site = await this.site(conversation.siteId);
-    const runAt = new Date(this.deps.clock().getTime() + siteSettings(site).agentSilentSeconds * 1000);
+    const runAt = new Date(this.deps.clock().getTime() + (await this.silentMs(conversation.siteId)));
     await this.timers.schedule(`silent:${conversation.id}`, 'agent_silent', runAt, { conversationId: conversation.id, agentId: conversation.agentId, sinceSeq }, options);
+  }
+
+  /** How long an agent may stay silent before the conversation goes back to the queue (site setting). */
+  private async silentMs(siteId: string): Promise<number> {
+    return siteSettings(await this.site(siteId)).agentSilentSeconds * 1000;
   }
 
   /**
@@ -941,8 +946,7 @@ export class ConversationService {
     }
     if (!answered) return this.requeue(conversation, 'agent_silent');
     if (!unanswered) return; // answered, and nothing since: the next visitor message starts a timer
-    const site = await this.site(conversation.siteId);
-    const due = Date.parse(unanswered.createdAt) + siteSettings(site).agentSilentSeconds * 1000;
+    const due = Date.parse(unanswered.createdAt) + (await this.silentMs(conversation.siteId));
     if (due <= this.deps.clock().getTime()) return this.requeue(conversation, 'agent_silent');
     await this.timers.schedule(`silent:${conversation.id}`, 'agent_silent', new Date(due), { conversationId: conversation.id, agentId: input.agentId, sinceSeq: unanswered.seq });
   }
@@ -1284,11 +1288,10 @@ export class ConversationService {
   }
 
   /** After a new message was delivered live (append): the meter, and the site's queue view. */
-  private async announce(siteId: string, { message, conversation: after, visitorProfile }: Appended) {
+  private async announce(siteId: string, message: Message, conversation: ConversationRecord, visitorProfile: Appended['visitorProfile']) {
     const { store, notifier } = this.deps;
     this.meter.message(message.author.kind);
-    const conversation = after ?? (await store.getConversation(message.conversationId));
-    if (conversation) notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation, message, visitorProfile));
+    notifier.toSiteAgents(siteId, 'conversation:updated', await agentView(store, conversation, message, visitorProfile));
   }
 }
 

@@ -7,6 +7,9 @@ import { addDecisions, addMessages, addNotes, applyOpened, consoleStore, setVisi
 
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 
+/** Where the unbroken run of a conversation's messages in this console ends: what to resume after. */
+const shownUpTo = (conversationId: string) => resumeAfter((consoleStore.getState().messages[conversationId] ?? []).map((m) => m.seq));
+
 export function connectAgent(onUnauthorized: () => void): AgentSocket {
   const socket: AgentSocket = io('/agent', { withCredentials: true });
   socket.on('connect', async () => {
@@ -15,10 +18,9 @@ export function connectAgent(onUnauthorized: () => void): AgentSocket {
     if (ack.ok) upsertConversations(ack.conversations);
     const selected = consoleStore.getState().selectedId;
     if (selected) {
-      const have = consoleStore.getState().messages[selected] ?? [];
       const done = reorder.catchingUp();
       try {
-        const opened = await socket.emitWithAck('conversation:open', { conversationId: selected, afterSeq: resumeAfter(have.map((m) => m.seq)) });
+        const opened = await socket.emitWithAck('conversation:open', { conversationId: selected, afterSeq: shownUpTo(selected) });
         if (opened.ok) applyOpened(selected, opened);
       } finally {
         done();
@@ -36,13 +38,12 @@ export function connectAgent(onUnauthorized: () => void): AgentSocket {
   // Live messages in seq order (ui/reorder.ts); a gap that outlives the hold is fetched.
   const reorder = new ReorderBuffer<Message>({
     holdMs: 1500,
-    shownUpTo: (id) => resumeAfter((consoleStore.getState().messages[id] ?? []).map((m) => m.seq)),
+    shownUpTo,
     show: (ms) => {
       for (const m of ms) addMessages(m.conversationId, [m]);
     },
     gap: (conversationId) => {
-      const afterSeq = resumeAfter((consoleStore.getState().messages[conversationId] ?? []).map((m) => m.seq));
-      void socket.emitWithAck('conversation:open', { conversationId, afterSeq }).then((opened) => {
+      void socket.emitWithAck('conversation:open', { conversationId, afterSeq: shownUpTo(conversationId) }).then((opened) => {
         if (opened.ok) addMessages(conversationId, opened.messages);
         reorder.settle(conversationId);
       }, () => {});
