@@ -8,6 +8,8 @@ const Mode = z.enum(['resolve', 'clarify', 'escalate']);
 export const EvalCase = z.object({
   id: z.string().min(1),
   note: z.string().optional(),
+  /** The visitor's language (ISO 639-1), for the per-language figures. */
+  lang: z.string().regex(/^[a-z]{2}$/).optional(),
   turns: z
     .array(z.union([z.string().min(1), z.object({ visitor: z.string().min(1), expect: Mode.optional() })]))
     .min(1),
@@ -21,6 +23,7 @@ export type EvalCase = z.infer<typeof EvalCase>;
 
 export interface CaseResult {
   id: string;
+  lang?: string;
   decisions: { turn: number; mode: BotDecision['mode']; rule: string; trigger?: Trigger; evidence: string[] }[];
   escalatedAt: number | null;
   trigger: Trigger | null;
@@ -87,6 +90,7 @@ export async function replay(bot: BotProvider, c: EvalCase): Promise<CaseResult>
   }
   return {
     id: c.id,
+    ...(c.lang ? { lang: c.lang } : {}),
     decisions: out,
     escalatedAt,
     trigger,
@@ -99,12 +103,13 @@ export async function replay(bot: BotProvider, c: EvalCase): Promise<CaseResult>
   };
 }
 
-export function summarize(results: CaseResult[]) {
+const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
+
+function scores(results: CaseResult[]) {
   const predicted = results.filter((r) => r.escalatedAt !== null);
   const expected = results.filter((r) => r.expected.escalateAt !== null);
   const truePositives = results.filter((r) => r.escalatedAt !== null && r.expected.escalateAt !== null);
   const withTrigger = results.filter((r) => r.triggerOk !== null);
-  const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
   return {
     conversations: results.length,
     passed: results.filter((r) => r.pass).length,
@@ -114,7 +119,47 @@ export function summarize(results: CaseResult[]) {
     exact_timing: ratio(results.filter((r) => r.timing === 'ok').length, results.length),
     too_early: results.filter((r) => r.timing === 'too_early').length,
     too_late: results.filter((r) => r.timing === 'too_late').length,
+  };
+}
+
+function groupBy(results: CaseResult[], key: (r: CaseResult) => string | undefined) {
+  const groups = new Map<string, CaseResult[]>();
+  for (const r of results) {
+    const k = key(r);
+    if (k) groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+export function summarize(results: CaseResult[]) {
+  const byTrigger = Object.fromEntries(
+    groupBy(results, (r) => r.expected.trigger ?? r.trigger ?? undefined).map(([trigger]) => {
+      const labelled = results.filter((r) => r.expected.trigger === trigger);
+      const predicted = results.filter((r) => r.trigger === trigger);
+      return [
+        trigger,
+        {
+          labelled: labelled.length,
+          // Escalated at all (any trigger), and with this trigger, among the cases labelled with it.
+          recall: ratio(labelled.filter((r) => r.escalatedAt !== null).length, labelled.length),
+          trigger_recall: ratio(labelled.filter((r) => r.triggerOk).length, labelled.length),
+          predicted: predicted.length,
+          trigger_precision: ratio(predicted.filter((r) => r.expected.trigger === trigger).length, predicted.length),
+        },
+      ];
+    }),
+  );
+  const byLanguage = Object.fromEntries(
+    groupBy(results, (r) => r.lang).map(([lang, rs]) => {
+      const { escalation_precision, escalation_recall, trigger_accuracy, conversations, passed } = scores(rs);
+      return [lang, { conversations, passed, escalation_precision, escalation_recall, trigger_accuracy }];
+    }),
+  );
+  return {
+    ...scores(results),
     clarify_loops: results.filter((r) => r.clarifyLoop).length,
     turn_mode_mismatches: results.reduce((n, r) => n + r.modeMismatches.length, 0),
+    by_trigger: byTrigger,
+    ...(Object.keys(byLanguage).length ? { by_language: byLanguage } : {}),
   };
 }

@@ -44,9 +44,9 @@ describe('pnpm eval:policy', () => {
   it('bad input files get a clear error naming the line', async () => {
     const broken = await evalPolicy([good, '{"id":"c","turns":[]', good]);
     expect(broken.code).toBe(2);
-    expect(broken.stderr).toMatch(/line 2: not valid JSON/);
+    expect(broken.stderr).toMatch(/cases.jsonl: line 2: not valid JSON/);
     const invalid = await evalPolicy(['{"id":"d","turns":[],"escalateAt":0}']);
     expect(invalid.code).toBe(2);
-    expect(invalid.stderr).toMatch(/line 1: turns/);
+    expect(invalid.stderr).toMatch(/cases.jsonl: line 1: turns/);
   });
 });
