@@ -1,7 +1,10 @@
 // The bot seam. The conversation service calls `turn` on every visitor message while the bot
 // owns the conversation; the provider decides RESOLVE, CLARIFY or ESCALATE and explains why.
 // Providers: the built-in engine (playbook + knowledge base) and, later, an LLM behind guardrails.
-import type { HandoffPackage, Message, Trigger } from '@baton/shared';
+import type { Message } from '@baton/shared';
+import type { BotDecision } from '../core/policy/decision.js';
+
+export type { BotDecision } from '../core/policy/decision.js';
 
 export interface BotTurnInput {
   site: { id: string; key: string; name: string };
@@ -12,26 +15,6 @@ export interface BotTurnInput {
   previousDecisions: BotDecision[];
   now: Date;
 }
-
-interface DecisionBase {
-  /** The bot's message to the visitor (markdown). */
-  reply: string;
-  /** Which rule fired, e.g. `faq.match`, `esc.visitor_request`. */
-  rule: string;
-  /** What the rule saw, in words an agent can check. */
-  evidence: string[];
-  /** The intent the bot believes the visitor has, when known. */
-  intent?: string;
-  /** Actions run this turn and how they ended (order lookup, verification, ...). */
-  attempted?: { action: string; outcome: string }[];
-  /** Risk flags raised this turn (refund, legal, ...). */
-  riskFlags?: string[];
-}
-
-export type BotDecision =
-  | (DecisionBase & { mode: 'resolve'; sources?: { title: string; url?: string }[] })
-  | (DecisionBase & { mode: 'clarify'; missing: string; quickReplies?: string[] })
-  | (DecisionBase & { mode: 'escalate'; trigger: Trigger; reason: string; handoff: HandoffPackage });
 
 export interface BotProvider {
   readonly name: string;

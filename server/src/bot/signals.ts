@@ -4,48 +4,13 @@
 import type { Message } from '@baton/shared';
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import type { Playbook } from './playbook.js';
+import type { Playbook } from '../core/policy/playbook.js';
+import type { Entities, Signals, TopicHit } from '../core/policy/signals.js';
+
+export type { Entities, Signals, TopicHit } from '../core/policy/signals.js';
 
 const nlp = winkNLP(model);
 const its = nlp.its;
-
-export interface Entities {
-  email?: string[];
-  phone?: string[];
-  orderNumber?: string[];
-  amount?: string[];
-  date?: string[];
-}
-
-export interface TopicHit {
-  name: string;
-  phrase: string;
-}
-
-export interface Signals {
-  text: string;
-  /** wink-nlp sentiment of this turn, -1..1 (negation-aware: "not angry" is not negative). */
-  sentiment: number;
-  /** Average sentiment of the last (up to) three visitor turns. */
-  recentSentiment: number;
-  /** Shouting, piled-up exclamation marks. */
-  shouting: boolean;
-  /** A word of anger or exasperation ("ridiculous", "fed up"); only counts with negative sentiment. */
-  angerMarker: string | null;
-  /** How many visitor turns the recent sentiment averages over. */
-  recentTurns: number;
-  personRequest: string | null;
-  cancelThreat: string | null;
-  topics: TopicHit[];
-  /** An earlier visitor turn this one repeats, with the overlap. */
-  visitorRepeat: { earlier: string; overlap: number } | null;
-  /** The bot said the same thing twice in a row. */
-  botRepeat: boolean;
-  /** Entities found in this turn. */
-  entities: Entities;
-  /** Entities found over the whole conversation, latest value last. */
-  allEntities: Entities;
-}
 
 const ORDER = /\b[A-Z]{1,2}-?\d{4,8}\b/g;
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;

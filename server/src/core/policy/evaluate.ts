@@ -3,9 +3,9 @@
 // then evaluate again with its outcome). Rule ids are in SPEC.md; each decision names its rule
 // and the evidence it saw.
 import type { HandoffStatus, Message, Trigger } from '@baton/shared';
-import type { BotDecision } from '../../bot/provider.js';
-import { type Playbook, requiredDetails } from '../../bot/playbook.js';
-import type { Signals } from '../../bot/signals.js';
+import type { BotDecision } from './decision.js';
+import { type Playbook, requiredDetails } from './playbook.js';
+import type { Signals } from './signals.js';
 import { buildHandoff, maskText } from './handoff.js';
 
 export interface RetrievalHit {
