@@ -4,11 +4,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import MiniSearch from 'minisearch';
 import { evaluate, type PolicyInput } from '../core/policy/evaluate.js';
+import { linesFor } from '../core/policy/lines.js';
 import { runAction } from './actions.js';
 import { KnowledgeBase, loadArticles } from './knowledge.js';
 import { loadPlaybook, type Playbook, verifiedDetails } from './playbook.js';
 import type { BotDecision, BotProvider, BotTurnInput } from './provider.js';
 import { computeSignals, extractEntities, type Signals } from './signals.js';
+import { builtinUnderstanding, type Understanding } from './nlu/index.js';
 import { searchTuning } from './text.js';
 
 export class IntentIndex {
@@ -23,6 +25,10 @@ export class IntentIndex {
     let id = 0;
     for (const [intent, def] of Object.entries(playbook.intents)) {
       for (const text of def.examples) this.index.add({ id: id++, intent, text });
+    }
+    // Examples in other languages recognise the same intents.
+    for (const pack of Object.values(playbook.languages)) {
+      for (const [intent, examples] of Object.entries(pack?.intents ?? {})) for (const text of examples) this.index.add({ id: id++, intent, text });
     }
   }
 
@@ -69,24 +75,32 @@ export function detailsFromAgents(playbook: Playbook, signals: Signals, history:
 export class EngineBot implements BotProvider {
   readonly name = 'engine';
   private readonly intents: IntentIndex;
+  readonly understanding: Understanding | null;
 
   constructor(
     readonly playbook: Playbook,
     readonly kb: KnowledgeBase,
     private readonly siteDir: string,
+    understanding: Understanding | null = builtinUnderstanding(),
   ) {
     this.intents = new IntentIndex(playbook);
+    const examples = playbook.understanding.examples;
+    if (understanding) {
+      const unknown = Object.keys(examples).filter((label) => !understanding.labels.includes(label));
+      if (unknown.length) throw new Error(`understanding.examples: unknown label(s) ${unknown.join(', ')} (known: ${understanding.labels.join(', ')})`);
+    }
+    this.understanding = understanding && Object.keys(examples).length ? understanding.withSiteExamples(examples) : understanding;
   }
 
   /** Everything but the action: the part `pnpm bench` measures. */
   prepare(input: BotTurnInput): PolicyInput {
-    const signals = computeSignals(input.history, this.playbook);
+    const signals = computeSignals(input.history, this.playbook, this.understanding, input.locale);
     const visitorText = input.history.filter((m) => m.author.kind === 'visitor').map((m) => m.body).join('\n');
     const collected = collectDetails(this.playbook, signals, visitorText);
     // What the visitor said wins; what an agent added fills the gaps (after a hand back).
     const details = { ...detailsFromAgents(this.playbook, signals, input.history), ...collected.details };
     const { conflicts } = collected;
-    const hit = this.kb.search(signals.text, 1)[0];
+    const hit = this.kb.search(signals.text, 1, signals.language.code)[0];
     return {
       playbook: this.playbook,
       signals,
@@ -104,7 +118,7 @@ export class EngineBot implements BotProvider {
     const prepared = this.prepare(input);
     const first = evaluate(prepared);
     if (first.mode !== 'act') return first;
-    const action = this.playbook.actions[first.action]!;
+    const action = linesFor(this.playbook, prepared.signals.language.code).action(first.action)!;
     const outcome = await runAction(first.action, action, prepared.details, this.siteDir, verifiedDetails(this.playbook, first.intent));
     const second = evaluate({ ...prepared, action: outcome });
     if (second.mode === 'act') throw new Error('policy asked to act twice');
@@ -116,4 +130,5 @@ export function loadEngine(siteDir: string): EngineBot {
   const file = join(siteDir, 'playbook.yaml');
   if (!existsSync(file)) throw new Error(`No playbook at ${file}`);
   return new EngineBot(loadPlaybook(file), new KnowledgeBase(loadArticles(join(siteDir, 'kb'))), siteDir);
+
 }

@@ -8,6 +8,8 @@ import { searchTuning } from './text.js';
 
 export interface Article {
   id: string;
+  /** Set on a translation (kb/<lang>/<id>.md); the articles in kb/ are in the playbook's language. */
+  lang?: string;
   title: string;
   keywords: string;
   body: string;
@@ -47,32 +49,46 @@ export function parseArticle(id: string, text: string, file = `${id}.md`): Artic
   return { id, title: title ?? id, keywords: keywords ?? '', body };
 }
 
+/** kb/*.md, and translations in kb/<lang>/*.md (same file name as the article they translate). */
 export function loadArticles(kbDir: string): Article[] {
-  return readdirSync(kbDir)
-    .filter((f) => f.endsWith('.md'))
-    .sort()
-    .map((f) => parseArticle(basename(f, '.md'), readFileSync(join(kbDir, f), 'utf8'), join(kbDir, f)));
+  const read = (dir: string) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.md'))
+      .sort()
+      .map((f) => parseArticle(basename(f, '.md'), readFileSync(join(dir, f), 'utf8'), join(dir, f)));
+  const translations = readdirSync(kbDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && /^[a-z]{2}$/.test(d.name))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((d) => read(join(kbDir, d.name)).map((a) => ({ ...a, lang: d.name })));
+  return [...read(kbDir), ...translations];
 }
 
 export class KnowledgeBase {
-  private readonly index: MiniSearch<Article>;
-  private readonly byId: Map<string, Article>;
+  private readonly index: MiniSearch<Article & { key: string }>;
+  private readonly byKey: Map<string, Article>;
+  /** Article id → the languages it is translated into. */
+  private readonly translated = new Map<string, Set<string>>();
 
   constructor(readonly articles: Article[]) {
-    this.byId = new Map(articles.map((a) => [a.id, a]));
-    this.index = new MiniSearch<Article>({
+    const keyed = articles.map((a) => ({ ...a, key: a.lang ? `${a.lang}/${a.id}` : a.id }));
+    this.byKey = new Map(keyed.map((a) => [a.key, a]));
+    for (const a of articles) if (a.lang) this.translated.set(a.id, (this.translated.get(a.id) ?? new Set()).add(a.lang));
+    this.index = new MiniSearch<Article & { key: string }>({
+      idField: 'key',
       fields: ['title', 'keywords', 'body'],
       storeFields: [],
       processTerm: searchTuning.processTerm,
       searchOptions: { boost: { keywords: 3, title: 2 }, fuzzy: searchTuning.fuzzy, prefix: searchTuning.prefix, combineWith: 'OR' },
     });
-    this.index.addAll(articles);
+    this.index.addAll(keyed);
   }
 
-  search(query: string, limit = 3): Hit[] {
+  /** The best articles for the visitor's language: its translations, and the originals it lacks. */
+  search(query: string, limit = 3, lang?: string): Hit[] {
+    const inLanguage = (a: Article) => (a.lang ? a.lang === lang : !lang || !this.translated.get(a.id)?.has(lang));
     return this.index
-      .search(query)
+      .search(query, { filter: (r) => inLanguage(this.byKey.get(String(r.id))!) })
       .slice(0, limit)
-      .map((r) => ({ article: this.byId.get(String(r.id))!, score: r.score }));
+      .map((r) => ({ article: this.byKey.get(String(r.id))!, score: r.score }));
   }
 }

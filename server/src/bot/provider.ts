@@ -14,6 +14,8 @@ export interface BotTurnInput {
   /** Decisions this provider made earlier in the conversation, oldest first. */
   previousDecisions: BotDecision[];
   now: Date;
+  /** The visitor's browser language (e.g. `fr-BE`): the fallback when their words are too few to tell. */
+  locale?: string;
 }
 
 export interface BotProvider {

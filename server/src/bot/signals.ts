@@ -4,7 +4,9 @@
 import type { Message } from '@baton/shared';
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
+import { LANGUAGES } from '../core/i18n/index.js';
 import type { Playbook } from '../core/policy/playbook.js';
+import type { Understanding } from './nlu/index.js';
 import type { Entities, Signals, TopicHit } from '../core/policy/signals.js';
 
 export type { Entities, Signals, TopicHit } from '../core/policy/signals.js';
@@ -90,7 +92,29 @@ const NEGATED_ASK = /\b(don't|do not|no need (?:for|to)|not (?:asking|looking) f
 
 export const sentimentOf = memo((text: string): number => nlp.readDoc(text).out(its.sentiment) as unknown as number);
 
-export function computeSignals(history: Message[], playbook: Playbook): Signals {
+/**
+ * The conversation's language: each visitor turn's reading, weighted by how many letters it has
+ * (an order number or an email says nothing), else the browser's language, else English.
+ */
+export function conversationLanguage(turns: string[], understanding: Understanding | null, hint?: string): { code: string; p: number } {
+  const fallback = { code: hint && (LANGUAGES as readonly string[]).includes(hint) ? hint : 'en', p: 0 };
+  if (!understanding) return fallback;
+  const votes = new Map<string, number>();
+  let total = 0;
+  for (const text of turns) {
+    const letters = (text.replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, '').match(/\p{L}/gu) ?? []).length;
+    if (letters < 3) continue;
+    const weight = Math.min(letters, 200);
+    for (const [code, p] of Object.entries(understanding.read(text).language.p)) votes.set(code, (votes.get(code) ?? 0) + p * weight);
+    total += weight;
+  }
+  // A few letters ("ok", "yes") are too little to overrule the browser's language.
+  if (total < 12) return fallback;
+  const [code, score] = [...votes].sort((a, b) => b[1] - a[1])[0]!;
+  return { code, p: score / total };
+}
+
+export function computeSignals(history: Message[], playbook: Playbook, understanding: Understanding | null = null, locale?: string): Signals {
   const visitorTurns = history.filter((m) => m.author.kind === 'visitor');
   const text = visitorTurns.at(-1)?.body ?? '';
   const lower = text.toLowerCase();
@@ -149,5 +173,24 @@ export function computeSignals(history: Message[], playbook: Playbook): Signals 
     botRepeat,
     entities: extractEntities(text),
     allEntities,
+    understood: understanding ? understoodOf(understanding, text) : null,
+    language: conversationLanguage(visitorTurns.map((m) => m.body), understanding, locale?.slice(0, 2).toLowerCase()),
+  };
+}
+
+function understoodOf(understanding: Understanding, text: string): Signals['understood'] {
+  const reading = understanding.read(text);
+  // A site's own example that is close enough decides the label: the site knows its visitors.
+  const p = reading.site ? { ...Object.fromEntries(Object.keys(reading.signal.p).map((k) => [k, 0])), [reading.site.label]: 1 } : reading.signal.p;
+  return {
+    p,
+    siteExample: reading.site ? { label: reading.site.label, text: reading.site.text, similarity: reading.site.similarity } : null,
+    explain: (label) => {
+      const { ngrams, nearest } = understanding.explain(reading, label);
+      return [
+        ...(ngrams.length ? [`n-grams ${ngrams.map((n) => `"${n}"`).join(', ')}`] : []),
+        ...(nearest ? [`nearest ${reading.site ? "site" : "labelled"} example "${nearest.text.length > 80 ? `${nearest.text.slice(0, 79)}…` : nearest.text}" (${nearest.label}, similarity ${nearest.similarity.toFixed(2)})`] : []),
+      ];
+    },
   };
 }

@@ -123,6 +123,58 @@ describe('LLM provider behind guardrails', () => {
   });
 
   it.each([
+    ['de', 'Kein Problem, Sie erhalten eine volle Rückerstattung der Versandkosten.'],
+    ['de', 'Ich habe Ihnen die 4,90 € bereits gutgeschrieben.'],
+    ['fr', 'Pas de souci, vous serez intégralement remboursé.'],
+    ['fr', 'Nous allons vous rembourser la livraison, à titre exceptionnel.'],
+    ['es', 'Le reembolsaremos el envío hoy mismo.'],
+    ['es', 'Hemos procesado su reembolso, lo verá en 3 días.'],
+    ['it', 'Riceverà un rimborso completo entro domani.'],
+    ['it', "Faremo un'eccezione per lei."],
+    ['pt', 'Vamos reembolsar o valor do frete.'],
+    ['pt', 'Você receberá um desconto de 20% na próxima compra.'],
+    ['nl', 'U krijgt een volledige terugbetaling van de verzendkosten.'],
+    ['nl', 'Ik heb het bedrag al teruggestort.'],
+    ['pl', 'Otrzyma Pan pełny zwrot kosztów wysyłki.'],
+    ['pl', 'Zrobimy wyjątek i zwrócimy pieniądze.'],
+  ])('[LLM3] a commitment in %s is caught too: %s', async (_lang, reply) => {
+    next = json({ mode: 'resolve', reply });
+    const d = await ask('How much does shipping to Austria cost?');
+    expect(d).toMatchObject({ mode: 'escalate', trigger: 'accuracy_risk', rule: 'LLM.guard.commitment' });
+  });
+
+  it.each([
+    ['de', 'Der Versand nach Österreich dauert 2–4 Werktage und kostet 9,90 €.'],
+    ['fr', 'Nous remboursons sur le moyen de paiement d’origine sous 5 jours ouvrés après réception du colis.'],
+    ['es', 'Los artículos rebajados se pueden cambiar, pero no reembolsar.'],
+    ['nl', 'Retourneren kan binnen 30 dagen; de terugbetaling volgt binnen 5 werkdagen.'],
+  ])('[LLM3] a grounded policy statement in %s is not a commitment: %s', async (_lang, reply) => {
+    next = json({ mode: 'resolve', reply });
+    const d = await ask('How much does shipping to Austria cost?');
+    expect(d).toMatchObject({ mode: 'resolve', rule: 'LLM.resolve', reply });
+  });
+
+  it('[LLM4] the model classifies the trigger too: a reading the rules missed escalates with it, validated', async () => {
+    next = json({ mode: 'resolve', reply: 'Shipping takes 2–4 days.', trigger: 'emotional_urgency', reason: 'The visitor fears missing a wedding.' });
+    const d = await ask('How much does shipping to Austria cost?');
+    expect(d).toMatchObject({ mode: 'escalate', trigger: 'emotional_urgency', rule: 'LLM.trigger.emotional_urgency' });
+    if (d.mode === 'escalate') expect(d.handoff.status).toBe('urgent');
+    expect(requests[0]?.body.messages[0].content).toMatch(/"trigger"/);
+  });
+
+  it('[LLM4] a trigger outside the protocol is refused as a malformed reply, not trusted', async () => {
+    next = json({ mode: 'resolve', reply: 'Fine.', trigger: 'vip_customer' });
+    const d = await ask('How much does shipping to Austria cost?');
+    expect(d).toMatchObject({ mode: 'escalate', trigger: 'workflow_failure', rule: 'LLM.failure' });
+  });
+
+  it('[LLM4] the rules\' hard escalations stand whatever the model would say', async () => {
+    next = json({ mode: 'resolve', reply: 'Sure.', trigger: null });
+    const d = await ask('I want to talk to a human');
+    expect(d).toMatchObject({ mode: 'escalate', trigger: 'visitor_request' });
+  });
+
+  it.each([
     'Shipping to Austria takes **2–4 working days** and costs €6.90.',
     'Returns are free within 30 days; we refund to the original payment method within 5 working days after the parcel arrives.',
     'Once we have processed your return, the money is back on your card within 5 working days.',

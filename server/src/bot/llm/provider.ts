@@ -2,7 +2,9 @@
 // the policy's guardrails. The hard rules run first and their escalations stand; the model only
 // writes answers the rules would let the bot give, grounded in retrieved articles; its output is
 // checked again before the visitor sees it. Errors and timeouts hand over (workflow_failure).
+import { Trigger } from '@baton/shared';
 import { z } from 'zod';
+import { fold } from '../nlu/features.js';
 import { detailKinds, escalation, evaluate, type PolicyInput } from '../../core/policy/evaluate.js';
 import { maskText } from '../../core/policy/handoff.js';
 import type { EngineBot } from '../engine.js';
@@ -30,6 +32,8 @@ const ModelAnswer = z.object({
   reply: z.string().min(1).max(2000),
   reason: z.string().max(300).optional(),
   quickReplies: z.array(z.string().max(60)).max(6).optional(),
+  /** The model's own reading of the trigger: null when the visitor needs no person. */
+  trigger: Trigger.nullable().optional(),
 });
 
 /**
@@ -57,10 +61,58 @@ const COMMITMENTS: RegExp[] = [
   /\b(?:waive|waived|make an exception|as an exception|an exception for you|compensat\w*|free of charge|on the house|credit (?:your|the) account|guarantee (?:that|you))\b/i,
 ];
 
+/**
+ * The same promises in the other languages visitors write in, matched on folded text (lower case,
+ * no accents: "remboursé" and "rembourse" alike), so a model answering in French is held to them too.
+ */
+const FOLDED_COMMITMENTS: RegExp[] = [
+  // de: "Sie erhalten eine volle Rückerstattung", "wir erstatten Ihnen", "ich habe ... gutgeschrieben", "20 % Rabatt für Sie"
+  /\b(?:sie|du)\s+(?:bekommen|bekommst|erhalten|erhaltst)\s+(?:\S+\s+){0,3}?(?:ruckerstattung|erstattung|gutschrift|rabatt|gutschein|entschadigung|ersatz)/,
+  /\b(?:wir|ich)\s+(?:werden\s+|wurden\s+|kann\s+|konnen\s+)?(?:ihnen\s+|dir\s+)?(?:\S+\s+){0,3}?(?:erstatten|zuruckerstatten|gutschreiben|entschadigen|verlangern|erlassen)\b/,
+  /\b(?:habe|haben)\s+(?:ihnen\s+|dir\s+)?(?:\S+\s+){0,4}?(?:erstattet|zuruckerstattet|gutgeschrieben|erlassen|verlangert)\b/,
+  /\b(?:ausnahme (?:fur sie|machen)|aus kulanz|kostenlos ersetzen|0+ ?% rabatt)/,
+  // fr: "vous serez remboursé", "nous allons vous rembourser", "j'ai effectué le remboursement", "un geste commercial"
+  /\bvous (?:serez|allez etre|etes) (?:integralement |entierement )?rembourse/,
+  /\b(?:je|nous) (?:vais |allons |pouvons |peux |vous )*(?:vous )?(?:rembourser|dedommager|offrir (?:un|une)|accorder|prolonger|faire (?:une )?exception)/,
+  /\b(?:j'ai|nous avons|c'est) (?:bien |deja )?(?:rembourse|effectue le remboursement|accorde|applique|prolonge)/,
+  /\bvous (?:recevrez|obtiendrez|aurez|allez recevoir) (?:un |une )?(?:remboursement|avoir|bon d'achat|reduction|remise|dedommagement|geste)/,
+  /\b(?:geste commercial|a titre exceptionnel)\b/,
+  // es: "le reembolsaremos", "recibirá un reembolso", "hemos procesado su reembolso", "haremos una excepción"
+  /\b(?:le |te |les )?(?:reembolsaremos|vamos a reembolsar|devolveremos (?:el|su|tu) dinero|compensaremos)/,
+  /\b(?:recibira|recibiras|obtendra|obtendras|tendra|tendras|va a recibir|vas a recibir) (?:un |una |el )?(?:reembolso|descuento|cupon|compensacion|vale)/,
+  /\b(?:he|hemos|ya) (?:procesado|emitido|aprobado|realizado|hecho) (?:el |su |tu )?(?:reembolso|descuento|abono)/,
+  /\b(?:haremos|hare|hacer) una excepcion\b/,
+  // it: "riceverà un rimborso", "la rimborseremo", "abbiamo già rimborsato", "faremo un'eccezione"
+  /\b(?:ricevera|riceverai|otterra|otterrai|avra|avrai) (?:un |uno |una |il )?(?:rimborso|sconto|buono|risarcimento)/,
+  /\b(?:la |ti |vi )?(?:rimborseremo|rimborsero|risarciremo)\b/,
+  /\b(?:ho|abbiamo) (?:gia )?(?:rimborsato|emesso il rimborso|applicato lo sconto|concesso)/,
+  /\b(?:faremo|faro|fare) un'?eccezione\b/,
+  // pt: "receberá um reembolso", "vamos reembolsar", "já reembolsamos", "abrir uma exceção"
+  /\b(?:recebera|vai receber|vais receber|tera|obtera) (?:um |uma |o )?(?:reembolso|desconto|vale|compensacao|estorno)/,
+  /\b(?:vamos|iremos|vou) (?:te |lhe |o |a )?(?:reembolsar|estornar|compensar)/,
+  /\b(?:ja )?(?:reembolsamos|estornamos|processamos o (?:seu )?reembolso|emitimos o reembolso)/,
+  /\b(?:abrir|abriremos|faremos|fazer) uma excecao\b/,
+  // nl: "u krijgt een volledige terugbetaling", "wij zullen u terugbetalen", "ik heb het teruggestort"
+  /\b(?:u|je|jij) (?:krijgt|ontvangt|krijg) (?:\S+\s+){0,2}?(?:terugbetaling|restitutie|korting|tegoedbon|vergoeding|compensatie)/,
+  /\b(?:wij|we|ik) (?:zullen|gaan|kunnen|zal|ga) (?:u |je )?(?:\S+\s+){0,3}?(?:terugbetalen|vergoeden|crediteren|terugstorten|kwijtschelden)/,
+  /\b(?:heb|hebben) (?:\S+\s+){0,4}?(?:terugbetaald|teruggestort|gecrediteerd|vergoed)\b/,
+  /\buitzondering (?:maken|voor u|voor je)\b/,
+  // pl: "otrzyma Pan pełny zwrot", "zwrócimy pieniądze", "zwróciliśmy", "zrobimy wyjątek"
+  /\b(?:otrzyma|otrzymasz|dostanie|dostaniesz)(?: pan| pani)? (?:\S+\s+){0,2}?(?:zwrot|rabat|znizke|bon|rekompensate|voucher)/,
+  /\b(?:zwrocimy|oddamy|zrekompensujemy|przedluzymy)\b/,
+  /\b(?:zwrocilismy|zwrocilem|zwrocilam|przyznalismy|przelalismy)\b/,
+  /\b(?:zrobimy|zrobie|zrobic) wyjatek\b/,
+];
+
 export function findCommitment(reply: string): string | null {
   const text = reply.replace(/[\u2018\u2019\u02bc]/g, "'"); // models like typographic apostrophes: you’ll
   for (const re of COMMITMENTS) {
     const m = re.exec(text);
+    if (m) return m[0];
+  }
+  const folded = fold(text).replace(/\s+/g, ' ');
+  for (const re of FOLDED_COMMITMENTS) {
+    const m = re.exec(folded);
     if (m) return m[0];
   }
   return null;
@@ -72,7 +124,9 @@ export function buildPrompt(prepared: PolicyInput, siteName: string) {
     `You are the website chat assistant of ${siteName}. Answer only from the knowledge below; never invent policies, prices, exceptions or promises.`,
     'If the knowledge does not answer the question, or the visitor needs a decision only a person can make, choose "escalate".',
     'If one missing piece of information would let you answer, choose "clarify" and ask for exactly that.',
-    'Reply with one JSON object: {"mode":"resolve"|"clarify"|"escalate","reply":"markdown for the visitor","reason":"why, for escalate","quickReplies":["optional options"]}.',
+    `Write the reply in the visitor's language (${prepared.signals.language.code}).`,
+    'Also say whether the visitor needs a person, as "trigger": "visitor_request" (asks for a person in any words), "emotional_urgency" (anger, threats to leave, a vulnerable situation, time pressure, an outage), "accuracy_risk" (refund disputes, discounts or exceptions, legal, security or fraud, conflicting data), "high_value_intent" (business or bulk purchases, quotes, sales), "workflow_failure" (a self-service step keeps failing), or null.',
+    'Reply with one JSON object: {"mode":"resolve"|"clarify"|"escalate","reply":"markdown for the visitor","reason":"why, for escalate","quickReplies":["optional options"],"trigger":null}.',
     '',
     'Knowledge:',
     article ? `## ${article.title}\n${article.body}` : '(no article matched this question)',
@@ -135,7 +189,7 @@ export class LlmBot implements BotProvider {
   }
 
   /** A handoff decided around the model: the rules' intent, risk flags and details, the model's attempt. */
-  private handOver(prepared: PolicyInput, rules: BotDecision, trigger: 'workflow_failure' | 'accuracy_risk', rule: string, reason: string, evidence: string[], flags: string[] = []): BotDecision {
+  private handOver(prepared: PolicyInput, rules: BotDecision, trigger: Trigger, rule: string, reason: string, evidence: string[], flags: string[] = []): BotDecision {
     return escalation(prepared, {
       trigger,
       rule,
@@ -143,7 +197,7 @@ export class LlmBot implements BotProvider {
       evidence,
       intent: rules.intent ?? prepared.intent?.name ?? 'unknown',
       riskFlags: [...new Set([...(rules.riskFlags ?? []), ...flags])],
-      status: 'blocked',
+      status: trigger === 'emotional_urgency' ? 'urgent' : trigger === 'high_value_intent' ? 'resolved' : 'blocked',
       attempted: [{ action: 'language model answer', outcome: reason }],
     });
   }
@@ -184,7 +238,8 @@ export class LlmBot implements BotProvider {
   private async decide(input: BotTurnInput, prepared: PolicyInput, timeLeft: () => number): Promise<{ decision: BotDecision; modelFailed: boolean }> {
     const rules = evaluate(prepared);
     // Hard rules first: escalations, actions and questions for a missing detail stand as they are.
-    if (rules.mode === 'escalate' || rules.mode === 'act' || (rules.mode === 'clarify' && rules.missing !== 'topic')) {
+    // A topic question, or the built-in layer unsure whether a person is needed, asks the model.
+    if (rules.mode === 'escalate' || rules.mode === 'act' || (rules.mode === 'clarify' && rules.missing !== 'topic' && rules.missing !== 'person')) {
       return { decision: rules.mode === 'act' ? await this.engine.turn(input) : rules, modelFailed: false };
     }
     let answer: z.infer<typeof ModelAnswer>;
@@ -202,6 +257,13 @@ export class LlmBot implements BotProvider {
     const promise = findCommitment(answer.reply);
     if (promise) {
       return this.handOver(prepared, rules, 'accuracy_risk', 'LLM.guard.commitment', 'The model offered something only a person may approve.', [`model wrote "${promise}"`]);
+    }
+    // Either layer can raise an escalation: the model's trigger, validated, stands beside the rules'.
+    if (answer.trigger) {
+      return this.handOver(prepared, rules, answer.trigger, `LLM.trigger.${answer.trigger}`, answer.reason ?? `The model read ${answer.trigger.replace(/_/g, ' ')}.`, [
+        `model classified ${answer.trigger}`,
+        ...(answer.reason ? [answer.reason] : []),
+      ]);
     }
     if (answer.mode === 'escalate') {
       return this.handOver(prepared, rules, 'accuracy_risk', 'LLM.escalate', answer.reason ?? 'The model could not answer from the knowledge base.', [answer.reason ?? 'model chose to escalate']);

@@ -5,7 +5,9 @@
 import type { HandoffStatus, Message, Trigger } from '@baton/shared';
 import type { BotDecision } from './decision.js';
 import { type Playbook, requiredDetails } from './playbook.js';
+import { type Lines, linesFor } from './lines.js';
 import type { Signals } from './signals.js';
+import { escalationMass, type TriggerReading, understoodTrigger } from './understanding.js';
 import { buildHandoff, maskText } from './handoff.js';
 
 export interface RetrievalHit {
@@ -41,6 +43,11 @@ export type PolicyResult = BotDecision | { mode: 'act'; action: string; intent: 
 
 const quote = (s: string) => `"${s.length > 140 ? `${s.slice(0, 139)}…` : s}"`;
 
+/** Below the playbook's threshold but this likely to need a person: ask once rather than guess. */
+const UNSURE = 0.35;
+/** A phrase from the playbook's lists is overruled only by a reading this sure that nothing is wrong. */
+const PHRASE_OVERRULED = 0.9;
+
 export function evaluate(input: PolicyInput): PolicyResult {
   const { playbook, signals, previousDecisions } = input;
   const last = previousDecisions.at(-1);
@@ -55,9 +62,18 @@ export function evaluate(input: PolicyInput): PolicyResult {
   const riskFlags = [...new Set([...(intent?.riskFlags ?? []), ...topicFlags])];
   const urgent = signals.topics.some((t) => playbook.topics[t.name]?.urgent);
   const intentLabel = intentName ?? 'unknown';
+  const lines = linesFor(playbook, signals.language.code);
+  const channel = input.channel ?? 'chat';
+  const understood = signals.understood;
+  const reading = understood ? understoodTrigger(understood, playbook.understanding.threshold) : null;
+  // The playbook's phrase lists are one feature among several: a phrase inside a product name
+  // ("the Emergency Blanket") does not escalate when the learned reading is sure it is harmless.
+  const phrasesCount = !understood || (understood.p.none ?? 0) < PHRASE_OVERRULED || understood.siteExample !== null;
+  const byReading = (r: TriggerReading, rule: string, reason: string, status?: HandoffStatus, flags?: string[]) =>
+    escalate(r.trigger, `${rule}.understood.${r.label}`, reason, [quote(signals.text), ...evidenceOf(signals, r)], status, flags ? { flags } : {});
 
-  const escalate = (trigger: Trigger, rule: string, reason: string, evidence: string[], status?: HandoffStatus, extra: { attempted?: { action: string; outcome: string }[]; flags?: string[] } = {}): BotDecision =>
-    escalation(input, {
+  function escalate(trigger: Trigger, rule: string, reason: string, evidence: string[], status?: HandoffStatus, extra: { attempted?: { action: string; outcome: string }[]; flags?: string[] } = {}): BotDecision {
+    return escalation(input, {
       trigger,
       rule,
       reason,
@@ -67,26 +83,36 @@ export function evaluate(input: PolicyInput): PolicyResult {
       status: status ?? (urgent || trigger === 'emotional_urgency' ? 'urgent' : trigger === 'high_value_intent' ? 'resolved' : 'blocked'),
       ...(extra.attempted ? { attempted: extra.attempted } : {}),
     });
-
-  // [ESC1] An explicit ask for a person is honoured at once.
-  if (signals.personRequest) {
-    return escalate('visitor_request', 'ESC1.visitor_request', 'The visitor asked for a person.', [quote(signals.text), `matched "${signals.personRequest}"`]);
   }
 
+  // [ESC1] An explicit ask for a person is honoured at once.
+  if (signals.personRequest && phrasesCount) {
+    return escalate('visitor_request', 'ESC1.visitor_request', 'The visitor asked for a person.', [quote(signals.text), `matched "${signals.personRequest}"`]);
+  }
+  if (reading?.trigger === 'visitor_request') return byReading(reading, 'ESC1', 'The visitor asked for a person.');
+
   // [ESC2] Emotional urgency: vulnerable situations, urgent interruptions, threats to cancel, frustration.
-  const urgentTopic = signals.topics.find((t) => playbook.topics[t.name]?.escalate !== false && playbook.topics[t.name]?.trigger === 'emotional_urgency');
+  const topics = phrasesCount ? signals.topics : [];
+  const urgentTopic = topics.find((t) => playbook.topics[t.name]?.escalate !== false && playbook.topics[t.name]?.trigger === 'emotional_urgency');
   if (urgentTopic) {
     const topic = playbook.topics[urgentTopic.name]!;
     return escalate('emotional_urgency', `ESC2.topic.${urgentTopic.name}`, topic.reason, [quote(signals.text), `topic ${urgentTopic.name}: "${urgentTopic.phrase}"`], 'urgent');
   }
-  if (signals.cancelThreat) {
+  if (signals.cancelThreat && phrasesCount) {
     return escalate('emotional_urgency', 'ESC2.cancel_threat', 'The visitor is threatening to cancel.', [quote(signals.text), `threat: "${signals.cancelThreat}"`], 'urgent', { flags: ['cancellation'] });
   }
+  if (reading?.trigger === 'emotional_urgency') {
+    return byReading(reading, 'ESC2', EMOTIONAL_REASON[reading.label] ?? 'The visitor is upset or in a hurry.', 'urgent', EMOTIONAL_FLAGS[reading.label]);
+  }
   // [ESC4] Sensitive topics the playbook hands to people (refund disputes, pricing exceptions, legal, security).
-  const sensitive = signals.topics.find((t) => playbook.topics[t.name]?.escalate !== false);
+  const sensitive = topics.find((t) => playbook.topics[t.name]?.escalate !== false);
   if (sensitive) {
     const topic = playbook.topics[sensitive.name]!;
     return escalate(topic.trigger, `ESC4.topic.${sensitive.name}`, topic.reason, [quote(signals.text), `topic ${sensitive.name}: "${sensitive.phrase}"`], topic.urgent ? 'urgent' : 'blocked');
+  }
+  if (reading?.trigger === 'accuracy_risk') {
+    const flags = ACCURACY_FLAGS[reading.label] ?? [];
+    return byReading(reading, 'ESC4', ACCURACY_REASON[reading.label] ?? 'Answering would mean guessing or granting what only a person may.', reading.label === 'security' ? 'urgent' : 'blocked', flags);
   }
 
   // [ESC2] Frustration voiced now: negative and angry words or shouting.
@@ -99,9 +125,12 @@ export function evaluate(input: PolicyInput): PolicyResult {
       quote(signals.text),
       `sentiment ${signals.sentiment.toFixed(2)}, last ${signals.recentTurns} turn(s) ${signals.recentSentiment.toFixed(2)} (threshold ${playbook.thresholds.frustration})${signals.angerMarker ? `, "${signals.angerMarker}"` : ''}${signals.shouting ? ', shouting' : ''}`,
     ], 'urgent', { flags: ['complaint'] });
-  if (angry) return frustration();
+  if (angry && phrasesCount) return frustration();
 
   // [ESC5] High-value intent: a person is the best next step, not a failure.
+  if (reading?.trigger === 'high_value_intent' && !intent?.highValue) {
+    return byReading(reading, 'ESC5', 'High-value intent: a sales conversation for the sales team.', 'resolved');
+  }
   if (intent?.highValue && intentName) {
     return escalate('high_value_intent', `ESC5.high_value.${intentName}`, `High-value intent (${intentName.replace(/_/g, ' ')}) for the ${intent.team} team.`, [
       quote(signals.text),
@@ -124,7 +153,11 @@ export function evaluate(input: PolicyInput): PolicyResult {
   if (signals.botRepeat) {
     return escalate('workflow_failure', 'ESC7.bot_repeats', 'The bot gave the same answer twice.', [quote(signals.text)]);
   }
-  if (souring) return frustration();
+  if (souring && phrasesCount) return frustration();
+  // [ESC3] A self-service step keeps failing for the visitor, in their words ("same error again").
+  if (reading?.trigger === 'workflow_failure' && reading.label === 'self_service_failure') {
+    return byReading(reading, 'ESC3', 'A self-service step keeps failing for the visitor.', 'blocked');
+  }
 
   const clarifiesFor = (missing: string) => previousDecisions.filter((d) => d.mode === 'clarify' && d.missing === missing).length;
 
@@ -138,6 +171,10 @@ export function evaluate(input: PolicyInput): PolicyResult {
       if (clarifiesFor(need) >= playbook.clarifyBudget) {
         return escalate('workflow_failure', 'ESC3.clarify_budget', `Still missing ${need} after asking ${clarifiesFor(need)} time(s).`, [quote(signals.text), `asked for ${need} before`]);
       }
+      // The visitor already said they cannot give it: asking would not improve the chances (seed step 2).
+      if (reading?.label === 'cannot_provide') {
+        return byReading(reading, 'ESC3', `The visitor cannot give the ${need} this needs.`, 'blocked');
+      }
       const detail = playbook.details[need]!;
       // [CLR1] Exactly one missing detail stands between the visitor and an answer: ask for it.
       return {
@@ -146,7 +183,7 @@ export function evaluate(input: PolicyInput): PolicyResult {
         rule: `CLR1.missing.${need}`,
         evidence: [`intent ${intentName} needs ${need}`],
         intent: intentName,
-        reply: detail.ask,
+        reply: lines.ask(need),
         ...(detail.options?.length ? { quickReplies: detail.options } : {}),
         ...(riskFlags.length ? { riskFlags } : {}),
       };
@@ -179,15 +216,32 @@ export function evaluate(input: PolicyInput): PolicyResult {
     }
   }
 
-  // [RES1] A grounded answer from the knowledge base, citing the article.
   const hit = input.retrieval;
-  if (hit && hit.score >= playbook.thresholds.retrieval) {
+  const grounded = hit !== null && hit.score >= playbook.thresholds.retrieval;
+  // [CLR3] The reading leans towards a person but is not sure, and there is no grounded answer:
+  // ask once whether a person should take over, rather than guess either way.
+  const askedAboutPerson = previousDecisions.some((d) => d.mode === 'clarify' && d.missing === 'person');
+  if (understood && !reading && !grounded && !askedAboutPerson && escalationMass(understood) >= UNSURE) {
+    const leaning = understoodTrigger(understood, UNSURE);
+    return {
+      mode: 'clarify',
+      missing: 'person',
+      rule: 'CLR3.unsure',
+      evidence: [`needs a person ${escalationMass(understood).toFixed(2)} < ${playbook.understanding.threshold}`, ...(leaning ? evidenceOf(signals, leaning) : [])],
+      intent: intentLabel,
+      reply: lines.unsure(channel),
+      quickReplies: [...lines.unsureOptions],
+      ...(riskFlags.length ? { riskFlags } : {}),
+    };
+  }
+  // [RES1] A grounded answer from the knowledge base, citing the article.
+  if (hit && grounded) {
     return {
       mode: 'resolve',
       rule: 'RES1.grounded',
       evidence: [`${hit.title} (score ${hit.score.toFixed(1)} ≥ ${playbook.thresholds.retrieval})`],
       intent: intentLabel !== 'unknown' ? intentLabel : hit.id,
-      reply: `${hit.body}\n\n_Source: ${hit.title}_`,
+      reply: `${hit.body}\n\n_${lines.source}: ${hit.title}_`,
       sources: [{ title: hit.title }],
       ...(riskFlags.length ? { riskFlags } : {}),
     };
@@ -199,7 +253,8 @@ export function evaluate(input: PolicyInput): PolicyResult {
     return escalate('accuracy_risk', 'ESC10.no_grounded_answer', 'No grounded answer for a recognised question.', [quote(signals.text), best]);
   }
   // [ESC3] Unclear again after a clarifying question.
-  if (last?.mode === 'clarify') {
+  // (Declining the offer of a person is not "still unclear": the topic question comes next.)
+  if (last?.mode === 'clarify' && last.missing !== 'person') {
     return escalate('workflow_failure', 'ESC3.clarify_budget', 'Still unclear after one clarifying question.', [quote(signals.text), best]);
   }
   // [CLR2] Unclear what it is about: one useful question, with the options we know.
@@ -209,9 +264,33 @@ export function evaluate(input: PolicyInput): PolicyResult {
     rule: 'CLR2.topic',
     evidence: [best],
     intent: 'unknown',
-    reply: input.channel === 'voice' ? playbook.copy.clarifyTopic.voice : playbook.copy.clarifyTopic.chat,
-    quickReplies: playbook.copy.topicOptions,
+    reply: lines.clarifyTopic(channel),
+    quickReplies: lines.topicOptions,
   };
+}
+
+const EMOTIONAL_REASON: Record<string, string> = {
+  anger: 'The visitor is frustrated.',
+  leave_threat: 'The visitor is threatening to leave or cancel.',
+  urgency: 'The visitor is under time pressure or facing real-world consequences.',
+  vulnerable: 'The visitor may be in a vulnerable situation and needs a caring person.',
+  outage: 'An urgent service interruption blocks the visitor.',
+};
+const EMOTIONAL_FLAGS: Record<string, string[]> = { anger: ['complaint'], leave_threat: ['cancellation'], urgency: ['urgent'], vulnerable: ['vulnerable'], outage: ['urgent'] };
+const ACCURACY_REASON: Record<string, string> = {
+  security: 'A possible account or payment compromise needs a person now.',
+  legal: 'Legal questions need a person; the assistant must not give legal answers.',
+  refund_dispute: 'A refund dispute needs a person who can check payments and approve exceptions.',
+  exception: 'An exception or a discount needs someone with authority to approve it.',
+};
+const ACCURACY_FLAGS: Record<string, string[]> = { security: ['security'], legal: ['legal'], refund_dispute: ['refund', 'billing'], exception: ['policy_exception'] };
+
+/** What the learned reading saw, in words an agent can check. */
+function evidenceOf(signals: Signals, r: TriggerReading): string[] {
+  const u = signals.understood;
+  if (!u) return [];
+  if (u.siteExample) return [`site example "${u.siteExample.text}" (${u.siteExample.label}, similarity ${u.siteExample.similarity.toFixed(2)})`];
+  return [`understood ${r.label} ${(u.p[r.label] ?? 0).toFixed(2)}, ${r.trigger} ${r.p.toFixed(2)}, language ${signals.language.code}`, ...u.explain(r.label)];
 }
 
 export interface EscalationArgs {
@@ -229,7 +308,7 @@ export interface EscalationArgs {
 /** An escalation decision: the site's handoff copy for the trigger and channel, and the package. */
 export function escalation(input: PolicyInput, args: EscalationArgs): BotDecision {
   const { playbook } = input;
-  const copy = playbook.copy.escalateByTrigger[args.trigger] ?? playbook.copy.escalate;
+  const lines: Lines = linesFor(playbook, input.signals.language.code);
   const kinds = detailKinds(playbook);
   // The decision is logged and shown in the console: it masks what the package masks.
   const mask = (text: string) => maskText(text, { details: input.details, permitted: playbook.permittedDetails, kinds });
@@ -242,7 +321,7 @@ export function escalation(input: PolicyInput, args: EscalationArgs): BotDecisio
     intent: args.intent,
     riskFlags: args.riskFlags,
     ...(args.attempted ? { attempted: args.attempted.map((a) => ({ action: a.action, outcome: mask(a.outcome) })) } : {}),
-    reply: input.channel === 'voice' ? copy.voice : copy.chat,
+    reply: lines.escalate(args.trigger, input.channel ?? 'chat'),
     handoff: buildHandoff({
       intent: args.intent,
       status: args.status,

@@ -1,5 +1,6 @@
 // A site's playbook (seed step 1: rules before tooling): the shape the policy reads, validated
 // with zod wherever it comes from. Loading it from YAML is the bot's business (bot/playbook.ts).
+import { Language } from '@baton/shared';
 import { z } from 'zod';
 
 const Phrase = z.string().min(2);
@@ -60,11 +61,33 @@ const Topic = z.object({
   reason: z.string().min(1),
 });
 
+/** The site's lines in another language; what is left out falls back to Baton's own translation. */
+const LanguagePack = z.object({
+  copy: z
+    .object({
+      escalate: CopyVariant,
+      escalateByTrigger: z.partialRecord(Trigger, CopyVariant),
+      clarifyTopic: CopyVariant,
+      topicOptions: z.array(z.string()),
+      actionFailed: CopyVariant,
+    })
+    .partial()
+    .default({}),
+  /** How to ask for a detail, by detail name. */
+  details: z.record(z.string(), z.string().min(1)).default({}),
+  /** Reply templates per action. */
+  actions: z.record(z.string(), z.object({ reply: z.string().min(1), notFound: z.string().min(1) }).partial()).default({}),
+  /** More example phrases per intent, in this language. */
+  intents: z.record(z.string(), z.array(Phrase)).default({}),
+});
+
 export const PlaybookSchema = z
   .object({
     version: z.literal(1),
     site: z.string().min(1),
     botName: z.string().default('Assistant'),
+    /** The language the playbook's own lines, intent examples and articles are written in. */
+    language: Language.default('en'),
     thresholds: z
       .object({
         /** BM25 score (MiniSearch) from which a knowledge-base answer counts as grounded. */
@@ -87,6 +110,16 @@ export const PlaybookSchema = z
     topics: z.record(z.string(), Topic).default({}),
     /** Phrases that mean "let me talk to a person". */
     personRequests: z.array(Phrase).min(1),
+    /** The site's copy, detail questions, action replies and intent examples in other languages. */
+    languages: z.partialRecord(Language, LanguagePack).default({}),
+    /** The site's own labelled examples for the understanding layer (label → phrases), on top of Baton's corpus. */
+    understanding: z
+      .object({
+        /** Probability from which a reading of the learned layer counts (0.5: more likely than not). */
+        threshold: z.number().min(0.2).max(0.95).default(0.5),
+        examples: z.record(z.string(), z.array(Phrase)).default({}),
+      })
+      .default({ threshold: 0.5, examples: {} }),
     copy: z.object({
       escalate: CopyVariant,
       escalateByTrigger: z.partialRecord(Trigger, CopyVariant).default({}),
@@ -115,6 +148,17 @@ export const PlaybookSchema = z
         if (!p.details[field]) ctx.addIssue({ code: 'custom', path: ['actions', name, 'verify', i], message: `unknown detail "${field}"` });
       });
     }
+    for (const [lang, pack] of Object.entries(p.languages)) {
+      for (const name of Object.keys(pack?.details ?? {})) {
+        if (!p.details[name]) ctx.addIssue({ code: 'custom', path: ['languages', lang, 'details', name], message: `unknown detail "${name}"` });
+      }
+      for (const name of Object.keys(pack?.actions ?? {})) {
+        if (!p.actions[name]) ctx.addIssue({ code: 'custom', path: ['languages', lang, 'actions', name], message: `unknown action "${name}"` });
+      }
+      for (const name of Object.keys(pack?.intents ?? {})) {
+        if (!p.intents[name]) ctx.addIssue({ code: 'custom', path: ['languages', lang, 'intents', name], message: `unknown intent "${name}"` });
+      }
+    }
     for (const [name, d] of Object.entries(p.details)) {
       if (!d.pattern && !d.entity) ctx.addIssue({ code: 'custom', path: ['details', name], message: 'needs a pattern or an entity' });
       if (d.pattern) {
@@ -128,6 +172,7 @@ export const PlaybookSchema = z
   });
 
 export type Playbook = z.infer<typeof PlaybookSchema>;
+export type LanguagePack = z.infer<typeof LanguagePack>;
 export type PlaybookIntent = z.infer<typeof Intent>;
 export type PlaybookAction = z.infer<typeof Action>;
 

@@ -14,6 +14,15 @@ export interface TopicHit {
   phrase: string;
 }
 
+/** The learned layer's reading of the visitor's turn (bot/nlu): a probability per label. */
+export interface Understood {
+  p: Record<string, number>;
+  /** The label read, when a site's own example was close enough to decide it. */
+  siteExample: { label: string; text: string; similarity: number } | null;
+  /** What made the reading of `label`: the n-grams that weighed most and the nearest labelled example. */
+  explain(label: string): string[];
+}
+
 export interface Signals {
   text: string;
   /** wink-nlp sentiment of this turn, -1..1 (negation-aware: "not angry" is not negative). */
@@ -37,4 +46,8 @@ export interface Signals {
   entities: Entities;
   /** Entities found over the whole conversation, latest value last. */
   allEntities: Entities;
+  /** The learned reading of this turn; null when the site runs without the model. */
+  understood: Understood | null;
+  /** The visitor's language over the conversation so far (ISO 639-1), and how sure the reading is. */
+  language: { code: string; p: number };
 }
