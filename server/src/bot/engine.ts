@@ -116,6 +116,10 @@ export class EngineBot implements BotProvider {
 
   async turn(input: BotTurnInput): Promise<BotDecision> {
     const prepared = this.prepare(input);
+    return { ...(await this.decide(prepared)), language: prepared.signals.language.code };
+  }
+
+  private async decide(prepared: PolicyInput): Promise<BotDecision> {
     const first = evaluate(prepared);
     if (first.mode !== 'act') return first;
     const action = linesFor(this.playbook, prepared.signals.language.code).action(first.action)!;

@@ -2,6 +2,7 @@
 // uncertainty — for chat and for voice. Defaults ship here; a site overrides any line in its
 // settings (`copy: { queued: { chat, voice }, … }`), with {placeholders} filled in.
 import { en } from './i18n/en.js';
+import { textsFor } from './i18n/index.js';
 import { type Channel, COPY_KEYS, type CopyKey } from './i18n/types.js';
 
 export { type Channel, COPY_KEYS, type CopyKey };
@@ -21,15 +22,22 @@ export interface CopyCatalog {
   unavailable(kind: 'no_agents' | 'busy' | 'closed', opensAt: string | null): string;
   replyLater(email: string | null): string;
   requeuedSilent(): string;
+  /** The handoff line when nobody can answer live: no promise of "now". */
+  escalatedLater(urgent: boolean): string;
 }
 
 function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m));
 }
 
-/** The catalog for one site and channel: the site's lines where it has them, else the defaults. */
-export function copyCatalog(overrides: CopyOverrides | undefined, channel: Channel = 'chat'): CopyCatalog {
-  const t = (key: CopyKey, values: Record<string, string | number> = {}) => fill(overrides?.[key]?.[channel] || DEFAULT_TEXTS[key][channel], values);
+/**
+ * The catalog for one site, channel and visitor language: the site's lines where it has them
+ * (written in English, so for English-speaking visitors), else Baton's lines in that language.
+ */
+export function copyCatalog(overrides: CopyOverrides | undefined, channel: Channel = 'chat', language = 'en'): CopyCatalog {
+  const texts = textsFor(language).notices;
+  const own = language === 'en' ? overrides : undefined;
+  const t = (key: CopyKey, values: Record<string, string | number> = {}) => fill(own?.[key]?.[channel] || texts[key][channel], values);
   return {
     queued: (position, live = true) =>
       live ? (position <= 1 ? t('queuedFirst') : t('queued', { position })) : position <= 1 ? t('queuedLaterFirst') : t('queuedLater', { position }),
@@ -44,6 +52,7 @@ export function copyCatalog(overrides: CopyOverrides | undefined, channel: Chann
     unavailable: (kind, opensAt) =>
       kind === 'closed' ? (opensAt ? t('unavailableClosedUntil', { opensAt }) : t('unavailableClosed')) : kind === 'no_agents' ? t('unavailableNoAgents') : t('unavailableBusy'),
     replyLater: (email) => (email ? t('replyLaterEmail', { email }) : t('replyLater')),
+    escalatedLater: (urgent) => (urgent ? t('escalatedLaterUrgent') : t('escalatedLater')),
   };
 }
 

@@ -203,10 +203,10 @@ export class ConversationService {
     return { site, available, handleTimes, waiting, unavailable, positions: new Map(waiting.map((c, i) => [c.id, i + 1])) };
   }
 
-  private formatOpening(site: SiteRecord, at: Date | null): string | null {
+  private formatOpening(site: SiteRecord, at: Date | null, language: string | null = null): string | null {
     const hours = siteSettings(site).businessHours;
     if (!at || !hours) return null;
-    const text = new Intl.DateTimeFormat('en-US', { timeZone: hours.timeZone, weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+    const text = new Intl.DateTimeFormat(language && language !== 'en' ? language : 'en-US', { timeZone: hours.timeZone, weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
     return `${text} (${hours.timeZone})`;
   }
 
@@ -214,9 +214,10 @@ export class ConversationService {
     return this.deps.clock().toISOString();
   }
 
-  /** The site's own copy where it has lines, the defaults (or the injected catalog) otherwise. */
-  private copyFor(site: SiteRecord): CopyCatalog {
+  /** The site's own copy where it has lines, the defaults (or the injected catalog) otherwise, in the visitor's language. */
+  private copyFor(site: SiteRecord, language: string | null = null): CopyCatalog {
     const overrides = siteSettings(site).copy;
+    if (language && language !== 'en') return copyCatalog(overrides, 'chat', language);
     return Object.keys(overrides).length ? copyCatalog(overrides, 'chat') : this.copy;
   }
 
@@ -330,7 +331,7 @@ export class ConversationService {
     if (!updated) throw new BatonError('bad_request', 'The conversation changed; try again.');
     await this.timers.cancel(`abandon:${updated.id}`);
     await store.recordEvent({ conversationId: updated.id, type: 'reply_later', data: { email: email !== null }, at: this.now() });
-    await this.systemNotice(updated, 'reply_later', this.copyFor(await this.site(updated.siteId)).replyLater(email));
+    await this.systemNotice(updated, 'reply_later', this.copyFor(await this.site(updated.siteId), updated.language).replyLater(email));
     const view = await this.visitorViewOf(updated);
     this.deps.notifier.toVisitor(ctx.visitorId, 'conversation:updated', view);
     this.deps.notifier.toSiteAgents(updated.siteId, 'conversation:updated', await agentView(store, updated));
@@ -574,12 +575,13 @@ export class ConversationService {
           history: transcript,
           previousDecisions,
           now: this.deps.clock(),
+          ...(await this.localeOf(conversation)),
         }),
         this.deps.botTimeoutMs ?? BOT_TIMEOUT_MS,
       );
     } catch (error) {
       logger.warn({ err: error, conversationId }, 'bot failed; handing over to a person');
-      decision = this.botFailure(error, transcript, site);
+      decision = this.botFailure(error, transcript, site, conversation.language);
     }
     logger.info({ conversationId, mode: decision.mode, rule: decision.rule, ms: Date.now() - started }, 'bot decision');
     this.meter.botTurn((Date.now() - started) / 1000);
@@ -593,8 +595,15 @@ export class ConversationService {
     });
     this.deps.notifier.toWatchers(conversationId, 'conversation:decision', decisionNote(conversationId, last.id, decision, now));
     // The conversation may have been claimed while the bot thought: then the bot stays silent.
-    const current = await store.getConversation(conversationId);
+    let current = await store.getConversation(conversationId);
     if (!current || !mayAuthorSpeak(stateOf(current), { kind: 'bot' })) return;
+    // Kept on the conversation so that every notice after this turn speaks the visitor's language.
+    if (decision.language && decision.language !== current.language) {
+      current = (await store.updateConversation(current.id, { control: 'bot' }, { language: decision.language, updatedAt: now })) ?? current;
+      if (current.control !== 'bot') return;
+    }
+    // "A person is joining now" only when one can: otherwise the line says the team has it (seed step 5).
+    const reply = decision.mode === 'escalate' ? await this.handoffLine(site, current, decision) : decision.reply;
 
     const botName = siteSettings(site).botName;
     await this.append(conversation.siteId, {
@@ -602,7 +611,7 @@ export class ConversationService {
       conversationId,
       clientId: `bot-${last.id}`,
       author: { kind: 'bot', name: botName },
-      body: decision.reply,
+      body: reply,
       ...(decision.mode === 'clarify' && decision.quickReplies?.length ? { quickReplies: decision.quickReplies } : {}),
       now,
     });
@@ -617,7 +626,21 @@ export class ConversationService {
     }
   }
 
-  private botFailure(error: unknown, history: Message[], site: SiteRecord): BotDecision {
+  /** The escalation line: the bot's own when a person can answer live, a truthful one when nobody can. */
+  private async handoffLine(site: SiteRecord, conversation: ConversationRecord, decision: Extract<BotDecision, { mode: 'escalate' }>): Promise<string> {
+    const { unavailable } = await this.queueContext(site);
+    if (unavailable.kind === 'live') return decision.reply;
+    return this.copyFor(site, conversation.language).escalatedLater(decision.handoff.status === 'urgent');
+  }
+
+  /** The browser's language, for the first turns whose words are too few to tell. */
+  private async localeOf(conversation: ConversationRecord): Promise<{ locale?: string }> {
+    if (conversation.language) return { locale: conversation.language };
+    const locale = (await this.deps.store.getVisitor(conversation.visitorId))?.context?.locale;
+    return locale ? { locale } : {};
+  }
+
+  private botFailure(error: unknown, history: Message[], site: SiteRecord, language: string | null): BotDecision {
     const reason = 'The assistant could not answer (error or timeout).';
     const visitorTurns = history.filter((m) => m.author.kind === 'visitor');
     return {
@@ -626,7 +649,7 @@ export class ConversationService {
       reason,
       rule: 'bot.failure',
       evidence: [String((error as Error)?.message ?? error).slice(0, 200)],
-      reply: this.copyFor(site).botUnavailable(),
+      reply: this.copyFor(site, language).botUnavailable(),
       handoff: {
         intent: 'unknown',
         status: 'blocked',
@@ -1117,7 +1140,7 @@ export class ConversationService {
   ): Promise<ConversationRecord> {
     const { store } = this.deps;
     const site = await this.site(conversation.siteId);
-    const result = transition(stateOf(conversation), command, this.copyFor(site), site.name);
+    const result = transition(stateOf(conversation), command, this.copyFor(site, conversation.language), site.name);
     if (!result.ok) throw new BatonError(result.error.code, result.error.message, result.error.details);
     const next = result.state;
     const now = command.at;
@@ -1185,8 +1208,8 @@ export class ConversationService {
       const { unavailable } = context;
       if (unavailable.kind !== 'live' && !conversation.replyLater) {
         // Told before waiting: nobody can answer live, and what the choices are.
-        const opensAt = unavailable.kind === 'closed' ? this.formatOpening(site, unavailable.opensAt) : null;
-        await this.systemNotice(conversation, 'unavailable', this.copyFor(site).unavailable(unavailable.kind, opensAt));
+        const opensAt = unavailable.kind === 'closed' ? this.formatOpening(site, unavailable.opensAt, conversation.language) : null;
+        await this.systemNotice(conversation, 'unavailable', this.copyFor(site, conversation.language).unavailable(unavailable.kind, opensAt));
       }
       const position = context.positions.get(conversation.id) ?? 1;
       // The estimate shown at queueing, kept to measure it against the wait that followed.
@@ -1199,7 +1222,7 @@ export class ConversationService {
         conversationId: conversation.id,
         clientId: `sys-queued-${this.deps.newId('n')}`,
         author: { kind: 'system' },
-        body: this.copyFor(site).queued(position, unavailable.kind === 'live'),
+        body: this.copyFor(site, conversation.language).queued(position, unavailable.kind === 'live'),
         notice: 'queued',
         now: this.now(),
       });

@@ -71,6 +71,7 @@ function toConversation(row: Selectable<ConversationsTable>): ConversationRecord
     team: row.team ?? null,
     repeated: Number(row.repeated ?? 0) === 1,
     passedOver: row.passed_over ?? null,
+    language: row.language ?? null,
   };
 }
 
@@ -472,6 +473,7 @@ export class KyselyStore implements Store {
     if (patch.team !== undefined) values.team = patch.team;
     if (patch.repeated !== undefined) values.repeated = patch.repeated ? 1 : 0;
     if (patch.passedOver !== undefined) values.passed_over = patch.passedOver;
+    if (patch.language !== undefined) values.language = patch.language;
 
     let query = this.db.updateTable('conversations').set(values).where('id', '=', id).where('control', 'in', controls);
     if (guard.agentId !== undefined) {

@@ -327,6 +327,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('webhook_deliveries_endpoint_status').on('webhook_deliveries').columns(['endpoint_id', 'status']).execute();
       },
     },
+    '0019_conversation_language': {
+      async up(db: Kysely<any>) {
+        // The visitor's language as the bot read it: notices sent later (a requeue, a reply-later
+        // confirmation, a job on another node) speak it too.
+        await db.schema.alterTable('conversations').addColumn('language', 'text').execute();
+      },
+    },
   };
 }
 

@@ -87,6 +87,7 @@ export interface ConversationsTable {
   repeated: Generated<number>;
   /** The agent who let it go back to the queue (silent, disconnected); routing skips them for it. */
   passed_over: string | null;
+  language: string | null;
 }
 
 export interface MessagesTable {

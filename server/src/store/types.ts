@@ -165,6 +165,8 @@ export interface ConversationRecord {
   repeated: boolean;
   /** The agent who let it go back to the queue (silent, disconnected): auto-assign skips them for it. */
   passedOver: string | null;
+  /** The visitor's language as the bot last read it (ISO 639-1); null before the first bot turn. */
+  language: string | null;
 }
 
 export interface Appended {
@@ -227,6 +229,7 @@ export type ConversationPatch = Partial<
     | 'team'
     | 'repeated'
     | 'passedOver'
+    | 'language'
   >
 > & { updatedAt: Iso };
 

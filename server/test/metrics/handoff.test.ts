@@ -36,6 +36,7 @@ function conversation(id: string, over: Partial<ConversationRecord> = {}): Conve
     team: null,
     repeated: false,
     passedOver: null,
+    language: null,
     ...over,
   };
 }

@@ -232,7 +232,8 @@ export class LlmBot implements BotProvider {
     const prepared = this.engine.prepare(input);
     const { decision, modelFailed } = await this.decide(input, prepared, timeLeft);
     // A model that just failed or timed out is not asked again for a summary.
-    return modelFailed ? decision : this.withSummary(decision, prepared, timeLeft);
+    const final = modelFailed ? decision : await this.withSummary(decision, prepared, timeLeft);
+    return { ...final, language: prepared.signals.language.code };
   }
 
   private async decide(input: BotTurnInput, prepared: PolicyInput, timeLeft: () => number): Promise<{ decision: BotDecision; modelFailed: boolean }> {

@@ -15,6 +15,8 @@ interface DecisionBase {
   attempted?: { action: string; outcome: string }[];
   /** Risk flags raised this turn (refund, legal, ...). */
   riskFlags?: string[];
+  /** The visitor's language as this turn read it (ISO 639-1): notices that follow speak it. */
+  language?: string;
 }
 
 export type BotDecision =
