@@ -63,3 +63,19 @@ test("setLocale('de') switches the language and keeps the launcher's label and u
     await patch({ launcherLabel: '' });
   }
 });
+
+test('"Talk to a person" hands over in any language, and the French visitor is answered in French', async ({ page }) => {
+  await page.goto(`${site.url}/plain`);
+  await baton(page, 'setLocale', 'fr');
+  await page.getByRole('button', { name: 'Ouvrir le chat' }).click();
+  await page.getByRole('textbox', { name: 'Message' }).fill('Bonjour, combien coûte la livraison en Belgique ?');
+  await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  await expect(page.getByRole('log')).toContainText('Bonjour, combien');
+  // A visible way to a person: no phrase to guess.
+  await page.getByRole('button', { name: 'Parler à une personne' }).click();
+  await expect(page.getByRole('log')).toContainText('Je voudrais parler à une personne.');
+  await expect(page.getByRole('log')).toContainText(/notre équipe/);
+  await expect(page.getByRole('status')).toHaveText(/dans la file|en ligne|répondrons/);
+  // Once a person has it, the button is gone.
+  await expect(page.getByRole('button', { name: 'Parler à une personne' })).toHaveCount(0);
+});

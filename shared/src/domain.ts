@@ -8,6 +8,10 @@ export { LIMITS } from './limits.js';
 export const Control = z.enum(['bot', 'queued', 'agent', 'closed']);
 export type Control = z.infer<typeof Control>;
 
+/** The languages Baton speaks to visitors in: widget strings, server notices, handoff copy. */
+export const Language = z.enum(['en', 'de', 'fr', 'es', 'it', 'pt', 'nl', 'pl']);
+export type Language = z.infer<typeof Language>;
+
 export const Trigger = z.enum([
   'accuracy_risk',
   'emotional_urgency',

@@ -56,7 +56,8 @@ export const visitorRequests = {
     }),
   },
   'message:send': {
-    request: z.object({ clientId: ClientId, body: Body }),
+    /** `askPerson`: sent by the widget's "Talk to a person" button: a person is asked for, in any language. */
+    request: z.object({ clientId: ClientId, body: Body, askPerson: z.literal(true).optional() }),
     ack: ackOf({ message: Message }),
   },
   'typing:set': {

@@ -111,6 +111,7 @@ export class EngineBot implements BotProvider {
       details,
       conflicts,
       action: null,
+      ...(input.askedForPerson ? { askedForPerson: true } : {}),
     };
   }
 

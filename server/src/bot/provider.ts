@@ -16,6 +16,8 @@ export interface BotTurnInput {
   now: Date;
   /** The visitor's browser language (e.g. `fr-BE`): the fallback when their words are too few to tell. */
   locale?: string;
+  /** The visitor pressed "Talk to a person" for this message. */
+  askedForPerson?: boolean;
 }
 
 export interface BotProvider {

@@ -286,7 +286,7 @@ export class ConversationService {
   }
 
   /** `open`: the visitor's latest conversation when the caller just read it (saves reading it again). */
-  async visitorSend(ctx: VisitorContext, input: { clientId: string; body: string; file?: InspectedFile }, open?: ConversationRecord | null): Promise<Message> {
+  async visitorSend(ctx: VisitorContext, input: { clientId: string; body: string; file?: InspectedFile; askPerson?: true }, open?: ConversationRecord | null): Promise<Message> {
     const { store } = this.deps;
     const now = this.now();
     await this.touchVisitor(ctx, now);
@@ -310,6 +310,10 @@ export class ConversationService {
       now,
     }, file?.record);
     if (!created) return this.present(message); // a retry: it was delivered and answered the first time
+    // Kept in the log, not in memory: a bot turn finished by another node still sees the button was pressed.
+    if (input.askPerson && conversation.control === 'bot') {
+      await store.recordEvent({ conversationId: conversation.id, type: 'ask_person', data: { messageId: message.id }, at: now });
+    }
     if (conversation.control === 'bot') this.scheduleBotTurn(conversation.id);
     if (conversation.control === 'agent' && conversation.agentId) await this.watchSilence(conversation, message.seq, { keep: true });
     return this.present(message);
@@ -563,7 +567,9 @@ export class ConversationService {
     // earlier message may have been stored after it).
     const transcript = [...history.filter((m) => m.id !== last.id), last];
     const site = await this.site(conversation.siteId);
-    const previousDecisions = (await store.listEvents(conversationId, 'decision')).map((e) => e.data.decision as BotDecision);
+    const events = await store.listEvents(conversationId);
+    const previousDecisions = events.filter((e) => e.type === 'decision').map((e) => e.data.decision as BotDecision);
+    const askedForPerson = events.some((e) => e.type === 'ask_person' && e.data.messageId === last.id);
 
     const started = Date.now();
     let decision: BotDecision;
@@ -575,6 +581,7 @@ export class ConversationService {
           history: transcript,
           previousDecisions,
           now: this.deps.clock(),
+          ...(askedForPerson ? { askedForPerson } : {}),
           ...(await this.localeOf(conversation)),
         }),
         this.deps.botTimeoutMs ?? BOT_TIMEOUT_MS,

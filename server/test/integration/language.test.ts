@@ -50,4 +50,20 @@ describe.each(storeFactories)('language and honest handoff copy on $name', (fact
     await waitFor(live, 'conversation:updated', (c) => c.control !== 'bot');
     expect(live.received.some((r) => r.event === 'message:new' && r.payload.notice === 'unavailable')).toBe(false);
   });
+
+  it('[ESC1] the "Talk to a person" button escalates as visitor_request whatever the words; a bad flag is refused, nothing stored', async () => {
+    const v = await visitor(server.url);
+    const bad = await request(v.socket, 'message:send', { clientId: 'b1', body: 'hello', askPerson: 'yes' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await server.store.latestConversation(v.visitorId)).toBeFalsy();
+
+    const sent = await request(v.socket, 'message:send', { clientId: 'p1', body: 'Chcę porozmawiać z człowiekiem.', askPerson: true });
+    await waitFor(v, 'conversation:updated', (c) => c.control === 'queued');
+    const a = await agent(server.url);
+    const opened = await request(a.socket, 'conversation:open', { conversationId: sent.message.conversationId });
+    expect(opened.decisions[0]).toMatchObject({ rule: 'ESC1.button', trigger: 'visitor_request' });
+    expect(opened.conversation.handoff).toMatchObject({ trigger: 'visitor_request' });
+    // Polish words, Polish notices.
+    expect(opened.messages.find((m: any) => m.notice === 'queued')?.body).toMatch(/kolejce/);
+  });
 });

@@ -36,7 +36,8 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identif
   const serverUrl = src.origin;
   const siteKey = script.dataset.site ?? '';
   const locale = script.dataset.locale ?? document.documentElement.lang ?? null;
-  const de = (locale ?? '').toLowerCase().startsWith('de');
+  // The launcher's name only; the chat brings the rest of the catalog when it loads.
+  const label: Record<string, string> = { de: 'Chat öffnen', fr: 'Ouvrir le chat', es: 'Abrir chat', it: 'Apri la chat', pt: 'Abrir chat', nl: 'Chat openen', pl: 'Otwórz czat' };
 
   // Calls made through the page's own stub before this script ran.
   const pending: Call[] = Array.from(w.Baton?.q ?? [], (args) => [String(args[0]), Array.prototype.slice.call(args, 1)] as Call);
@@ -68,7 +69,7 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identif
   launcher.type = 'button';
   launcher.className = script.dataset.position === 'left' ? 'bt-launcher bt-left' : 'bt-launcher';
   if (/^#[0-9a-f]{3,8}$/i.test(script.dataset.color ?? '')) launcher.style.background = script.dataset.color!;
-  launcher.setAttribute('aria-label', de ? 'Chat öffnen' : 'Open chat');
+  launcher.setAttribute('aria-label', label[(locale ?? '').toLowerCase().slice(0, 2)] ?? 'Open chat');
   launcher.innerHTML =
     '<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
   root.append(launcher);

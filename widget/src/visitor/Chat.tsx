@@ -184,6 +184,14 @@ export function Chat({ serverUrl, store, connection, strings: t, render, onClose
         </p>
       )}
       <p class="bt-typing" aria-live="polite">{slowDown ? t.slowDown : typing ? t.typing(typing) : ''}</p>
+      {(!conversation || conversation.control === 'bot') && state === 'online' && (
+        // A visible way to a person, so nobody has to guess the words (issue 16).
+        <p class="bt-person">
+          <button type="button" class="bt-link" onClick={() => connection.send(t.askedForPerson, { askPerson: true })}>
+            {t.talkToPerson}
+          </button>
+        </p>
+      )}
       {conversation?.control === 'queued' && conversation.unavailable && !conversation.replyLater && state === 'online' && <ReplyLater connection={connection} t={t} />}
       {conversation?.control === 'closed' &&
         (conversation.rated ? <p class="bt-thanks" aria-live="polite">{t.thanks}</p> : <Rating conversationId={conversation.id} connection={connection} t={t} />)}

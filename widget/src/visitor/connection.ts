@@ -21,7 +21,8 @@ export interface Identity {
 }
 
 export interface Connection {
-  send(body: string): void;
+  /** `askPerson`: the "Talk to a person" button, an ask the server honours whatever the words. */
+  send(body: string, options?: { askPerson?: true }): void;
   /** The host page's identify: sent now and again after every reconnect. */
   identify(user: Identity): void;
   /** CSAT for a resolved conversation; resolves with an error message, or null when stored. */
@@ -139,7 +140,7 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
         if (!item) return;
         let ack;
         try {
-          ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { clientId: item.clientId, body: item.body });
+          ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { clientId: item.clientId, body: item.body, ...(item.askPerson ? { askPerson: true } : {}) });
         } catch {
           // No ack: dropped (the reconnect starts a new loop) or a server too slow (try again later).
           if (mine === epoch && socket.connected) retryLater(backoff());
@@ -282,8 +283,8 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     if (socket.connected) socket.emit('typing:set', { typing }, () => {});
   };
   return {
-    send(body: string) {
-      queueOutgoing(store, { clientId: newClientId(), body, createdAt: new Date().toISOString() });
+    send(body, options) {
+      queueOutgoing(store, { clientId: newClientId(), body, createdAt: new Date().toISOString(), ...(options?.askPerson ? { askPerson: true } : {}) });
       void flush();
     },
     identify(user) {

@@ -8,6 +8,8 @@ export interface OutboxItem {
   clientId: string;
   body: string;
   createdAt: string;
+  /** Sent by the "Talk to a person" button (kept through retries). */
+  askPerson?: true;
   /** Set when the server refused it for good (e.g. too long); it stays visible, not resent. */
   failed?: string;
 }

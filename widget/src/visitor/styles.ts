@@ -31,6 +31,8 @@ export const chatCss = `
 .bt-pending .bt-body { opacity: .7; }
 .bt-meta { font-size: 12px; color: var(--bt-muted); text-align: right; margin-top: 2px; }
 .bt-error { color: #b91c1c; }
+.bt-person { margin: 0 12px 4px; text-align: right; font-size: 12px; }
+.bt-link { all: unset; cursor: pointer; color: var(--bt-accent); text-decoration: underline; font-weight: 600; } .bt-link:focus-visible { outline: 2px solid var(--bt-accent); }
 .bt-retry { all: unset; cursor: pointer; text-decoration: underline; font-weight: 600; } .bt-retry:focus-visible { outline: 2px solid var(--bt-accent); }
 .bt-system { align-self: center; max-width: 92%; text-align: center; }
 .bt-system .bt-body { background: #fffbeb; border: 1px solid #fde68a; font-size: 13px; color: #78350f; }

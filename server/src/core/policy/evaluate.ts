@@ -37,6 +37,8 @@ export interface PolicyInput {
   conflicts: string[];
   action: ActionOutcome | null;
   channel?: 'chat' | 'voice';
+  /** The visitor pressed "Talk to a person": an explicit ask, whatever the words. */
+  askedForPerson?: boolean;
 }
 
 export type PolicyResult = BotDecision | { mode: 'act'; action: string; intent: string };
@@ -86,6 +88,9 @@ export function evaluate(input: PolicyInput): PolicyResult {
   }
 
   // [ESC1] An explicit ask for a person is honoured at once.
+  if (input.askedForPerson) {
+    return escalate('visitor_request', 'ESC1.button', 'The visitor asked for a person.', [quote(signals.text), 'pressed "Talk to a person"']);
+  }
   if (signals.personRequest && phrasesCount) {
     return escalate('visitor_request', 'ESC1.visitor_request', 'The visitor asked for a person.', [quote(signals.text), `matched "${signals.personRequest}"`]);
   }
