@@ -13,28 +13,34 @@ import { computeSignals, extractEntities, type Signals } from './signals.js';
 import { builtinUnderstanding, type Understanding } from './nlu/index.js';
 import { searchTuning } from './text.js';
 
+/** One index per language: examples in one language must not change how another's words score. */
 export class IntentIndex {
-  private readonly index = new MiniSearch<{ id: number; intent: string; text: string }>({
-    fields: ['text'],
-    storeFields: ['intent'],
-    processTerm: searchTuning.processTerm,
-    searchOptions: { fuzzy: searchTuning.fuzzy, prefix: searchTuning.prefix },
-  });
+  private readonly indexes = new Map<string, MiniSearch<{ id: number; intent: string; text: string }>>();
 
-  constructor(playbook: Playbook) {
-    let id = 0;
-    for (const [intent, def] of Object.entries(playbook.intents)) {
-      for (const text of def.examples) this.index.add({ id: id++, intent, text });
-    }
-    // Examples in other languages recognise the same intents.
-    for (const pack of Object.values(playbook.languages)) {
-      for (const [intent, examples] of Object.entries(pack?.intents ?? {})) for (const text of examples) this.index.add({ id: id++, intent, text });
+  constructor(private readonly playbook: Playbook) {
+    const add = (lang: string, intent: string, examples: string[]) => {
+      let index = this.indexes.get(lang);
+      if (!index) {
+        index = new MiniSearch({ fields: ['text'], storeFields: ['intent'], processTerm: searchTuning.processTerm, searchOptions: { fuzzy: searchTuning.fuzzy, prefix: searchTuning.prefix } });
+        this.indexes.set(lang, index);
+      }
+      for (const text of examples) index.add({ id: index.documentCount, intent, text });
+    };
+    for (const [intent, def] of Object.entries(playbook.intents)) add(playbook.language, intent, def.examples);
+    for (const [lang, pack] of Object.entries(playbook.languages)) {
+      for (const [intent, examples] of Object.entries(pack?.intents ?? {})) add(lang, intent, examples);
     }
   }
 
-  best(text: string): { name: string; score: number } | null {
-    const hit = this.index.search(text)[0];
-    return hit ? { name: hit.intent as string, score: hit.score } : null;
+  /** The best intent in the visitor's language, else in the playbook's own (brand words, "PayPal"). */
+  best(text: string, lang: string = this.playbook.language): { name: string; score: number } | null {
+    const search = (l: string) => {
+      const hit = this.indexes.get(l)?.search(text)[0];
+      return hit ? { name: hit.intent as string, score: hit.score } : null;
+    };
+    const own = lang !== this.playbook.language ? search(lang) : null;
+    if (own && own.score >= this.playbook.thresholds.intent) return own;
+    return search(this.playbook.language) ?? own;
   }
 }
 
@@ -105,7 +111,7 @@ export class EngineBot implements BotProvider {
       playbook: this.playbook,
       signals,
       history: input.history,
-      intent: this.intents.best(signals.text),
+      intent: this.intents.best(signals.text, signals.language.code),
       retrieval: hit ? { id: hit.article.id, title: hit.article.title, body: hit.article.body, score: hit.score } : null,
       previousDecisions: input.previousDecisions,
       details,

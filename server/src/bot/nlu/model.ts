@@ -61,7 +61,7 @@ export function strongest(head: Head, fv: FeatureVector, label: string, n = 3): 
   const out: string[] = [];
   for (const { name } of pushes) {
     const shown = name.replace(/^~|[<>^$]/g, '').trim();
-    if (shown.length < 3 || out.some((o) => o.includes(shown) || shown.includes(o))) continue;
+    if ((shown.length < 4 && !shown.includes(' ')) || out.some((o) => o.includes(shown) || shown.includes(o))) continue;
     out.push(shown);
     if (out.length === n) break;
   }
