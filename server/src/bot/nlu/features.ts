@@ -28,58 +28,74 @@ export function words(folded: string): string[] {
   return folded.match(/[\p{L}0-9']+|[!?]/gu) ?? [];
 }
 
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
+const OFFSET = 0x811c9dc5;
+const PRIME = 0x01000193;
+
+function fnvStep(h: number, s: string, from = 0, to = s.length): number {
+  for (let i = from; i < to; i++) {
     h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = Math.imul(h, PRIME);
   }
-  return h >>> 0;
+  return h;
 }
+
+// Each kind of feature hashes from its own prefix ("w:", "b:", "c:", "m:"), so a word and a
+// character n-gram with the same letters are different features.
+const WORD = fnvStep(OFFSET, 'w:');
+const PAIR = fnvStep(OFFSET, 'b:');
+const CHARS = fnvStep(OFFSET, 'c:');
+const META = fnvStep(OFFSET, 'm:');
+const SPACE = fnvStep(PAIR, '^ ');
 
 export interface FeatureVector {
   /** Hashed feature indices, each once. */
   index: Uint32Array;
   /** Feature values (L2-normalised presence). */
   value: Float32Array;
-  /** The feature behind each index, for explanations. */
-  name: string[];
+  /** The text the features were read from (explanations read it again to name them). */
+  text: string;
+}
+
+/**
+ * Every feature of a text, calling `emit(hash, name)`. The hot path passes no namer and builds no
+ * strings beyond the words; explanations pass one to learn what each hash was.
+ */
+function readFeatures(text: string, emit: (hash: number, name?: () => string) => void, named: boolean) {
+  const ws = words(fold(text));
+  const out = (h: number, name: () => string) => emit((h >>> 0) & MASK, named ? name : undefined);
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i]!;
+    out(fnvStep(WORD, w), () => w);
+    const prev = i === 0 ? '^' : ws[i - 1]!;
+    out(fnvStep(i === 0 ? SPACE : fnvStep(fnvStep(PAIR, prev), ' '), w), () => `${prev} ${w}`);
+    if (w.length < 2) continue;
+    const padded = `<${w}>`;
+    for (let n = 3; n <= 5; n++) {
+      for (let j = 0; j + n <= padded.length; j++) out(fnvStep(CHARS, padded, j, j + n), () => `~${padded.slice(j, j + n)}`);
+    }
+  }
+  if (ws.length > 0) out(fnvStep(fnvStep(PAIR, ws.at(-1)!), ' $'), () => `${ws.at(-1)} $`);
+  // Shouting is a signal of its own, whatever the words.
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  if (letters.length >= 8 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) out(fnvStep(META, 'all caps'), () => 'all caps');
+  if (/[!?]{3,}/.test(text)) out(fnvStep(META, '!!!'), () => '!!!');
 }
 
 /** The features of one text, each counted once, the vector scaled to unit length. */
 export function featurize(text: string): FeatureVector {
-  const folded = fold(text);
-  const ws = words(folded);
+  const seen = new Set<number>();
+  readFeatures(text, (h) => seen.add(h), false);
+  const n = seen.size;
+  const index = Uint32Array.from(seen);
+  const value = new Float32Array(n).fill(n > 0 ? 1 / Math.sqrt(n) : 0);
+  return { index, value, text };
+}
+
+/** What each feature hash of a text stands for (character n-grams start with ~). Slow: for explanations. */
+export function featureNames(text: string): Map<number, string> {
   const names = new Map<number, string>();
-  // Character n-grams are named with a leading ~ so explanations can prefer whole words.
-  const add = (kind: string, s: string) => {
-    const h = fnv1a(`${kind}${s}`) & MASK;
-    if (!names.has(h)) names.set(h, kind === 'c:' ? `~${s}` : s);
-  };
-  for (let i = 0; i < ws.length; i++) {
-    const w = ws[i]!;
-    add('w:', w);
-    add('b:', `${i === 0 ? '^' : ws[i - 1]} ${w}`);
-    if (w.length < 2) continue;
-    const padded = `<${w}>`;
-    for (let n = 3; n <= 5; n++) for (let j = 0; j + n <= padded.length; j++) add('c:', padded.slice(j, j + n));
-  }
-  if (ws.length > 0) add('b:', `${ws.at(-1)} $`);
-  // Shouting is a signal of its own, whatever the words.
-  const letters = text.replace(/[^\p{L}]/gu, '');
-  if (letters.length >= 8 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) add('m:', 'all caps');
-  if (/[!?]{3,}/.test(text)) add('m:', '!!!');
-  const n = names.size;
-  const index = new Uint32Array(n);
-  const value = new Float32Array(n);
-  const name: string[] = [];
-  const v = n > 0 ? 1 / Math.sqrt(n) : 0;
-  let i = 0;
-  for (const [h, s] of names) {
-    index[i] = h;
-    value[i] = v;
-    name.push(s);
-    i++;
-  }
-  return { index, value, name };
+  readFeatures(text, (h, name) => {
+    if (!names.has(h) && name) names.set(h, name());
+  }, true);
+  return names;
 }

@@ -2,7 +2,7 @@
 // in training. Small, fast (a turn reads ~150 rows), and explainable: a decision names the
 // n-grams that weighed most. The file holds several heads over the same features (the signals,
 // the language). `pnpm nlu:train` writes it from server/nlu/corpus/.
-import { featurize, type FeatureVector, HASH_BITS } from './features.js';
+import { featureNames, featurize, type FeatureVector, HASH_BITS } from './features.js';
 
 export interface Head {
   labels: string[];
@@ -48,13 +48,14 @@ export function strongest(head: Head, fv: FeatureVector, label: string, n = 3): 
   const c = head.labels.indexOf(label);
   if (c < 0) return [];
   const pushes: { name: string; w: number }[] = [];
+  const names = featureNames(fv.text);
   for (let i = 0; i < fv.index.length; i++) {
     const row = head.rows.get(fv.index[i]!);
     if (row === undefined) continue;
     let others = 0;
     for (let o = 0; o < k; o++) if (o !== c) others += head.weights[row * k + o]!;
     const w = head.weights[row * k + c]! - others / (k - 1);
-    if (w > 0) pushes.push({ name: fv.name[i]!, w });
+    if (w > 0) pushes.push({ name: names.get(fv.index[i]!) ?? '', w });
   }
   // Words and word pairs first: "manager" says more to an agent than "nag".
   pushes.sort((a, b) => Number(a.name.startsWith('~')) - Number(b.name.startsWith('~')) || b.w - a.w);
