@@ -70,7 +70,8 @@ export function evaluate(input: PolicyInput): PolicyResult {
   const reading = understood ? understoodTrigger(understood, playbook.understanding.threshold) : null;
   // The playbook's phrase lists are one feature among several: a phrase inside a product name
   // ("the Emergency Blanket") does not escalate when the learned reading is sure it is harmless.
-  const phrasesCount = !understood || (understood.p.none ?? 0) < PHRASE_OVERRULED || understood.siteExample !== null;
+  // A site's own `none` example, close enough, overrules them too: how a site fixes a false alarm.
+  const phrasesCount = !understood || (understood.p.none ?? 0) < PHRASE_OVERRULED;
   const byReading = (r: TriggerReading, rule: string, reason: string, status?: HandoffStatus, flags?: string[]) =>
     escalate(r.trigger, `${rule}.understood.${r.label}`, reason, [quote(signals.text), ...evidenceOf(signals, r)], status, flags ? { flags } : {});
 
