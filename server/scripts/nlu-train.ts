@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeModel, type Head, predict } from '../src/bot/nlu/model.js';
 import { featurizeCorpus, readCorpus, trainHead } from '../src/bot/nlu/train.js';
+import { LABEL_TRIGGER } from '../src/core/policy/understanding.js';
 
 const { values } = parseArgs({ options: { cv: { type: 'boolean', default: false } } });
 const dir = resolve(import.meta.dirname, '../nlu');
@@ -16,10 +17,14 @@ console.log(`corpus: ${examples.length} utterances, ${new Set(examples.map((e) =
 
 if (values.cv) {
   const folds = 5;
-  const hits = { signal: new Map<string, [number, number]>(), language: new Map<string, [number, number]>() };
+  const hits = { signal: new Map<string, [number, number]>(), trigger: new Map<string, [number, number]>(), language: new Map<string, [number, number]>() };
+  const triggerOf = (label: string) => LABEL_TRIGGER[label] ?? 'none';
   for (let f = 0; f < folds; f++) {
-    const train = data.filter((_, i) => i % folds !== f);
-    const test = data.filter((_, i) => i % folds === f);
+    // Runs of eight lines per fold: a generated seed's variants sit next to each other and must not
+    // be split between training and test (that would score the typo against its own original).
+    const fold = (i: number) => Math.floor(i / 8) % folds;
+    const train = data.filter((_, i) => fold(i) !== f);
+    const test = data.filter((_, i) => fold(i) === f);
     const signal = trainHead(train.map((d) => ({ fv: d.fv, label: d.label })));
     const language = trainHead(train.map((d) => ({ fv: d.fv, label: d.lang })));
     for (const d of test) {
@@ -27,7 +32,10 @@ if (values.cv) {
         const [a, b] = m.get(key) ?? [0, 0];
         m.set(key, [a + (ok ? 1 : 0), b + 1]);
       };
-      count(hits.signal, d.label, predict(signal, d.fv).best === d.label);
+      const best = predict(signal, d.fv).best;
+      count(hits.signal, d.label, best === d.label);
+      // What the policy acts on: the trigger (or none), not the finer label.
+      count(hits.trigger, triggerOf(d.label), triggerOf(best) === triggerOf(d.label));
       count(hits.language, d.lang, predict(language, d.fv).best === d.lang);
     }
   }
