@@ -61,6 +61,9 @@ export async function verifyIdentity(secrets: string[], claim: IdentityClaim, no
           currentDate: now,
           clockTolerance: 5,
         });
+        // The lifetime is judged from `exp` alone: a token without `iat`, or with an `iat` far
+        // in the future, must not live a year because it says nothing of when it was made.
+        if (payload.exp! - now.getTime() / 1000 > MAX_JWT_LIFETIME_S + 5) continue;
         if (typeof payload.iat === 'number' && payload.exp! - payload.iat > MAX_JWT_LIFETIME_S) continue;
         if (claim.userId && claim.userId !== payload.sub) break; // a token for someone else
         const signedName = typeof payload.name === 'string';

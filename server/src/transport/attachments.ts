@@ -67,7 +67,12 @@ export function attachmentsRouter(deps: { store: Store; sessions: Sessions; serv
           return clientId;
         };
         const maxOf = (site: SiteRecord | null) => Math.min(HARD_LIMIT, typeof site?.settings.attachmentMaxBytes === 'number' ? site.settings.attachmentMaxBytes : DEFAULT_MAX_BYTES);
-        const name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file')).slice(0, 200);
+        let name: string;
+        try {
+          name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file')).slice(0, 200);
+        } catch {
+          throw new BatonError('bad_request', 'x-file-name: percent-encode the file name (UTF-8).');
+        }
         const siteKey = req.headers['x-baton-site'];
         if (typeof siteKey === 'string') {
           // A visitor.

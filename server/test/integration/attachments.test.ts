@@ -60,6 +60,15 @@ describe.each(storeFactories)('attachments on $name', (factory) => {
     expect((await fetch(`${server.url}${expired}`)).status).toBe(404);
   });
 
+  it('a file name that is not valid percent-encoding is a 400 bad_request, not a 500; nothing is stored', async () => {
+    const v = await visitor(server.url);
+    for (const bad of ['%', 'photo%E0%A4%A.png', '%ZZ.png']) {
+      const sent = await upload(v.token, 'x', await jpegWithGps(), { 'x-file-name': bad });
+      expect(sent).toMatchObject({ status: 400, body: { ok: false, error: { code: 'bad_request' } } });
+    }
+    expect(await server.store.latestConversation(v.visitorId)).toBeFalsy();
+  });
+
   it('the hostile corpus: each refused or stored inert', async () => {
     const v = await visitor(server.url);
     const script = Buffer.from('<script>alert(document.domain)</script>');

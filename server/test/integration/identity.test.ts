@@ -35,6 +35,9 @@ describe.each(storeFactories)('verified identity on $name', (factory) => {
       [{ userJwt: await jwt(SECRET, { sub: 'u3' }, Math.floor(Date.now() / 1000) - 60, Math.floor(Date.now() / 1000) - 600) }, 'bad_request'],
       [{ userJwt: await jwt('another-secret', { sub: 'u3' }) }, 'bad_request'],
       [{ userJwt: await jwt(SECRET, { sub: 'u3' }, '3d') }, 'bad_request'],
+      // No iat, or an iat far ahead, with an exp a year away: the lifetime is judged from exp alone.
+      [{ userJwt: await new SignJWT({ sub: 'u3' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('365d').sign(new TextEncoder().encode(SECRET)) }, 'bad_request'],
+      [{ userJwt: await jwt(SECRET, { sub: 'u3' }, '365d', Math.floor(Date.now() / 1000) + 364 * 86400) }, 'bad_request'],
       [{ userJwt: 'not.a.jwt' }, 'bad_request'],
       // No subject and no user id: there is no one to identify.
       [{ userJwt: await jwt(SECRET, { name: 'no subject' }) }, 'bad_request'],
