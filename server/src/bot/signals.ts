@@ -6,6 +6,7 @@ import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import { LANGUAGES } from '../core/i18n/index.js';
 import type { Playbook } from '../core/policy/playbook.js';
+import type { FeatureVector } from './nlu/features.js';
 import type { Understanding } from './nlu/index.js';
 import type { Entities, Signals, TopicHit } from '../core/policy/signals.js';
 
@@ -147,6 +148,15 @@ export function computeSignals(history: Message[], playbook: Playbook, understan
       }
     }
   }
+  // A rephrased repeat ("ok but how many days to austria") shares n-grams, not whole words.
+  let closestEarlier: Signals['closestEarlier'] = null;
+  if (understanding) {
+    const now = understanding.read(text).fv;
+    for (const earlier of visitorTurns.slice(0, -1)) {
+      const similarity = cosine(now, understanding.read(earlier.body).fv);
+      if (!closestEarlier || similarity > closestEarlier.similarity) closestEarlier = { text: earlier.body, similarity };
+    }
+  }
   const botTurns = history.filter((m) => m.author.kind === 'bot');
   const botRepeat = botTurns.length >= 2 && botTurns.at(-1)!.body === botTurns.at(-2)!.body;
 
@@ -171,11 +181,20 @@ export function computeSignals(history: Message[], playbook: Playbook, understan
     topics,
     visitorRepeat,
     botRepeat,
+    closestEarlier,
     entities: extractEntities(text),
     allEntities,
     understood: understanding ? understoodOf(understanding, text) : null,
     language: conversationLanguage(visitorTurns.map((m) => m.body), understanding, locale?.slice(0, 2).toLowerCase()),
   };
+}
+
+function cosine(a: FeatureVector, b: FeatureVector): number {
+  const other = new Map<number, number>();
+  for (let i = 0; i < b.index.length; i++) other.set(b.index[i]!, b.value[i]!);
+  let dot = 0;
+  for (let i = 0; i < a.index.length; i++) dot += a.value[i]! * (other.get(a.index[i]!) ?? 0);
+  return dot;
 }
 
 function understoodOf(understanding: Understanding, text: string): Signals['understood'] {

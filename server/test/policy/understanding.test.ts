@@ -17,9 +17,9 @@ function reading(p: Record<string, number>): Understood {
   return { p: { none: 0, ...p }, siteExample: null, explain: (label) => [`n-grams for ${label}`] };
 }
 
-function decide(turns: string[], p: Record<string, number>, over: Partial<PolicyInput> & { language?: string } = {}): BotDecision {
+function decide(turns: string[], p: Record<string, number>, over: Partial<PolicyInput> & { language?: string; closestEarlier?: { text: string; similarity: number } } = {}): BotDecision {
   const history: Message[] = turns.map((body, i) => ({ id: `m${i}`, conversationId: 'c', seq: i + 1, clientId: `k${i}`, author: { kind: i % 2 === 0 ? 'visitor' : 'bot' }, body, createdAt: at }));
-  const signals = { ...computeSignals(history, playbook), understood: reading(p), language: { code: over.language ?? 'en', p: 1 } };
+  const signals = { ...computeSignals(history, playbook), understood: reading(p), language: { code: over.language ?? 'en', p: 1 }, ...(over.closestEarlier ? { closestEarlier: over.closestEarlier } : {}) };
   return evaluate({ playbook, signals, history, intent: null, retrieval: null, previousDecisions: [], details: {}, conflicts: [], action: null, ...over }) as BotDecision;
 }
 
@@ -68,6 +68,29 @@ describe('[NLU1] the policy reads the learned layer', () => {
 
   it('[ESC1] the "Talk to a person" button escalates whatever the words and the reading', () => {
     expect(decide(['Je voudrais parler à une personne.'], { none: 1 }, { askedForPerson: true })).toMatchObject({ mode: 'escalate', trigger: 'visitor_request', rule: 'ESC1.button' });
+  });
+});
+
+describe('[ESC7] loops in other words', () => {
+  const answered: BotDecision = { mode: 'resolve', rule: 'RES1.grounded', evidence: [], reply: 'Germany: 1–2 days.', sources: [{ title: article.title }] };
+  it('asking again in other words what the same article already answered hands over; a different question does not', () => {
+    const turns = ['how long does delivery to Austria take?', answered.reply, 'ok but how many days to austria'];
+    expect(decide(turns, { none: 1 }, { retrieval: article, previousDecisions: [answered], closestEarlier: { text: turns[0]!, similarity: 0.5 } })).toMatchObject({
+      mode: 'escalate',
+      trigger: 'workflow_failure',
+      rule: 'ESC7.visitor_rephrases',
+    });
+    expect(decide(turns, { none: 1 }, { retrieval: article, previousDecisions: [answered], closestEarlier: { text: turns[0]!, similarity: 0.2 } })).toMatchObject({ mode: 'resolve' });
+  });
+
+  it('the same answer twice is not a loop when the visitor plainly moves on', () => {
+    const turns = ['how do I return a shirt?', 'Returns: 30 days.', 'is the label free?', 'Returns: 30 days.', "ok thanks, I'll do that now"];
+    expect(decide(turns, { none: 0.96, anger: 0.04 }).rule).not.toBe('ESC7.bot_repeats');
+    expect(decide(turns, { none: 0.6, anger: 0.4 })).toMatchObject({ rule: 'ESC7.bot_repeats' });
+  });
+
+  it('capitals of joy in German are not anger: sentiment reads English only', () => {
+    expect(decide(['VIELEN DANK FÜR DIE SCHNELLE LIEFERUNG!!! Der Mixer ist super.'], { none: 0.8, anger: 0.2 }, { language: 'de', retrieval: article }).mode).toBe('resolve');
   });
 });
 

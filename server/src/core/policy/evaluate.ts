@@ -49,6 +49,8 @@ const quote = (s: string) => `"${s.length > 140 ? `${s.slice(0, 139)}…` : s}"`
 const UNSURE = 0.35;
 /** A phrase from the playbook's lists is overruled only by a reading this sure that nothing is wrong. */
 const PHRASE_OVERRULED = 0.9;
+/** How alike (character n-gram cosine) a turn must be to an earlier one to count as asking it again. */
+const REPHRASED = 0.35;
 
 export function evaluate(input: PolicyInput): PolicyResult {
   const { playbook, signals, previousDecisions } = input;
@@ -72,6 +74,10 @@ export function evaluate(input: PolicyInput): PolicyResult {
   // ("the Emergency Blanket") does not escalate when the learned reading is sure it is harmless.
   // A site's own `none` example, close enough, overrules them too: how a site fixes a false alarm.
   const phrasesCount = !understood || (understood.p.none ?? 0) < PHRASE_OVERRULED;
+  const surelyHarmless = !phrasesCount;
+  // Sentiment (wink-nlp) reads English only: in any other language, or when the learned reading
+  // finds nothing wrong, capitals and exclamation marks are joy as often as anger.
+  const sentimentCounts = !understood || ((understood.p.none ?? 0) < 0.5 && signals.language.code === 'en');
   const byReading = (r: TriggerReading, rule: string, reason: string, status?: HandoffStatus, flags?: string[]) =>
     escalate(r.trigger, `${rule}.understood.${r.label}`, reason, [quote(signals.text), ...evidenceOf(signals, r)], status, flags ? { flags } : {});
 
@@ -131,7 +137,7 @@ export function evaluate(input: PolicyInput): PolicyResult {
       quote(signals.text),
       `sentiment ${signals.sentiment.toFixed(2)}, last ${signals.recentTurns} turn(s) ${signals.recentSentiment.toFixed(2)} (threshold ${playbook.thresholds.frustration})${signals.angerMarker ? `, "${signals.angerMarker}"` : ''}${signals.shouting ? ', shouting' : ''}`,
     ], 'urgent', { flags: ['complaint'] });
-  if (angry && phrasesCount) return frustration();
+  if (angry && sentimentCounts) return frustration();
 
   // [ESC5] High-value intent: a person is the best next step, not a failure.
   if (reading?.trigger === 'high_value_intent' && !intent?.highValue) {
@@ -156,13 +162,20 @@ export function evaluate(input: PolicyInput): PolicyResult {
       `repeats ${quote(signals.visitorRepeat.earlier)} (overlap ${signals.visitorRepeat.overlap.toFixed(2)})`,
     ]);
   }
-  if (signals.botRepeat) {
+  // (Unless the visitor is plainly moving on: "ok thanks, I'll do that now" after the same answer twice.)
+  if (signals.botRepeat && !surelyHarmless) {
     return escalate('workflow_failure', 'ESC7.bot_repeats', 'The bot gave the same answer twice.', [quote(signals.text)]);
   }
-  if (souring && phrasesCount) return frustration();
+  if (souring && sentimentCounts) return frustration();
   // [ESC3] A self-service step keeps failing for the visitor, in their words ("same error again").
   if (reading?.trigger === 'workflow_failure' && reading.label === 'self_service_failure') {
     return byReading(reading, 'ESC3', 'A self-service step keeps failing for the visitor.', 'blocked');
+  }
+  // [ESC3] After the bot asked or answered, the visitor cannot give what it needs ("I deleted the
+  // email with the number"): one more question would not help.
+  const intentNeedsDetails = intentName ? requiredDetails(playbook, intentName).length > 0 : false;
+  if (reading?.label === 'cannot_provide' && previousDecisions.length > 0 && !intentNeedsDetails) {
+    return byReading(reading, 'ESC3', 'The visitor cannot give the details the bot needs.', 'blocked');
   }
 
   const clarifiesFor = (missing: string) => previousDecisions.filter((d) => d.mode === 'clarify' && d.missing === missing).length;
@@ -239,6 +252,15 @@ export function evaluate(input: PolicyInput): PolicyResult {
       quickReplies: [...lines.unsureOptions],
       ...(riskFlags.length ? { riskFlags } : {}),
     };
+  }
+  // [ESC7] A rephrased repeat: the visitor asks again, in other words, what the bot already answered
+  // from this very article — the answer did not help.
+  const answeredBefore = hit && previousDecisions.some((d) => d.mode === 'resolve' && d.rule === 'RES1.grounded' && d.sources?.[0]?.title === hit.title);
+  if (grounded && answeredBefore && signals.closestEarlier && signals.closestEarlier.similarity >= REPHRASED) {
+    return escalate('workflow_failure', 'ESC7.visitor_rephrases', 'The visitor asks again what the bot already answered: the answer did not help.', [
+      quote(signals.text),
+      `rephrases ${quote(signals.closestEarlier.text)} (similarity ${signals.closestEarlier.similarity.toFixed(2)}), answered from ${hit.title} before`,
+    ]);
   }
   // [RES1] A grounded answer from the knowledge base, citing the article.
   if (hit && grounded) {

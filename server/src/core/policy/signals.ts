@@ -42,6 +42,8 @@ export interface Signals {
   visitorRepeat: { earlier: string; overlap: number } | null;
   /** The bot said the same thing twice in a row. */
   botRepeat: boolean;
+  /** The earlier visitor turn closest in wording (character n-grams, any language), for rephrased repeats. */
+  closestEarlier: { text: string; similarity: number } | null;
   /** Entities found in this turn. */
   entities: Entities;
   /** Entities found over the whole conversation, latest value last. */
