@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type FeatureVector, featurize } from './features.js';
 import { decodeModel, type Head, predict, type Reading, strongest } from './model.js';
-import { type CorpusExample, readCorpus } from './train.js';
+import { corpusHash, type CorpusExample, readCorpus } from './train.js';
 
 export const NLU_DIR = resolve(import.meta.dirname, '../../../nlu');
 
@@ -56,7 +56,8 @@ class ExampleIndex {
 const CACHE_MAX = 5000;
 
 export class Understanding {
-  private corpusIndex: ExampleIndex | null = null;
+  /** Shared with the site-specific copies, so warming one warms them all. */
+  private corpusIndex: { index: ExampleIndex | null } = { index: null };
   private readonly cache = new Map<string, TextReading>();
   private readonly siteIndex = new ExampleIndex();
 
@@ -99,11 +100,16 @@ export class Understanding {
     return reading;
   }
 
+  /** Indexes the corpus for explanations now, off the first escalation's path (a few hundred ms). */
+  warm(): void {
+    this.corpusIndex.index ??= this.indexCorpus();
+  }
+
   /** What made a reading: the n-grams that weighed most and the nearest labelled example. */
   explain(reading: TextReading, label: string): { ngrams: string[]; nearest: Nearest | null } {
     if (reading.site?.label === label) return { ngrams: [], nearest: reading.site };
-    this.corpusIndex ??= this.indexCorpus();
-    return { ngrams: strongest(this.signalHead, reading.fv, label), nearest: this.corpusIndex.nearest(reading.fv, label) };
+    this.warm();
+    return { ngrams: strongest(this.signalHead, reading.fv, label), nearest: this.corpusIndex.index!.nearest(reading.fv, label) };
   }
 
   private indexCorpus(): ExampleIndex {
@@ -136,9 +142,11 @@ function loadBuiltin() {
   const signal = model.heads.signal;
   const language = model.heads.language;
   if (!signal || !language) throw new Error(`${file}: the model needs a signal and a language head`);
-  let corpus: { examples: CorpusExample[]; hash: string } | null = null;
-  const readOnce = () => (corpus ??= readCorpus(resolve(NLU_DIR, 'corpus')));
-  const understanding = new Understanding(signal, language, () => readOnce().examples);
-  shared = { understanding, loadMs: performance.now() - started, bytes: buf.length, stale: readOnce().hash !== model.corpus };
+  // The corpus itself is read only when a decision is first explained (its nearest example).
+  const understanding = new Understanding(signal, language, () => readCorpus(resolve(NLU_DIR, 'corpus')).examples);
+  const stale = corpusHash(resolve(NLU_DIR, 'corpus')) !== model.corpus;
+  shared = { understanding, loadMs: performance.now() - started, bytes: buf.length, stale };
+  // Once the server has started, not during: the first escalation should not pay for it.
+  setTimeout(() => understanding.warm(), 2000).unref();
   return shared;
 }

@@ -15,13 +15,20 @@ export interface CorpusExample {
   lang: string;
 }
 
-/** Every `<lang>.jsonl` in the folder; a bad line fails with its file and line number. */
-export function readCorpus(dir: string): { examples: CorpusExample[]; hash: string } {
+const corpusFiles = (dir: string) => readdirSync(dir).filter((f) => /^[a-z]{2}(?:\.[a-z]+)?\.jsonl$/.test(f)).sort();
+
+/** The corpus's fingerprint, from the files as they are (cheap: no parsing), to tell a stale model. */
+export function corpusHash(dir: string): string {
   const hash = createHash('sha256');
+  for (const file of corpusFiles(dir)) hash.update(file).update('\0').update(readFileSync(join(dir, file), 'utf8')).update('\0');
+  return hash.digest('hex');
+}
+
+/** Every `<lang>[.<source>].jsonl` in the folder; a bad line fails with its file and line number. */
+export function readCorpus(dir: string): { examples: CorpusExample[]; hash: string } {
   const examples: CorpusExample[] = [];
-  for (const file of readdirSync(dir).filter((f) => /^[a-z]{2}(?:\.[a-z]+)?\.jsonl$/.test(f)).sort()) {
+  for (const file of corpusFiles(dir)) {
     const text = readFileSync(join(dir, file), 'utf8');
-    hash.update(file).update('\0').update(text).update('\0');
     const lang = file.slice(0, 2);
     for (const [n, line] of text.split('\n').entries()) {
       if (!line.trim()) continue;
@@ -36,7 +43,7 @@ export function readCorpus(dir: string): { examples: CorpusExample[]; hash: stri
       examples.push({ ...parsed.data, lang });
     }
   }
-  return { examples, hash: hash.digest('hex') };
+  return { examples, hash: corpusHash(dir) };
 }
 
 function mulberry32(seed: number) {
