@@ -1,13 +1,17 @@
 // Builds every front end into widget/dist:
-//   widget.js          the loader (IIFE, tiny, no dependencies)
-//   chat.js + chunks   the visitor chat (ES module, loaded by the loader; markdown is a lazy chunk)
-//   console/           the agent console (SPA served at /console)
-//   index.html         the demo page
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+//   widget.js                the loader (IIFE, tiny, no dependencies; its name is in every site's tag)
+//   chat-HASH.js             the visitor chat (ES module, loaded by the loader when the chat opens)
+//   chat-markdown-HASH.js    marked + DOMPurify, loaded when the chat opens (the first answer is Markdown)
+//   console/                 the agent console (SPA served at /console)
+//   index.html               the demo page
+// and beside every text file its brotli (.br) and gzip (.gz) copy, which the server picks by the
+// request's Accept-Encoding: compressing once here costs nothing per request.
+import { readdirSync, readFileSync, rmSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import preact from '@preact/preset-vite';
-import { build, type InlineConfig } from 'vite';
+import { build, type InlineConfig, type Rollup } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(here, 'dist');
@@ -20,33 +24,46 @@ const common: InlineConfig = {
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-await build({
-  ...common,
-  build: {
-    outDir: dist,
-    emptyOutDir: false,
-    target: 'es2019',
-    minify: true,
-    lib: { entry: resolve(here, 'src/loader/index.ts'), formats: ['iife'], name: 'BatonLoader', fileName: () => 'widget.js' },
-  },
-});
-
-// Not lib mode: lib mode keeps whitespace in ES output. An app build with one entry that keeps
-// its exports (`mount`) minifies fully and still code-splits the markdown chunk.
-await build({
+// The chat first: the loader is built with the chat's content-hashed names in it. Two entries
+// rather than a dynamic import, so the chat carries no module-preload helper and the loader can
+// ask for both files at once. Not lib mode: lib mode keeps whitespace in ES output.
+// es2022 keeps class fields native (es2020 added a shared helper chunk: one more request).
+const chatBuild = (await build({
   ...common,
   plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false })],
   build: {
     outDir: dist,
     emptyOutDir: false,
-    target: 'es2020',
+    target: 'es2022',
     minify: true,
     modulePreload: false,
     rollupOptions: {
-      input: resolve(here, 'src/visitor/main.tsx'),
+      input: { chat: resolve(here, 'src/visitor/main.tsx'), markdown: resolve(here, 'src/ui/markdown.ts') },
       preserveEntrySignatures: 'exports-only',
-      output: { format: 'es', entryFileNames: 'chat.js', chunkFileNames: 'chat-[name]-[hash].js' },
+      output: {
+        format: 'es',
+        entryFileNames: (chunk) => (chunk.name === 'chat' ? 'chat-[hash].js' : 'chat-[name]-[hash].js'),
+        chunkFileNames: 'chat-[name]-[hash].js',
+      },
     },
+  },
+})) as Rollup.RollupOutput;
+const chunks = chatBuild.output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk');
+const entry = (name: string) => chunks.find((c) => c.isEntry && c.name === name)!.fileName;
+if (chunks.length !== 2) {
+  // A chunk shared by the two entries would be fetched late (the loader preloads only these two).
+  throw new Error(`expected the chat and the markdown chunk only, got ${chunks.map((c) => c.fileName).join(', ')}`);
+}
+
+await build({
+  ...common,
+  define: { ...common.define, __BATON_CHAT__: JSON.stringify(entry('chat')), __BATON_MARKDOWN__: JSON.stringify(entry('markdown')) },
+  build: {
+    outDir: dist,
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: true,
+    lib: { entry: resolve(here, 'src/loader/index.ts'), formats: ['iife'], name: 'BatonLoader', fileName: () => 'widget.js' },
   },
 });
 
@@ -60,4 +77,20 @@ await build({
 
 copyFileSync(resolve(here, 'demo/index.html'), resolve(dist, 'index.html'));
 copyFileSync(resolve(here, 'demo/demo.css'), resolve(dist, 'demo.css'));
-console.log(`built widget, chat, console and demo page into ${dist}`);
+
+const COMPRESSIBLE = /\.(js|css|html|svg|json|map|txt)$/;
+const walk = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+let files = 0;
+for (const file of walk(dist).filter((f) => COMPRESSIBLE.test(f))) {
+  const raw = readFileSync(file);
+  const br = brotliCompressSync(raw, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
+  });
+  const gz = gzipSync(raw, { level: 9 });
+  // A copy that is not smaller is not worth a header.
+  if (br.length < raw.length) writeFileSync(`${file}.br`, br);
+  if (gz.length < raw.length) writeFileSync(`${file}.gz`, gz);
+  files += 1;
+}
+console.log(`built widget, chat, console and demo page into ${dist} (${files} files with brotli and gzip copies)`);

@@ -1,34 +1,64 @@
-// `pnpm --filter @baton/widget size`: gzipped sizes of what a visitor downloads.
-// Budgets (issue 3): loader ≤ 4 KB; chat bundle ≤ 45 KB for what loads when the chat opens.
-import { readdirSync, readFileSync } from 'node:fs';
+// `pnpm --filter @baton/widget size`: what a visitor downloads, as the server sends it — the
+// brotli copies widget/build.ts wrote (gzip and raw beside them, for older clients and reference).
+// Budgets, in brotli bytes (#17): the loader, which is all a page gets before anyone reaches for
+// the chat, ≤ 2.4 KB (with its headers and the site's appearance, under 4 KB on the wire); the
+// chat and the Markdown chunk it loads on open ≤ 50 KB.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), 'dist');
-const gz = (file: string) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
+const size = (file: string) => ({
+  raw: statSync(join(dist, file)).size,
+  gz: existsSync(join(dist, `${file}.gz`)) ? statSync(join(dist, `${file}.gz`)).size : statSync(join(dist, file)).size,
+  br: existsSync(join(dist, `${file}.br`)) ? statSync(join(dist, `${file}.br`)).size : statSync(join(dist, file)).size,
+});
+type Size = ReturnType<typeof size>;
+const sum = (sizes: Size[]): Size => sizes.reduce((a, b) => ({ raw: a.raw + b.raw, gz: a.gz + b.gz, br: a.br + b.br }), { raw: 0, gz: 0, br: 0 });
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
-const loader = gz('widget.js');
-const chat = gz('chat.js');
-const lazy = readdirSync(dist).filter((f) => f.startsWith('chat-') && f.endsWith('.js'));
-const lazyTotal = lazy.reduce((sum, f) => sum + gz(f), 0);
+const top = readdirSync(dist).filter((f) => f.endsWith('.js'));
+const chatFile = top.find((f) => /^chat-[\w-]{8}\.js$/.test(f));
+const markdownFile = top.find((f) => f.startsWith('chat-markdown-'));
+if (!chatFile || !markdownFile) throw new Error(`no chat or markdown file in ${dist}: run the build`);
+// The loader must name this build's files (a stale loader would load another build's chat).
+if (!readFileSync(join(dist, 'widget.js'), 'utf8').includes(chatFile)) throw new Error(`widget.js does not load ${chatFile}`);
+const loader = size('widget.js');
+const chat = size(chatFile);
+const markdown = size(markdownFile);
 const consoleFiles = readdirSync(join(dist, 'console/assets')).filter((f) => f.endsWith('.js'));
-const consoleJs = consoleFiles.filter((f) => !f.startsWith('uPlot')).reduce((s, f) => s + gz(join('console/assets', f)), 0);
+const consoleJs = sum(consoleFiles.filter((f) => !f.startsWith('uPlot')).map((f) => size(join('console/assets', f))));
 // uPlot loads only when the analytics page draws its trend.
-const chartJs = consoleFiles.filter((f) => f.startsWith('uPlot')).reduce((s, f) => s + gz(join('console/assets', f)), 0);
+const chartJs = sum(consoleFiles.filter((f) => f.startsWith('uPlot')).map((f) => size(join('console/assets', f))));
+const onOpen = sum([chat, markdown]);
 
-const rows: [string, number, number | null][] = [
-  ['loader (widget.js)', loader, 4 * 1024],
-  ['chat on open (chat.js)', chat, 45 * 1024],
-  ['markdown chunk (marked + DOMPurify; loaded with the first formatted message)', lazyTotal, null],
-  ['chat incl. markdown', chat + lazyTotal, null],
+const rows: [string, Size, number | null][] = [
+  ['loader (widget.js), before any click', loader, 2.4 * 1024],
+  [`chat (${chatFile}), on open`, chat, null],
+  [`markdown (${markdownFile}: marked + DOMPurify), on open`, markdown, null],
+  ['chat + markdown, what the first answer needs', onOpen, 50 * 1024],
+  ['loader + chat + markdown', sum([loader, onOpen]), null],
   ['agent console', consoleJs, null],
   ['analytics chart chunk (uPlot, on demand)', chartJs, null],
 ];
-for (const [name, size, budget] of rows) {
-  console.log(`${name.padEnd(48)} ${kb(size).padStart(9)}${budget ? `  (budget ${kb(budget)}${size > budget ? ', OVER' : ''})` : ''}`);
+console.log(`${''.padEnd(62)}${'brotli'.padStart(9)}${'gzip'.padStart(10)}${'raw'.padStart(10)}`);
+for (const [name, s, budget] of rows) {
+  const over = budget !== null && s.br > budget;
+  console.log(`${name.padEnd(62)}${kb(s.br).padStart(9)}${kb(s.gz).padStart(10)}${kb(s.raw).padStart(10)}${budget ? `  (budget ${kb(budget)} brotli${over ? ', OVER' : ''})` : ''}`);
 }
-console.log(JSON.stringify({ loader_gz: loader, chat_gz: chat, markdown_gz: lazyTotal, chat_with_markdown_gz: chat + lazyTotal, console_gz: consoleJs, console_chart_gz: chartJs }));
-const over = rows.some(([, size, budget]) => budget !== null && size > budget);
-process.exit(over ? 1 : 0);
+console.log(
+  JSON.stringify({
+    loader_br: loader.br,
+    loader_gz: loader.gz,
+    chat_br: chat.br,
+    chat_gz: chat.gz,
+    markdown_br: markdown.br,
+    markdown_gz: markdown.gz,
+    on_open_br: onOpen.br,
+    on_open_gz: onOpen.gz,
+    console_br: consoleJs.br,
+    console_gz: consoleJs.gz,
+    console_chart_br: chartJs.br,
+  }),
+);
+process.exit(rows.some(([, s, budget]) => budget !== null && s.br > budget) ? 1 : 0);

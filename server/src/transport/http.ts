@@ -1,6 +1,5 @@
 // REST routes and static files. Every error answers in the shared `{ ok: false, error }` shape.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { BatonError, HTTP_STATUS, LoginBody, type WidgetConfig } from '@baton/shared';
 import helmet from 'helmet';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
@@ -10,6 +9,7 @@ import type { AgentRecord, Store } from '../store/types.js';
 import { errorAck } from './requests.js';
 import type { Limits } from './limits.js';
 import type { ConsoleOrigins } from './origin.js';
+import { loadAssets } from './assets.js';
 import { openApiDocument, publicApiRouter } from './public-api.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from './sessions.js';
 
@@ -212,23 +212,26 @@ export function createHttpApp(deps: {
 
   // The widget, the console and the demo page, built by `pnpm build` into widget/dist.
   if (existsSync(staticDir)) {
-    app.use(
-      express.static(staticDir, {
-        index: false,
-        setHeaders(res, path) {
-          // The loader and chat bundle are loaded by other sites' pages (module scripts need CORS).
-          if (path.endsWith('.js') || path.endsWith('.css')) res.setHeader('Access-Control-Allow-Origin', '*');
-          res.setHeader('X-Content-Type-Options', 'nosniff');
-          res.setHeader('Cache-Control', /-[A-Za-z0-9_-]{8,}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
-        },
-      }),
-    );
-    const consoleIndex = join(staticDir, 'console', 'index.html');
-    app.get(['/console', '/console/{*rest}'], (_req, res) => {
-      res.sendFile(consoleIndex);
-    });
-    app.get('/', (_req, res) => {
-      res.sendFile(join(staticDir, 'index.html'));
+    const assets = loadAssets(staticDir);
+    app.use((req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      let path: string;
+      try {
+        path = decodeURIComponent(req.path);
+      } catch {
+        path = '';
+      }
+      if (assets.send(req, res, path)) return;
+      // The console is a single-page app: its routes get its page. A file name (an old chunk, a
+      // mistyped hash) gets a 404 rather than a page of HTML where a script was expected.
+      const isFile = /\.[A-Za-z0-9]+$/.test(req.path);
+      if (!isFile && (path === '/console' || path.startsWith('/console/')) && assets.send(req, res, '/console/index.html')) return;
+      if (path === '/' && assets.send(req, res, '/index.html')) return;
+      if (isFile) {
+        res.status(404).type('text').send('Not found');
+        return;
+      }
+      next();
     });
   } else {
     app.get(['/', '/console'], (_req, res) => {

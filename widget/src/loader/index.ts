@@ -1,9 +1,18 @@
 // widget.js — the only thing a site owner's page loads up front. It draws the launcher at once
-// (fixed position: no layout shift), keeps a queue of `Baton(...)` calls made before the chat is
-// ready, and loads the chat bundle on first open or when the page is idle.
+// (fixed position: no layout shift), keeps a queue of `Baton(...)` calls, and does nothing else
+// until the visitor reaches for the chat (DESIGN: the widget costs a page nothing until then):
+// pointer over or focus on the launcher fetches the chat, a click (or Baton('open')) runs it, and
+// only then is there a socket and a visitor record. The one exception is a visitor whose
+// conversation waits on a person, or who has unsent messages: their chat connects at idle, so
+// agent replies arrive and the unread badge shows. Proactive features must keep this property.
 // No framework, no socket, no markdown here: this file must stay tiny.
 
+import type { WidgetConfig } from '@baton/shared';
 import { adoptCss } from '../ui/adopt-css.js';
+
+/** The chat and markdown files of this build (content-hashed names, set by widget/build.ts). */
+declare const __BATON_CHAT__: string;
+declare const __BATON_MARKDOWN__: string;
 
 type Call = [string, unknown[]];
 interface ChatApi {
@@ -22,9 +31,9 @@ interface BatonStub {
 }
 type BatonWindow = Window & { Baton?: BatonStub; __batonLoaded?: boolean };
 
-
 /** The only commands a page may call; anything else is ignored. */
 const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identify', 'logout', 'reset']);
+const validColor = (c: string | undefined) => (c && /^#[0-9a-f]{3,8}$/i.test(c) ? c : undefined);
 
 (() => {
   const w = window as BatonWindow;
@@ -32,26 +41,31 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identif
   if (!script || w.__batonLoaded) return;
   w.__batonLoaded = true;
 
-  const src = new URL(script.src, location.href);
-  const serverUrl = src.origin;
-  const siteKey = script.dataset.site ?? '';
-  const locale = script.dataset.locale ?? document.documentElement.lang ?? null;
-  // The launcher's name only; the chat brings the rest of the catalog when it loads.
-  const label: Record<string, string> = { de: 'Chat öffnen', fr: 'Ouvrir le chat', es: 'Abrir chat', it: 'Apri la chat', pt: 'Abrir chat', nl: 'Chat openen', pl: 'Otwórz czat' };
+  const serverUrl = new URL(script.src, location.href).origin;
+  const d = script.dataset;
+  const siteKey = d.site ?? '';
+  const storageKey = `baton:${siteKey}`;
+  const locale = d.locale ?? document.documentElement.lang ?? null;
+  // The launcher's name before the chat (and its catalogs) is loaded: a language the chat adds
+  // needs its "Open chat" here too.
+  const OPEN: Record<string, string> = { de: 'Chat öffnen', fr: 'Ouvrir le chat', es: 'Abrir chat', it: 'Apri la chat', pt: 'Abrir chat', nl: 'Chat openen', pl: 'Otwórz czat' };
+  let lang = (locale ?? '').toLowerCase().slice(0, 2);
+  let label = '';
 
-  // Calls made through the page's own stub before this script ran.
-  const pending: Call[] = Array.from(w.Baton?.q ?? [], (args) => [String(args[0]), Array.prototype.slice.call(args, 1)] as Call);
+  const pending: Call[] = [];
   let api: ChatApi | null = null;
+  const readyCallbacks: (() => void)[] = [];
+  let ready = false;
 
   // The host is our own element, not a <div>: a page's rules for div (or section, span…) never
-  // reach it. One page-level rule, for this element only, outranks a page's `* {… !important}`.
+  // reach it. Its own important inline style outranks a page's `* {… !important}`; set through
+  // CSSOM, which a strict style-src allows, and without a page-wide stylesheet whose arrival
+  // would make the browser re-check every element of the page.
   const host = document.createElement('baton-chat');
   host.setAttribute('data-baton', '');
-  adoptCss(
-    document,
-    'baton-chat[data-baton]{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;' +
-      'right:0!important;bottom:0!important;width:0!important;height:0!important;overflow:visible!important}',
-  );
+  host.style.cssText =
+    'all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;' +
+    'right:0!important;bottom:0!important;width:0!important;height:0!important;overflow:visible!important';
   const root = host.attachShadow({ mode: 'open' });
   const css =
     ':host{all:initial}' +
@@ -67,31 +81,86 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identif
   adoptCss(root, css);
   const launcher = document.createElement('button');
   launcher.type = 'button';
-  launcher.className = script.dataset.position === 'left' ? 'bt-launcher bt-left' : 'bt-launcher';
-  if (/^#[0-9a-f]{3,8}$/i.test(script.dataset.color ?? '')) launcher.style.background = script.dataset.color!;
-  launcher.setAttribute('aria-label', label[(locale ?? '').toLowerCase().slice(0, 2)] ?? 'Open chat');
+  launcher.className = d.position === 'left' ? 'bt-launcher bt-left' : 'bt-launcher';
+  if (validColor(d.color)) launcher.style.background = d.color!;
   launcher.innerHTML =
     '<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
+  const name = () => {
+    const open = OPEN[lang] ?? 'Open chat';
+    if (!api) launcher.setAttribute('aria-label', label ? `${open}: ${label}` : open);
+  };
+  name();
   root.append(launcher);
+
+  // The site's appearance (colour, side, label) is on the launcher before any click; the chat
+  // reuses this answer rather than asking again. A page's data attributes win.
+  const config: Promise<WidgetConfig | null> = fetch(`${serverUrl}/api/sites/${encodeURIComponent(siteKey)}/widget-config`)
+    .then((r) => r.json() as Promise<{ ok: boolean; config?: WidgetConfig }>)
+    .then((r) => (r.ok && r.config ? r.config : null))
+    .catch(() => null);
+  void config.then((c) => {
+    if (!c) return;
+    if (!validColor(d.color)) launcher.style.background = c.color;
+    if (!d.position && c.position === 'left') launcher.classList.add('bt-left');
+    if (c.launcherLabel) {
+      const span = document.createElement('span');
+      span.className = 'bt-label';
+      span.textContent = label = c.launcherLabel;
+      launcher.append(span);
+      launcher.classList.add('bt-labelled');
+    }
+    name();
+  });
+
+  const chatUrl = `${serverUrl}/${__BATON_CHAT__}`;
+  const markdownUrl = `${serverUrl}/${__BATON_MARKDOWN__}`;
+  // Intent: fetch (and compile) the chat and its markdown while the pointer travels to the click.
+  let prefetched = false;
+  const prefetch = () => {
+    if (prefetched) return;
+    prefetched = true;
+    for (const href of [chatUrl, markdownUrl]) {
+      const link = document.createElement('link');
+      link.rel = 'modulepreload';
+      link.href = href;
+      document.head.append(link);
+    }
+  };
+  for (const event of ['pointerenter', 'focus', 'touchstart']) launcher.addEventListener(event, prefetch, { passive: true });
 
   let loading: Promise<ChatApi> | null = null;
   const load = (): Promise<ChatApi> => {
-    loading ??= import(/* @vite-ignore */ `${serverUrl}/chat.js`).then((m: { mount: (o: unknown) => ChatApi }) => {
-      const d = script.dataset;
-      api = m.mount({ root, launcher, serverUrl, siteKey, locale, overrides: { color: d.color, greeting: d.greeting, position: d.position, notify: d.notify } });
-      for (const [command, args] of pending.splice(0)) run(command, args);
-      return api;
-    });
+    loading ??= import(/* @vite-ignore */ chatUrl).then(
+      (m: { mount: (o: unknown) => ChatApi }) => {
+        api = m.mount({ root, launcher, serverUrl, siteKey, locale, markdownUrl, config, overrides: { color: d.color, greeting: d.greeting, position: d.position, notify: d.notify } });
+        for (const [command, args] of pending.splice(0)) run(command, args);
+        return api;
+      },
+      (error: unknown) => {
+        loading = null; // a failed download is tried again on the next click
+        throw error;
+      },
+    );
     return loading;
   };
+  const openChat = () => void load().then((a) => a.open(), () => {});
 
   function run(command: string, args: unknown[]) {
     if (!COMMANDS.has(command)) return;
+    // `ready` is the loader's: commands are taken from now on (the chat itself loads on open).
+    if (command === 'on' && args[0] === 'ready') {
+      const cb = args[1];
+      if (typeof cb === 'function') {
+        if (ready) setTimeout(cb);
+        else readyCallbacks.push(cb as () => void);
+      }
+      return;
+    }
     if (!api) {
       // Signed out before the chat loaded: forget the visitor now, so it never resumes.
       if (command === 'logout' || command === 'reset') {
         try {
-          localStorage.removeItem(`baton:${siteKey}`);
+          localStorage.removeItem(storageKey);
         } catch {
           // storage blocked: nothing was kept
         }
@@ -99,30 +168,46 @@ const COMMANDS = new Set(['open', 'close', 'toggle', 'on', 'setLocale', 'identif
         for (let i = pending.length - 1; i >= 0; i--) if (pending[i]![0] === 'identify') pending.splice(i, 1);
         return;
       }
+      if (command === 'setLocale' && typeof args[0] === 'string') {
+        lang = args[0].toLowerCase().slice(0, 2);
+        name();
+      }
       pending.push([command, args]);
-      if (command === 'open' || command === 'toggle') void load();
+      if (command === 'open' || command === 'toggle') void load().catch(() => {});
       return;
     }
     const fn = api[command as keyof ChatApi] as (...a: unknown[]) => void;
     fn.apply(api, args);
   }
 
-  launcher.addEventListener('click', () => {
-    if (api) api.open();
-    else void load().then((a) => a.open());
-  });
+  // Calls made through the page's own stub before this script ran.
+  for (const args of Array.from(w.Baton?.q ?? [])) run(String(args[0]), Array.prototype.slice.call(args, 1));
+  launcher.addEventListener('click', () => (api ? api.open() : openChat()));
+  w.Baton = (command: string, ...args: unknown[]) => run(command, args);
 
-  const stub: BatonStub = (command: string, ...args: unknown[]) => run(command, args);
-  w.Baton = stub;
+  /** A conversation waiting on a person, or messages not yet sent (the chat keeps this marker). */
+  const mustConnect = () => {
+    try {
+      const saved = JSON.parse(localStorage.getItem(storageKey) ?? '{}') as { live?: boolean; outbox?: unknown[] };
+      return saved.live === true || (Array.isArray(saved.outbox) && saved.outbox.length > 0);
+    } catch {
+      return false;
+    }
+  };
 
   const attach = () => {
     document.body.append(host);
-    const idle = (window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
-    if (idle) idle(() => void load(), { timeout: 5000 });
-    else setTimeout(() => void load(), 2000);
-    if (pending.some(([c]) => c === 'open' || c === 'toggle')) void load();
+    ready = true;
+    for (const cb of readyCallbacks.splice(0)) setTimeout(cb);
     // A reply-later email links here with #baton-open: the chat opens on the same conversation.
-    if (location.hash === '#baton-open') void load().then((a) => a.open());
+    if (location.hash === '#baton-open') openChat();
+    else {
+      // At idle: a browser's first storage read can block for milliseconds while the page loads.
+      const idle = (window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
+      const check = () => mustConnect() && void load().catch(() => {});
+      if (idle) idle(check, { timeout: 3000 });
+      else setTimeout(check, 1000);
+    }
   };
   if (document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach, { once: true });

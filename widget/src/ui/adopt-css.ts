@@ -1,8 +1,7 @@
 /**
  * Styles for a Shadow DOM root as a constructed stylesheet: a host page's Content-Security-Policy
  * without 'unsafe-inline' blocks <style> elements, not constructed sheets. Browsers without
- * constructable stylesheets get a <style> element. Imported by the loader and the chat bundle;
- * the loader also gives the page one rule, for its own host element only.
+ * constructable stylesheets get a <style> element. Imported by the loader and the chat bundle.
  */
 export function adoptCss(root: ShadowRoot | Document, css: string) {
   try {

@@ -42,7 +42,10 @@ function pageContext() {
   const url = location.href.split('#')[0]!.slice(0, 2048);
   let timeZone: string | undefined;
   try {
-    timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    // Temporal answers at once; a first Intl.DateTimeFormat loads locale data for tens of
+    // milliseconds, on the path of every chat's first connect (#17).
+    const temporal = (globalThis as { Temporal?: { Now?: { timeZoneId?: () => string } } }).Temporal;
+    timeZone = temporal?.Now?.timeZoneId?.() ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   } catch {
     timeZone = undefined;
   }
@@ -92,6 +95,11 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       const { siteKey, token } = store.getState();
       cb(token ? { siteKey, visitorToken: token } : { siteKey });
     },
+    // WebSocket first: one request, where long-polling first takes a handshake, polls and an
+    // upgrade (#17). A network that refuses WebSockets gets long-polling at once; one that lets
+    // them hang gets it from the next attempt on (connect_error below).
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
     reconnectionDelay: 500,
     reconnectionDelayMax: 10_000,
   });
@@ -257,6 +265,7 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     } else if (code === 'origin_not_allowed' || code === 'not_found' || code === 'bad_request') {
       store.setState({ connection: 'unavailable', unavailableReason: error.data?.message ?? null });
     } else {
+      socket.io.opts.transports = ['polling', 'websocket'];
       store.setState((s) => ({ connection: s.connection === 'unavailable' ? s.connection : 'reconnecting' }));
     }
   });

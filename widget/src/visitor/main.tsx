@@ -1,5 +1,6 @@
-// The chat bundle (chat.js), loaded by the loader on first open or when the page is idle.
-// mount() draws the panel in the loader's Shadow DOM root and returns the live API.
+// The chat bundle (chat-HASH.js), loaded by the loader when the chat opens — or at idle for a
+// visitor whose conversation waits on a person. mount() draws the panel in the loader's Shadow
+// DOM root, connects, and returns the live API.
 import type { Message, WidgetConfig } from '@baton/shared';
 import { render } from 'preact';
 import { adoptCss } from '../ui/adopt-css.js';
@@ -16,6 +17,10 @@ export interface MountOptions {
   serverUrl: string;
   siteKey: string;
   locale: string | null;
+  /** The markdown chunk (marked + DOMPurify) of the same build. */
+  markdownUrl: string;
+  /** The site's widget config, already asked for by the loader. */
+  config: Promise<WidgetConfig | null>;
   /** Per-page overrides from the script tag's data attributes (data-color, data-greeting, data-position, data-notify). */
   overrides?: { color?: string; greeting?: string; position?: string; notify?: string };
 }
@@ -23,7 +28,7 @@ export interface MountOptions {
 /** Messages with Markdown syntax need the renderer; plain text does not. */
 const FORMATTED = /[*_`[#>|~]|^\s*([-+]|\d+\.)\s/m;
 
-type EventName = 'ready' | 'open' | 'close' | 'message' | 'status';
+type EventName = 'open' | 'close' | 'message' | 'status';
 export interface BatonApi {
   open(): void;
   close(): void;
@@ -65,40 +70,32 @@ export function mount(options: MountOptions): BatonApi {
   const overrides = options.overrides ?? {};
   const validColor = (c: string | undefined) => (c && /^#[0-9a-f]{3,8}$/i.test(c) ? c : undefined);
   if (overrides.position === 'left') container.classList.add('bt-left');
-  fetch(`${serverUrl}/api/sites/${encodeURIComponent(siteKey)}/widget-config`)
-    .then((r) => r.json() as Promise<{ ok: boolean; config?: WidgetConfig }>)
-    .then((r) => {
-      if (!r.ok || !r.config) return;
-      const config = { ...r.config, ...(overrides.greeting ? { greeting: overrides.greeting } : {}) };
-      store.setState({ config });
-      container.style.setProperty('--bt-accent', validColor(overrides.color) ?? config.color);
-      if (!validColor(overrides.color)) launcher.style.background = config.color;
-      // The site's appearance; a page's data attributes win.
-      if (!overrides.position && config.position === 'left') {
-        container.classList.add('bt-left');
-        launcher.classList.add('bt-left');
-      }
-      if (config.launcherLabel && !launcher.querySelector('.bt-label')) {
-        const label = document.createElement('span');
-        label.className = 'bt-label';
-        label.textContent = config.launcherLabel;
-        launcher.append(label);
-        launcher.classList.add('bt-labelled');
-      }
-      nameLauncher();
-    })
-    .catch(() => {});
+  // The loader already put the site's colour, side and label on the launcher; the panel follows.
+  void options.config.then((siteConfig) => {
+    if (!siteConfig) return;
+    const config = { ...siteConfig, ...(overrides.greeting ? { greeting: overrides.greeting } : {}) };
+    store.setState({ config });
+    container.style.setProperty('--bt-accent', validColor(overrides.color) ?? config.color);
+    if (!overrides.position && config.position === 'left') container.classList.add('bt-left');
+    nameLauncher();
+  });
 
-  // Markdown (marked + DOMPurify) is its own chunk, fetched with the first formatted message:
-  // a chat of plain text never downloads it, and until it arrives messages show as plain text.
+  // Markdown (marked + DOMPurify) is its own chunk, fetched when the chat opens — the first answer
+  // is Markdown and shows formatted without waiting — or with the first formatted message of a
+  // chat that connected while closed. Until it arrives messages show as plain text.
   let markdownLoading = false;
   const needMarkdown = () => {
     if (markdownLoading) return;
     markdownLoading = true;
-    import('../ui/markdown.js').then((m) => {
-      renderMarkdown = m.renderMarkdown;
-      draw();
-    });
+    (import(/* @vite-ignore */ options.markdownUrl) as Promise<typeof import('../ui/markdown.js')>).then(
+      (m) => {
+        renderMarkdown = m.renderMarkdown;
+        draw();
+      },
+      () => {
+        markdownLoading = false; // tried again with the next message or open
+      },
+    );
   };
   store.subscribe((s, prev) => {
     if (s.messages !== prev.messages && s.messages.some((m) => FORMATTED.test(m.body))) needMarkdown();
@@ -145,6 +142,10 @@ export function mount(options: MountOptions): BatonApi {
   const open = () => {
     if (store.getState().open) return;
     setOpen(store, true);
+    // Once the panel is drawn: the visitor needs a few seconds to write, the first answer comes later.
+    const idle = (window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
+    if (idle) idle(needMarkdown, { timeout: 1000 });
+    else setTimeout(needMarkdown, 200);
     launcher.hidden = true;
     clearTitle();
     emit('open');
@@ -179,7 +180,6 @@ export function mount(options: MountOptions): BatonApi {
 
   nameLauncher();
   draw();
-  queueMicrotask(() => emit('ready'));
   return {
     open,
     close,

@@ -1,5 +1,6 @@
 // The visitor widget's state: one zustand/vanilla store. Actions are plain functions; the
-// connection calls them. Persisted per site (an explicit allowlist): token, conversation, outbox.
+// connection calls them. Persisted per site (an explicit allowlist): token, conversation, outbox,
+// and whether the conversation waits on a person (the loader reads it to connect before a click).
 import type { Message, VisitorConversation, WidgetConfig } from '@baton/shared';
 import { createStore } from 'zustand/vanilla';
 import { mergeMessages, type OutboxItem, settleOutbox } from './messages.js';
@@ -30,7 +31,13 @@ interface Persisted {
   token: string | null;
   conversationId: string | null;
   outbox: OutboxItem[];
+  /** Queued for or with an agent: replies can come while the visitor is away (loader/index.ts). */
+  live: boolean;
 }
+
+const isLive = (c: VisitorConversation | null) => c?.control === 'queued' || c?.control === 'agent';
+/** What is known of a conversation before the server's resume describes it. */
+const placeholder = (id: string, live: boolean): VisitorConversation => ({ id, control: live ? 'queued' : 'bot', agent: null, queuePosition: null, lastSeq: 0 });
 
 const storageKey = (siteKey: string) => `baton:${siteKey}`;
 
@@ -38,12 +45,12 @@ function parse(raw: string | null): Persisted {
   if (raw) {
     try {
       const p = JSON.parse(raw) as Partial<Persisted>;
-      return { token: p.token ?? null, conversationId: p.conversationId ?? null, outbox: Array.isArray(p.outbox) ? p.outbox : [] };
+      return { token: p.token ?? null, conversationId: p.conversationId ?? null, outbox: Array.isArray(p.outbox) ? p.outbox : [], live: p.live === true };
     } catch {
       // a damaged entry: start afresh
     }
   }
-  return { token: null, conversationId: null, outbox: [] };
+  return { token: null, conversationId: null, outbox: [], live: false };
 }
 
 function load(siteKey: string): Persisted {
@@ -66,9 +73,7 @@ export function createVisitorStore(siteKey: string) {
     unavailableReason: null,
     config: null,
     token: persisted.token,
-    conversation: persisted.conversationId
-      ? { id: persisted.conversationId, control: 'bot', agent: null, queuePosition: null, lastSeq: 0 }
-      : null,
+    conversation: persisted.conversationId ? placeholder(persisted.conversationId, persisted.live) : null,
     messages: [],
     outbox: persisted.outbox,
     agentTyping: null,
@@ -83,13 +88,13 @@ export function createVisitorStore(siteKey: string) {
   // message both tabs send is stored once, because its client id never changes.
   const settled = new Set<string>();
   store.subscribe((s, prev) => {
-    if (s.token === prev.token && s.conversation?.id === prev.conversation?.id && s.outbox === prev.outbox) return;
+    if (s.token === prev.token && s.conversation?.id === prev.conversation?.id && isLive(s.conversation) === isLive(prev.conversation) && s.outbox === prev.outbox) return;
     const kept = new Set(s.outbox.map((o) => o.clientId));
     for (const o of prev.outbox) if (!kept.has(o.clientId)) settled.add(o.clientId);
     try {
       const stored = load(siteKey);
       const others = stored.token === s.token ? stored.outbox.filter((o) => !kept.has(o.clientId) && !settled.has(o.clientId)) : [];
-      const data: Persisted = { token: s.token, conversationId: s.conversation?.id ?? null, outbox: [...s.outbox, ...others].sort(byTime) };
+      const data: Persisted = { token: s.token, conversationId: s.conversation?.id ?? null, outbox: [...s.outbox, ...others].sort(byTime), live: isLive(s.conversation) };
       localStorage.setItem(storageKey(siteKey), JSON.stringify(data));
     } catch {
       // see load()
@@ -105,7 +110,7 @@ export function createVisitorStore(siteKey: string) {
       else if (other.token !== null && s.waitingForTab)
         store.setState((now) => ({
           token: other.token,
-          conversation: other.conversationId ? { id: other.conversationId, control: 'bot', agent: null, queuePosition: null, lastSeq: 0 } : null,
+          conversation: other.conversationId ? placeholder(other.conversationId, other.live) : null,
           waitingForTab: false,
           visitorEpoch: now.visitorEpoch + 1,
         }));
