@@ -6,7 +6,7 @@ import { render } from 'preact';
 import { adoptCss } from '../ui/adopt-css.js';
 import { Chat } from './Chat.js';
 import { connect, type Identity } from './connection.js';
-import { pickLocale, type Strings } from './i18n.js';
+import { loadLocale, pickLocale, type Strings } from './i18n.js';
 import { createVisitorStore, setOpen } from './store.js';
 import { chatCss } from './styles.js';
 
@@ -55,6 +55,18 @@ export function mount(options: MountOptions): BatonApi {
     }
   };
   let strings: Strings = pickLocale(options.locale);
+  // A language whose catalog is its own chunk: English words for the moment it takes to arrive.
+  let wanted = options.locale;
+  const useLocale = (locale: string | null) => {
+    wanted = locale;
+    void loadLocale(locale).then((loaded) => {
+      if (!loaded || wanted !== locale) return;
+      strings = loaded;
+      nameLauncher();
+      draw();
+    });
+  };
+  useLocale(options.locale);
   let renderMarkdown: ((md: string) => string) | null = null;
 
   adoptCss(root, chatCss);
@@ -202,6 +214,7 @@ export function mount(options: MountOptions): BatonApi {
     setLocale(locale) {
       if (typeof locale !== 'string') return;
       strings = pickLocale(locale);
+      useLocale(locale);
       nameLauncher();
       draw();
     },
