@@ -225,6 +225,7 @@ describe.each(storeFactories)('verified identity on $name', (factory) => {
     const { userHash } = await import('../../src/auth/identity.js');
     const v = await visitor(server.url);
     await request(v.socket, 'message:send', { clientId: 'i1', body: 'I need a human' });
+    await server.app.service.idle(); // the bot's turn has handed over: the conversation is queued
     const good = await request(v.socket, 'visitor:identify', { userId: 'u-42', name: 'Jane Doe', email: 'jane@example.com', userHash: userHash('demo-identity-secret', 'u-42') });
     expect(good).toEqual({ ok: true, verified: true });
     const a = await agent(server.url);
