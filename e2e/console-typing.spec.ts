@@ -26,12 +26,15 @@ test('typing shows on the other side and disappears when the typing stops', asyn
   await agent.takeOverFrom(marker);
   await visitor.expectInLog(/Maria/);
 
-  // The agent types: the widget shows it, from one signal, not one per key.
+  // The agent types: the widget shows it, from a signal every few seconds, not one per key.
   const agentTyping = visitor.page.getByText('Maria is typing…');
   const reply = agentPage.getByRole('textbox', { name: 'Reply' });
+  const started = Date.now();
   await reply.pressSequentially('Let me check that', { delay: 40 });
   await expect(agentTyping).toBeVisible();
-  expect(typingSent.filter(Boolean).length).toBe(1);
+  // 17 keys; the console refreshes "typing" every 2 s (TYPING_REFRESH_MS), and a loaded machine may
+  // take longer than that to type them.
+  expect(typingSent.filter(Boolean).length).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / 2000));
 
   // Clearing the draft says "stopped" at once (well before the idle timeout).
   await reply.fill('');

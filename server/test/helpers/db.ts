@@ -1,6 +1,7 @@
 // Store factories for tests: every suite that needs a database runs against both.
 // SQLite: a file in a fresh temp dir. Postgres: a fresh schema in the `test` database at
 // 127.0.0.1:5432 (override with TEST_DATABASE_URL), dropped afterwards.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,8 @@ export interface StoreFactory {
 }
 
 let counter = 0;
-const unique = () => `${process.pid}_${Date.now().toString(36)}_${(counter++).toString(36)}`;
+// Random too: test runs in other containers share the database, and their pids can be ours.
+const unique = () => `${process.pid}_${Date.now().toString(36)}_${(counter++).toString(36)}_${randomBytes(4).toString('hex')}`;
 
 export const sqliteFactory: StoreFactory = {
   name: 'sqlite',
