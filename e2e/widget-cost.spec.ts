@@ -44,10 +44,10 @@ test('a page where nobody opens the chat loads the launcher and its appearance o
   await visitor.goto(`${site.url}/plain`);
   await page.waitForTimeout(4000); // past the idle moment, when the old widget loaded its chat
   expect(seen.paths()).toEqual(['/widget.js', '/api/sites/demo/widget-config']);
-  // Intent: the pointer over the launcher fetches the chat (and its Markdown), and runs nothing.
+  // Intent: the pointer over the launcher fetches the chat (Markdown included), and runs nothing.
   await visitor.launcher.hover();
-  await expect.poll(() => seen.paths().length).toBe(4);
-  expect(seen.paths().slice(2).sort()).toEqual([expect.stringMatching(/^\/chat-[\w-]{8}\.js$/), expect.stringMatching(/^\/chat-markdown-[\w-]{8}\.js$/)].sort());
+  await expect.poll(() => seen.paths().length).toBe(3);
+  expect(seen.paths()[2]).toMatch(/^\/chat-[\w-]{8}\.js$/);
   await page.waitForTimeout(1500);
   expect(seen.paths().some((p) => p.startsWith('/socket.io'))).toBe(false);
   expect(seen.sockets).toEqual([]);
@@ -56,7 +56,7 @@ test('a page where nobody opens the chat loads the launcher and its appearance o
   await visitor.open();
   await expect(page.getByRole('status')).toHaveText(/Automated assistant/);
   expect(seen.sockets).toHaveLength(1);
-  expect(seen.paths().filter((p) => p.startsWith('/chat-'))).toHaveLength(2);
+  expect(seen.paths().filter((p) => p.startsWith('/chat-'))).toHaveLength(1);
   expect(visitorRows()).toBe(before + 1);
 });
 
@@ -81,18 +81,17 @@ test('what the page downloads comes compressed, and cached as its name allows', 
   expect(stale.status()).toBe(404);
 });
 
-test('the first answer shows formatted: the Markdown chunk comes with the opening, not after the answer', async ({ page }) => {
+test('the first answer shows formatted, with nothing more to download than the chat', async ({ page }) => {
   const seen = watch(page);
   const visitor = new VisitorWidget(page);
   await visitor.goto(`${site.url}/plain`);
   await visitor.open();
-  // Loaded while the visitor writes.
-  await expect.poll(() => seen.paths().some((p) => p.startsWith('/chat-markdown-'))).toBe(true);
   await visitor.send('How do I return an item?');
   const answer = visitor.log.getByRole('listitem').filter({ hasText: /automated/ }).last();
   await expect(answer.locator('strong', { hasText: '30 days' })).toBeVisible();
   await expect(answer.locator('ol > li')).toHaveCount(3);
   await expect(answer.getByText('**')).toHaveCount(0);
+  expect(seen.paths().filter((p) => p.endsWith('.js'))).toEqual(['/widget.js', expect.stringMatching(/^\/chat-[\w-]{8}\.js$/)]);
 });
 
 test('a returning visitor whose conversation waits on a person connects without a click and sees the reply as a badge', async ({ browser }) => {

@@ -1,7 +1,7 @@
 // Builds every front end into widget/dist:
 //   widget.js                the loader (IIFE, tiny, no dependencies; its name is in every site's tag)
-//   chat-HASH.js             the visitor chat (ES module, loaded by the loader when the chat opens)
-//   chat-markdown-HASH.js    marked + DOMPurify, loaded when the chat opens (the first answer is Markdown)
+//   chat-HASH.js             the visitor chat with its Markdown (ES module, loaded by the loader when the chat opens)
+//   chat-i18n-more-HASH.js   the catalogs of the less common languages, loaded only for them
 //   console/                 the agent console (SPA served at /console)
 //   index.html               the demo page
 // and beside every text file its brotli (.br) and gzip (.gz) copy, which the server picks by the
@@ -24,9 +24,8 @@ const common: InlineConfig = {
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-// The chat first: the loader is built with the chat's content-hashed names in it. Two entries
-// rather than a dynamic import, so the chat carries no module-preload helper and the loader can
-// ask for both files at once. Not lib mode: lib mode keeps whitespace in ES output.
+// The chat first: the loader is built with the chat's content-hashed name in it. Not lib mode:
+// lib mode keeps whitespace in ES output.
 // es2022 keeps class fields native (es2020 added a shared helper chunk: one more request).
 const chatBuild = (await build({
   ...common,
@@ -38,7 +37,7 @@ const chatBuild = (await build({
     minify: true,
     modulePreload: false,
     rollupOptions: {
-      input: { chat: resolve(here, 'src/visitor/main.tsx'), markdown: resolve(here, 'src/ui/markdown.ts') },
+      input: { chat: resolve(here, 'src/visitor/main.tsx') },
       preserveEntrySignatures: 'exports-only',
       output: {
         format: 'es',
@@ -50,15 +49,15 @@ const chatBuild = (await build({
 })) as Rollup.RollupOutput;
 const chunks = chatBuild.output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk');
 const entry = (name: string) => chunks.find((c) => c.isEntry && c.name === name)!.fileName;
-// A chunk shared by the two entries would be fetched late (the loader preloads only these two);
+// A chunk the chat imports statically would be fetched late (the loader preloads only the chat);
 // a chunk imported on demand (the catalogs of the other languages) is meant to be.
-if (chunks.filter((c) => c.isEntry).length !== 2 || chunks.some((c) => !c.isEntry && !c.isDynamicEntry)) {
-  throw new Error(`expected the chat and the markdown chunk (and on-demand chunks) only, got ${chunks.map((c) => c.fileName).join(', ')}`);
+if (chunks.filter((c) => c.isEntry).length !== 1 || chunks.some((c) => !c.isEntry && !c.isDynamicEntry)) {
+  throw new Error(`expected the chat (and on-demand chunks) only, got ${chunks.map((c) => c.fileName).join(', ')}`);
 }
 
 await build({
   ...common,
-  define: { ...common.define, __BATON_CHAT__: JSON.stringify(entry('chat')), __BATON_MARKDOWN__: JSON.stringify(entry('markdown')) },
+  define: { ...common.define, __BATON_CHAT__: JSON.stringify(entry('chat')) },
   build: {
     outDir: dist,
     emptyOutDir: false,

@@ -2,7 +2,8 @@
 // brotli copies widget/build.ts wrote (gzip and raw beside them, for older clients and reference).
 // Budgets, in brotli bytes (#17): the loader, which is all a page gets before anyone reaches for
 // the chat, ≤ 2.4 KB (with its headers and the site's appearance, under 4 KB on the wire); the
-// chat and the Markdown chunk it loads on open ≤ 50 KB.
+// chat, with its Markdown, ≤ 38 KB (with the loader, the socket and headers, under 45 KB on the wire
+// once open).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,25 +20,20 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 const top = readdirSync(dist).filter((f) => f.endsWith('.js'));
 const chatFile = top.find((f) => /^chat-[\w-]{8}\.js$/.test(f));
-const markdownFile = top.find((f) => f.startsWith('chat-markdown-'));
-if (!chatFile || !markdownFile) throw new Error(`no chat or markdown file in ${dist}: run the build`);
+if (!chatFile) throw new Error(`no chat file in ${dist}: run the build`);
 // The loader must name this build's files (a stale loader would load another build's chat).
 if (!readFileSync(join(dist, 'widget.js'), 'utf8').includes(chatFile)) throw new Error(`widget.js does not load ${chatFile}`);
 const loader = size('widget.js');
 const chat = size(chatFile);
-const markdown = size(markdownFile);
 const consoleFiles = readdirSync(join(dist, 'console/assets')).filter((f) => f.endsWith('.js'));
 const consoleJs = sum(consoleFiles.filter((f) => !f.startsWith('uPlot')).map((f) => size(join('console/assets', f))));
 // uPlot loads only when the analytics page draws its trend.
 const chartJs = sum(consoleFiles.filter((f) => f.startsWith('uPlot')).map((f) => size(join('console/assets', f))));
-const onOpen = sum([chat, markdown]);
 
 const rows: [string, Size, number | null][] = [
   ['loader (widget.js), before any click', loader, 2.4 * 1024],
-  [`chat (${chatFile}), on open`, chat, null],
-  [`markdown (${markdownFile}: marked + DOMPurify), on open`, markdown, null],
-  ['chat + markdown, what the first answer needs', onOpen, 50 * 1024],
-  ['loader + chat + markdown', sum([loader, onOpen]), null],
+  [`chat + Markdown (${chatFile}), on open`, chat, 38 * 1024],
+  ['loader + chat', sum([loader, chat]), null],
   ['agent console', consoleJs, null],
   ['analytics chart chunk (uPlot, on demand)', chartJs, null],
 ];
@@ -52,10 +48,6 @@ console.log(
     loader_gz: loader.gz,
     chat_br: chat.br,
     chat_gz: chat.gz,
-    markdown_br: markdown.br,
-    markdown_gz: markdown.gz,
-    on_open_br: onOpen.br,
-    on_open_gz: onOpen.gz,
     console_br: consoleJs.br,
     console_gz: consoleJs.gz,
     console_chart_br: chartJs.br,

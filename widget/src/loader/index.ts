@@ -5,14 +5,13 @@
 // only then is there a socket and a visitor record. The one exception is a visitor whose
 // conversation waits on a person, or who has unsent messages: their chat connects at idle, so
 // agent replies arrive and the unread badge shows. Proactive features must keep this property.
-// No framework, no socket, no markdown here: this file must stay tiny.
+// No framework, no socket, no Markdown here: this file must stay tiny.
 
 import type { WidgetConfig } from '@baton/shared';
 import { adoptCss } from '../ui/adopt-css.js';
 
-/** The chat and markdown files of this build (content-hashed names, set by widget/build.ts). */
+/** The chat file of this build (content-hashed name, set by widget/build.ts). */
 declare const __BATON_CHAT__: string;
-declare const __BATON_MARKDOWN__: string;
 
 type Call = [string, unknown[]];
 interface ChatApi {
@@ -113,18 +112,15 @@ const validColor = (c: string | undefined) => (c && /^#[0-9a-f]{3,8}$/i.test(c) 
   });
 
   const chatUrl = `${serverUrl}/${__BATON_CHAT__}`;
-  const markdownUrl = `${serverUrl}/${__BATON_MARKDOWN__}`;
-  // Intent: fetch (and compile) the chat and its markdown while the pointer travels to the click.
+  // Intent: fetch (and compile) the chat while the pointer travels to the click.
   let prefetched = false;
   const prefetch = () => {
     if (prefetched) return;
     prefetched = true;
-    for (const href of [chatUrl, markdownUrl]) {
-      const link = document.createElement('link');
-      link.rel = 'modulepreload';
-      link.href = href;
-      document.head.append(link);
-    }
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = chatUrl;
+    document.head.append(link);
   };
   for (const event of ['pointerenter', 'focus', 'touchstart']) launcher.addEventListener(event, prefetch, { passive: true });
 
@@ -132,7 +128,7 @@ const validColor = (c: string | undefined) => (c && /^#[0-9a-f]{3,8}$/i.test(c) 
   const load = (): Promise<ChatApi> => {
     loading ??= import(/* @vite-ignore */ chatUrl).then(
       (m: { mount: (o: unknown) => ChatApi }) => {
-        api = m.mount({ root, launcher, serverUrl, siteKey, locale, markdownUrl, config, overrides: { color: d.color, greeting: d.greeting, position: d.position, notify: d.notify } });
+        api = m.mount({ root, launcher, serverUrl, siteKey, locale, config, overrides: { color: d.color, greeting: d.greeting, position: d.position, notify: d.notify } });
         for (const [command, args] of pending.splice(0)) run(command, args);
         return api;
       },

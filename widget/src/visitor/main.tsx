@@ -4,6 +4,7 @@
 import type { Message, WidgetConfig } from '@baton/shared';
 import { render } from 'preact';
 import { adoptCss } from '../ui/adopt-css.js';
+import { renderMarkdownLite } from '../ui/markdown-lite.js';
 import { Chat } from './Chat.js';
 import { connect, type Identity } from './connection.js';
 import { loadLocale, pickLocale, type Strings } from './i18n.js';
@@ -17,16 +18,11 @@ export interface MountOptions {
   serverUrl: string;
   siteKey: string;
   locale: string | null;
-  /** The markdown chunk (marked + DOMPurify) of the same build. */
-  markdownUrl: string;
   /** The site's widget config, already asked for by the loader. */
   config: Promise<WidgetConfig | null>;
   /** Per-page overrides from the script tag's data attributes (data-color, data-greeting, data-position, data-notify). */
   overrides?: { color?: string; greeting?: string; position?: string; notify?: string };
 }
-
-/** Messages with Markdown syntax need the renderer; plain text does not. */
-const FORMATTED = /[*_`[#>|~]|^\s*([-+]|\d+\.)\s/m;
 
 type EventName = 'open' | 'close' | 'message' | 'status';
 export interface BatonApi {
@@ -67,7 +63,6 @@ export function mount(options: MountOptions): BatonApi {
     });
   };
   useLocale(options.locale);
-  let renderMarkdown: ((md: string) => string) | null = null;
 
   adoptCss(root, chatCss);
   const container = document.createElement('div');
@@ -92,26 +87,6 @@ export function mount(options: MountOptions): BatonApi {
     nameLauncher();
   });
 
-  // Markdown (marked + DOMPurify) is its own chunk, fetched when the chat opens — the first answer
-  // is Markdown and shows formatted without waiting — or with the first formatted message of a
-  // chat that connected while closed. Until it arrives messages show as plain text.
-  let markdownLoading = false;
-  const needMarkdown = () => {
-    if (markdownLoading) return;
-    markdownLoading = true;
-    (import(/* @vite-ignore */ options.markdownUrl) as Promise<typeof import('../ui/markdown.js')>).then(
-      (m) => {
-        renderMarkdown = m.renderMarkdown;
-        draw();
-      },
-      () => {
-        markdownLoading = false; // tried again with the next message or open
-      },
-    );
-  };
-  store.subscribe((s, prev) => {
-    if (s.messages !== prev.messages && s.messages.some((m) => FORMATTED.test(m.body))) needMarkdown();
-  });
 
   // Sound and title for replies from people while the chat is closed or the tab hidden (data-notify="off" turns it off).
   const notifyOn = overrides.notify !== 'off';
@@ -154,10 +129,6 @@ export function mount(options: MountOptions): BatonApi {
   const open = () => {
     if (store.getState().open) return;
     setOpen(store, true);
-    // Once the panel is drawn: the visitor needs a few seconds to write, the first answer comes later.
-    const idle = (window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
-    if (idle) idle(needMarkdown, { timeout: 1000 });
-    else setTimeout(needMarkdown, 200);
     launcher.hidden = true;
     clearTitle();
     emit('open');
@@ -165,7 +136,7 @@ export function mount(options: MountOptions): BatonApi {
 
   function draw() {
     const s = store.getState();
-    render(s.open ? <Chat serverUrl={serverUrl} store={store} connection={connection} strings={strings} render={renderMarkdown} onClose={close} /> : null, container);
+    render(s.open ? <Chat serverUrl={serverUrl} store={store} connection={connection} strings={strings} render={renderMarkdownLite} onClose={close} /> : null, container);
   }
 
   /** The launcher's accessible name from all it shows: the words, the site's label, the unread count. */
