@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   BATON_SECRET: z.string().min(32, 'must be at least 32 characters (use 32+ random bytes)').optional(),
   BATON_DEMO: flag.optional(),
   BATON_DATA_DIR: z.string().min(1).default('./data'),
+  /** Where the built widget and console are (default widget/dist): a build of your own, or a test's. */
+  BATON_STATIC_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A copy of the log in this file too (read by log.ts; e2e runs scan it), at its own level. */
   BATON_LOG_FILE: z.string().min(1).optional(),
@@ -62,6 +64,7 @@ export interface Config {
   secretGenerated: boolean;
   demo: boolean;
   dataDir: string;
+  staticDir: string | undefined;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   publicUrl: string | undefined;
   llm: { baseUrl: string; apiKey?: string; model: string; timeoutMs?: number } | undefined;
@@ -127,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretGenerated: !e.BATON_SECRET,
     demo: e.BATON_DEMO ?? !e.DATABASE_URL,
     dataDir,
+    staticDir: e.BATON_STATIC_DIR ? resolve(e.BATON_STATIC_DIR) : undefined,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,

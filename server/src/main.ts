@@ -43,6 +43,7 @@ async function main() {
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     ...(config.redisUrl ? { redis: { url: config.redisUrl, streamName: config.redisStream } } : {}),
+    ...(config.staticDir ? { staticDir: config.staticDir } : {}),
     allowPrivateWebhooks: config.allowPrivateWebhooks,
     trustProxy: config.trustProxy,
     limits: { conversationPerIp: { points: config.conversationsPerIpPerHour, duration: 3600 } },

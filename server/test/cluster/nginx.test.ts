@@ -1,9 +1,12 @@
 // Two nodes behind Debian's nginx, configured as docs/deploy.md says (WebSocket upgrade, ip_hash
 // for the long-polling fallback). A visitor on WebSocket and one on HTTP long-polling chat with an
 // agent through the load balancer; the node serving the visitors is killed with SIGKILL; they
-// reconnect through nginx to the other node and continue with nothing lost.
+// reconnect through nginx to the other node and continue with nothing lost. The widget's files
+// come through as the node sends them.
+import { brotliDecompressSync } from 'node:zlib';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHAT, dist, get, LOADER } from '../helpers/assets.js';
 import { clusterDatabase, freePort, type Node, ready, startNode } from '../helpers/cluster.js';
 import { type LoadBalancer, servedBy, startNginx } from '../helpers/nginx.js';
 import { login, request, waitFor } from '../helpers/server.js';
@@ -32,8 +35,9 @@ describe('two nodes behind nginx', () => {
 
   beforeAll(async () => {
     cluster = await clusterDatabase('nginx');
-    a = startNode(await freePort(), cluster.env);
-    b = startNode(await freePort(), cluster.env);
+    const env = { ...cluster.env, BATON_STATIC_DIR: dist() };
+    a = startNode(await freePort(), env);
+    b = startNode(await freePort(), env);
     await Promise.all([ready(a), ready(b)]);
     balancer = await startNginx([a.port, b.port]);
     lb = balancer.url;
@@ -42,6 +46,22 @@ describe('two nodes behind nginx', () => {
   afterAll(async () => {
     balancer?.stop();
     await cluster.drop([a, b]);
+  });
+
+  it('the widget comes through nginx as the node sends it: compressed by the build, varying by encoding, cached as its name allows', async () => {
+    const chat = await get(`${lb}/chat-Ab12_-yZ.js`, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(chat.headers['content-encoding']).toBe('br');
+    expect(chat.headers.vary).toBe('Accept-Encoding');
+    expect(chat.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(brotliDecompressSync(chat.body).toString()).toBe(CHAT);
+    expect((await get(`${lb}/chat-Ab12_-yZ.js`, { 'accept-encoding': 'gzip' })).headers['content-encoding']).toBe('gzip');
+    const loader = await get(`${lb}/widget.js`, { 'accept-encoding': 'br' });
+    expect(loader.headers['cache-control']).toBe('public, max-age=300');
+    expect(brotliDecompressSync(loader.body).toString()).toBe(LOADER);
+    // Revalidation reaches the node and comes back as 304, with nothing to download.
+    const again = await get(`${lb}/widget.js`, { 'accept-encoding': 'br', 'if-none-match': String(loader.headers.etag) });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
   });
 
   it('WebSocket and long-polling visitors survive a SIGKILL of their node through the load balancer', async () => {
