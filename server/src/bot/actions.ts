@@ -39,16 +39,19 @@ const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLow
 /**
  * Runs the action; `verify` names the details the record must match (the action's own by default).
  * Verification fails closed: a detail the visitor did not give, or a record without the field,
- * never shows the record — otherwise anyone could read orders by guessing their numbers.
+ * never shows the record — otherwise anyone could read orders by guessing their numbers. It comes
+ * first, and a record that does not exist fails it like one that does not match: "not found"
+ * would tell which numbers exist.
  */
 export async function runAction(name: string, action: PlaybookAction, details: Record<string, string>, siteDir: string, verify: string[] = action.verify): Promise<ActionOutcome> {
+  const missing = verify.find((field) => details[field] === undefined);
+  if (missing) return { name, status: 'verification_failed', field: missing, why: 'not_given' };
   try {
     const { found } = await lookup(action, details, siteDir);
-    if (!found) return { name, status: 'not_found', reply: fill(action.notFound, details) };
+    if (!found) return verify.length ? { name, status: 'verification_failed', field: verify[0]!, why: 'no_record' } : { name, status: 'not_found', reply: fill(action.notFound, details) };
     for (const field of verify) {
-      const given = details[field];
+      const given = details[field]!;
       const actual = found[field];
-      if (given === undefined) return { name, status: 'verification_failed', field, why: 'not_given' };
       if (typeof actual !== 'string' && typeof actual !== 'number') return { name, status: 'verification_failed', field, why: 'not_on_record' };
       if (!same(String(actual), given)) return { name, status: 'verification_failed', field, why: 'mismatch' };
     }

@@ -221,6 +221,8 @@ export function createHttpApp(deps: {
       } catch {
         path = '';
       }
+      // The policy by the decoded path too: the raw-path mount above misses /%63onsole/.
+      if ((path === '/console' || path.startsWith('/console/')) && !res.getHeader('content-security-policy')) consoleCsp(req, res, () => {});
       if (assets.send(req, res, path)) return;
       // The console is a single-page app: its routes get its page. A file name (an old chunk, a
       // mistyped hash) gets a 404 rather than a page of HTML where a script was expected.

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Message } from '@baton/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/bot/actions.js';
+import { type ActionOutcome, evaluate } from '../../src/core/policy/evaluate.js';
 import { collectDetails, loadEngine } from '../../src/bot/engine.js';
 import { ArticleError, loadArticles, parseArticle } from '../../src/bot/knowledge.js';
 import { loadPlaybook, parsePlaybook, PlaybookError } from '../../src/bot/playbook.js';
@@ -205,11 +206,13 @@ describe('playbook files', () => {
 });
 
 describe('HTTP actions against a real local server', () => {
+  const asked: string[] = [];
   let server: Server;
   let base: string;
   beforeAll(async () => {
     server = createServer((req, res) => {
       const url = req.url ?? '';
+      asked.push(url);
       if (url.startsWith('/orders/A-2')) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'shipped', detail: 'Soon.' }));
       if (url.startsWith('/orders/A-1')) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'shipped', detail: 'Soon.', email: 'a@x.test' }));
       if (url.startsWith('/orders/A-404')) return res.writeHead(404).end();
@@ -226,12 +229,32 @@ describe('HTTP actions against a real local server', () => {
 
   it('fills the reply from the result, reports not found, errors, timeouts and non-JSON answers', async () => {
     expect(await runAction('lookup', action(), { orderNumber: 'A-1', email: 'A@x.test' }, demoDir)).toEqual({ name: 'lookup', status: 'ok', reply: 'A-1 is shipped' });
-    expect(await runAction('lookup', action(), { orderNumber: 'A-404' }, demoDir)).toEqual({ name: 'lookup', status: 'not_found', reply: 'No A-404' });
-    expect(await runAction('lookup', action(), { orderNumber: 'A-500' }, demoDir)).toEqual({ name: 'lookup', status: 'error', error: 'HTTP 500' });
+    expect(await runAction('lookup', action({ verify: [] }), { orderNumber: 'A-404' }, demoDir)).toEqual({ name: 'lookup', status: 'not_found', reply: 'No A-404' });
+    const given = { email: 'a@x.test' };
+    expect(await runAction('lookup', action(), { orderNumber: 'A-500', ...given }, demoDir)).toEqual({ name: 'lookup', status: 'error', error: 'HTTP 500' });
     // Only the slow one gets a short deadline: a loaded machine may take 300 ms to answer at all.
-    expect(await runAction('lookup', action({ timeoutMs: 300 }), { orderNumber: 'A-slow' }, demoDir)).toEqual({ name: 'lookup', status: 'error', error: 'timed out after 300 ms' });
-    expect((await runAction('lookup', action(), { orderNumber: 'html' }, demoDir)).status).toBe('error');
+    expect(await runAction('lookup', action({ timeoutMs: 300 }), { orderNumber: 'A-slow', ...given }, demoDir)).toEqual({ name: 'lookup', status: 'error', error: 'timed out after 300 ms' });
+    expect((await runAction('lookup', action(), { orderNumber: 'html', ...given }, demoDir)).status).toBe('error');
     expect(await runAction('lookup', action(), { orderNumber: 'A-1', email: 'b@x.test' }, demoDir)).toEqual({ name: 'lookup', status: 'verification_failed', field: 'email', why: 'mismatch' });
+  });
+
+  it('verification comes first: an order number alone is not looked up, and one that does not exist fails like one that does not match', async () => {
+    asked.length = 0;
+    expect(await runAction('lookup', action(), { orderNumber: 'A-404' }, demoDir)).toEqual({ name: 'lookup', status: 'verification_failed', field: 'email', why: 'not_given' });
+    expect(asked).toEqual([]);
+    const missing = await runAction('lookup', action(), { orderNumber: 'A-404', email: 'a@x.test' }, demoDir);
+    const wrong = await runAction('lookup', action(), { orderNumber: 'A-1', email: 'b@x.test' }, demoDir);
+    expect(missing).toMatchObject({ status: 'verification_failed', field: 'email' });
+    // What the visitor is told is the same for both (only the agent's evidence says which).
+    const engine = loadEngine(demoDir);
+    const body = 'Where is my order A-10422? My email is jane@example.com';
+    const prepared = engine.prepare({ site: { id: 's', key: 'demo', name: 'Demo' }, conversationId: 'c', history: [{ id: 'm1', conversationId: 'c', seq: 1, clientId: 'k1', author: { kind: 'visitor' }, body, createdAt: at.toISOString() }], previousDecisions: [], now: at });
+    const told = (outcome: ActionOutcome) => {
+      const d = evaluate({ ...prepared, action: { ...outcome, name: 'order_lookup' } });
+      return d.mode === 'escalate' ? { mode: d.mode, trigger: d.trigger, rule: d.rule, riskFlags: d.riskFlags, status: d.handoff.status } : d;
+    };
+    expect(told(missing)).toMatchObject({ mode: 'escalate', rule: 'ESC9.verification_failed' });
+    expect(told(missing)).toEqual(told(wrong));
   });
 
   it('verification fails closed: a detail not given, or a record without the field, never shows the record', async () => {

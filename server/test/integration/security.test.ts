@@ -95,6 +95,13 @@ describe('abuse controls and web security', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
     expect(consolePage.headers.get('x-content-type-options')).toBe('nosniff');
+    // The same page under an escaped path (issue 19, item 6) gets the same policy.
+    for (const path of ['/%63onsole/index.html', '/%63onsole', '/console/%69ndex.html', '/CONSOLE/../console/index.html']) {
+      const page = await fetch(`${server.url}${path}`);
+      if (page.status !== 200) continue;
+      expect(page.headers.get('content-security-policy'), path).toBe(csp);
+    }
+    expect((await fetch(`${server.url}/%63onsole/index.html`)).status).toBe(200);
     const widget = await fetch(`${server.url}/widget.js`);
     expect(widget.headers.get('access-control-allow-origin')).toBe('*');
     expect(widget.headers.get('cross-origin-resource-policy')).toBeNull();

@@ -22,7 +22,7 @@ export type ActionOutcome =
   | { name: string; status: 'not_found'; reply: string }
   | { name: string; status: 'error'; error: string }
   /** `why`: the visitor's value differs, the record has no such field, or the value was never given. */
-  | { name: string; status: 'verification_failed'; field: string; why?: 'mismatch' | 'not_on_record' | 'not_given' };
+  | { name: string; status: 'verification_failed'; field: string; why?: 'mismatch' | 'not_on_record' | 'not_given' | 'no_record' };
 
 export interface PolicyInput {
   playbook: Playbook;
@@ -223,9 +223,14 @@ export function evaluate(input: PolicyInput): PolicyResult {
       }
       if (outcome.status === 'verification_failed') {
         // [ESC9] Verification failed: a person must check identity.
-        const why =
-          outcome.why === 'not_on_record' ? `the record has no ${outcome.field} to check against` : outcome.why === 'not_given' ? `no ${outcome.field} was given` : `the ${outcome.field} does not match the record`;
-        return escalate('workflow_failure', 'ESC9.verification_failed', `Verification failed: ${why}.`, [`${outcome.field} ${outcome.why === 'not_on_record' ? 'missing from the record' : outcome.why === 'not_given' ? 'not given' : 'mismatch'}`], 'blocked', {
+        // What the agent reads; the visitor is told the same whichever it was.
+        const [why, evidence] = {
+          not_on_record: [`the record has no ${outcome.field} to check against`, 'missing from the record'],
+          not_given: [`no ${outcome.field} was given`, 'not given'],
+          no_record: [`no record matches the details given`, 'no record for these details'],
+          mismatch: [`the ${outcome.field} does not match the record`, 'mismatch'],
+        }[outcome.why ?? 'mismatch'];
+        return escalate('workflow_failure', 'ESC9.verification_failed', `Verification failed: ${why}.`, [`${outcome.field} ${evidence}`], 'blocked', {
           attempted: [{ action: outcome.name, outcome: `verification failed (${outcome.field})` }],
           flags: ['security'],
         });
