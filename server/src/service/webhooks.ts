@@ -47,8 +47,14 @@ for (const [net, bits] of [
   ['127.0.0.0', 8],
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
   ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ] as const) {
   PRIVATE.addSubnet(net, bits, 'ipv4');
 }
@@ -57,14 +63,49 @@ for (const [net, bits] of [
   ['::', 128],
   ['fc00::', 7],
   ['fe80::', 10],
+  ['ff00::', 8],
+  ['100::', 64],
+  ['64:ff9b:1::', 48], // NAT64 for local use
+  ['2001::', 32], // Teredo: the IPv4 inside is obfuscated
+  ['2001:db8::', 32],
 ] as const) {
   PRIVATE.addSubnet(net, bits, 'ipv6');
 }
 
+/** An IPv6 address as its eight 16-bit words (a dotted IPv4 tail included). */
+function words(address: string): number[] {
+  let a = address.replace(/%.*$/, '');
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(a);
+  if (v4) {
+    const [b0, b1, b2, b3] = v4.slice(1).map(Number) as [number, number, number, number];
+    a = `${a.slice(0, v4.index)}${((b0 << 8) | b1).toString(16)}:${((b2 << 8) | b3).toString(16)}`;
+  }
+  const [head, tail] = a.split('::') as [string, string | undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  return [...h, ...Array<string>(tail === undefined ? 0 : 8 - h.length - t.length).fill('0'), ...t].map((w) => Number.parseInt(w, 16));
+}
+
+const ipv4Of = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+
+/**
+ * An IPv6 address that carries an IPv4 one reaches that IPv4 host: IPv4-mapped (::ffff:a.b.c.d,
+ * in any spelling), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002::/16).
+ */
+function embeddedIpv4(address: string): string | null {
+  const w = words(address);
+  if (w.length !== 8 || w.some((x) => !Number.isInteger(x))) return null;
+  const zeros = (from: number, to: number) => w.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 5) && (w[5] === 0xffff || (w[5] === 0 && (w[6]! > 0 || w[7]! > 1)))) return ipv4Of(w[6]!, w[7]!);
+  if (w[0] === 0x64 && w[1] === 0xff9b && zeros(2, 6)) return ipv4Of(w[6]!, w[7]!);
+  if (w[0] === 0x2002) return ipv4Of(w[1]!, w[2]!);
+  return null;
+}
+
 function isPrivate(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
-  return PRIVATE.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+  if (isIP(address) !== 6) return PRIVATE.check(address, 'ipv4');
+  const inner = embeddedIpv4(address);
+  return (inner !== null && PRIVATE.check(inner, 'ipv4')) || PRIVATE.check(address.replace(/%.*$/, ''), 'ipv6');
 }
 
 /** A host's addresses (the system resolver; tests pass their own). */

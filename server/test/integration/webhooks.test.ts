@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { NO_METER } from '../../src/observability.js';
-import { WebhookDeliverer } from '../../src/service/webhooks.js';
+import { assertDeliverable, WebhookDeliverer } from '../../src/service/webhooks.js';
 import { storeFactories } from '../helpers/db.js';
 import { login, request, SECRET, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
 
@@ -227,6 +227,41 @@ describe.each(storeFactories)('webhooks on $name', (factory) => {
     } finally {
       await hook.close();
       await cleanup();
+    }
+  });
+
+  it('an IPv6 address that carries a private IPv4 one, and the documentation and benchmark ranges, are refused (the check made when an endpoint is added and again on every connection)', async () => {
+    const refused = [
+      '64:ff9b::7f00:1', // NAT64 of 127.0.0.1
+      '64:ff9b::169.254.169.254',
+      '::127.0.0.1', // IPv4-compatible
+      '::a9fe:a9fe',
+      '::ffff:7f00:1', // IPv4-mapped, hex spelling
+      '2002:0a00:0001::1', // 6to4 of 10.0.0.1
+      '2002:7f00:1::', // 6to4 of 127.0.0.1
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2', // Teredo
+      '2001:db8::1',
+      '64:ff9b:1::a00:1',
+      '192.0.2.10',
+      '198.18.0.1',
+      '198.19.255.254',
+      '203.0.113.9',
+      '255.255.255.255',
+    ];
+    for (const address of refused) {
+      const checked = await assertDeliverable('https://hooks.example/x', false, async () => [address]).then(() => 'accepted', (e: Error) => e.message);
+      expect({ address, checked }).toEqual({ address, checked: expect.stringMatching(/private, loopback and link-local/) });
+    }
+    // The same addresses carrying public hosts are fine.
+    for (const address of ['64:ff9b::808:808', '2002:808:808::1', '::ffff:93.184.216.34', '2606:4700::6810:85e5', '93.184.216.34']) {
+      await expect(assertDeliverable('https://hooks.example/x', false, async () => [address]), address).resolves.toBeUndefined();
+    }
+    // Literal addresses in the URL, through the admin API.
+    server = await startServer(factory);
+    const token = await admin();
+    for (const url of ['http://[64:ff9b::7f00:1]/x', 'http://[::ffff:7f00:1]/x', 'http://[2002:7f00:1::]/x', 'http://198.18.0.1/x']) {
+      const res = await api(token, 'POST', '/webhooks', { url, events: ['message.created'] });
+      expect({ url, status: res.status, code: res.body.error?.code }).toEqual({ url, status: 400, code: 'bad_request' });
     }
   });
 
