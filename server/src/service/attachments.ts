@@ -11,6 +11,12 @@ export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const URL_TTL_MS = 15 * 60 * 1000;
 const IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 const ALLOWED = new Set([...IMAGES, 'application/pdf']);
+/**
+ * Decoding work an upload may ask for, every frame together: a 1 KB GIF with a large canvas and a
+ * few one-pixel frames decodes to 45 Mpx (2 s of CPU). 24 Mpx is a 6000 × 4000 photo.
+ */
+export const MAX_DECODE_PIXELS = 24_000_000;
+export const MAX_FRAMES = 300;
 const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'application/pdf': 'pdf' };
 
 export interface InspectedFile {
@@ -39,8 +45,18 @@ export async function inspect(buffer: Buffer, claimedName: string, maxBytes = DE
   const type = detected.mime;
   const name = safeName(claimedName, type);
   if (!IMAGES.has(type)) return { name, type, data: buffer, thumb: null, width: null, height: null };
+  const animated = type === 'image/gif' || type === 'image/webp';
+  // The header says what decoding would cost, before any is done.
+  const meta = await sharp(buffer, { animated }).metadata().catch(() => null);
+  if (!meta?.width || !meta.height) throw new BatonError('bad_request', 'This image could not be read.');
+  const frames = meta.pages ?? 1;
+  // A GIF's frames may be drawn on a larger canvas (its logical screen), which a decoder may fill for every frame.
+  const canvas = type === 'image/gif' ? { width: buffer.readUInt16LE(6), height: buffer.readUInt16LE(8) } : { width: 0, height: 0 };
+  const pixels = Math.max(meta.width, canvas.width) * Math.max(meta.pageHeight ?? meta.height, canvas.height) * frames;
+  if (frames > MAX_FRAMES || pixels > MAX_DECODE_PIXELS) {
+    throw new BatonError('bad_request', `This image is too large to send (${Math.round(pixels / 1e6)} million pixels${frames > 1 ? ` in ${frames} frames` : ''}; at most ${MAX_DECODE_PIXELS / 1e6} million).`);
+  }
   try {
-    const animated = type === 'image/gif' || type === 'image/webp';
     // Re-encoding keeps the pixels and nothing else: no metadata, no trailing bytes.
     const image = sharp(buffer, { animated, limitInputPixels: 50_000_000 }).rotate();
     const format = EXT[type] === 'jpg' ? 'jpeg' : (EXT[type] as 'png' | 'gif' | 'webp');

@@ -14,6 +14,17 @@ const jpegWithGps = () =>
     .jpeg()
     .withExif({ IFD0: { Copyright: 'Secret Owner', Artist: 'Zelda' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 8/1 0/1' } })
     .toBuffer();
+/**
+ * A GIF of a few bytes that asks for a lot of decoding: a `width` × `height` canvas and `frames`
+ * frames of one pixel each (every frame is decoded to the whole canvas).
+ */
+function canvasBomb(width: number, height: number, frames: number): Buffer {
+  const u16 = (n: number) => [n & 255, n >> 8];
+  const header = [...Buffer.from('GIF89a'), ...u16(width), ...u16(height), 0x80, 0, 0, 0, 0, 0, 255, 255, 255];
+  // One pixel, colour 0: LZW codes clear (4), 0, end (5) at 3 bits each.
+  const frame = [0x2c, ...u16(0), ...u16(0), ...u16(1), ...u16(1), 0, 2, 2, 0x44, 0x01, 0];
+  return Buffer.from([...header, ...Array.from({ length: frames }, () => frame).flat(), 0x3b]);
+}
 const gif = () => sharp({ create: { width: 8, height: 8, channels: 3, background: '#00aa00' } }).gif().toBuffer();
 
 describe.each(storeFactories)('attachments on $name', (factory) => {
@@ -67,6 +78,21 @@ describe.each(storeFactories)('attachments on $name', (factory) => {
       expect(sent).toMatchObject({ status: 400, body: { ok: false, error: { code: 'bad_request' } } });
     }
     expect(await server.store.latestConversation(v.visitorId)).toBeFalsy();
+  });
+
+  it('a tiny image that asks for millions of pixels is refused from its header, without decoding it; one within bounds is stored', async () => {
+    const v = await visitor(server.url);
+    const bomb = canvasBomb(5000, 3000, 3); // 45 Mpx from under 100 bytes
+    expect(bomb.length).toBeLessThan(100);
+    expect((await sharp(bomb, { animated: true }).metadata()).pages).toBe(3); // a GIF the decoder takes
+    const refused = await upload(v.token, 'bomb.gif', bomb);
+    expect(refused).toMatchObject({ status: 400, body: { ok: false, error: { code: 'bad_request', message: expect.stringMatching(/too large/) } } });
+    const manyFrames = await upload(v.token, 'frames.gif', canvasBomb(10, 10, 400));
+    expect(manyFrames).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
+    // The same kind of file at a reasonable size is an ordinary image.
+    const fine = await upload(v.token, 'fine.gif', canvasBomb(200, 100, 3));
+    expect(fine.status).toBe(200);
+    expect(fine.body.message.attachments[0]).toMatchObject({ type: 'image/gif', width: 200, height: 100 });
   });
 
   it('the hostile corpus: each refused or stored inert', async () => {
