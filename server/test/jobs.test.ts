@@ -77,4 +77,69 @@ describe.each(storeFactories)('job runner on $name', (factory) => {
       await cleanup();
     }
   });
+
+  it('a job that hangs holds up only its own lane: the other lanes run, and new jobs are polled and run meanwhile', async () => {
+    const { store, cleanup } = await factory.create();
+    const now = Date.parse('2026-11-25T10:00:00Z');
+    const at = new Date(now).toISOString();
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const ran: string[] = [];
+    const runner = new JobRunner(
+      store,
+      {
+        deliver: async (d) => {
+          ran.push(`start ${d.name}`);
+          if (d.name === 'a1') await gate; // a receiver that does not answer
+          ran.push(`done ${d.name}`);
+        },
+      },
+      () => new Date(now),
+      createLogger('silent'),
+      { pollMs: 10, lane: (job) => String(job.data.lane) },
+    );
+    const until = async (what: string) => {
+      for (let i = 0; i < 500 && !ran.includes(what); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(ran).toContain(what);
+    };
+    try {
+      await store.scheduleJob({ id: 'a1', kind: 'deliver', runAt: at, data: { name: 'a1', lane: 'A' } });
+      await store.scheduleJob({ id: 'a2', kind: 'deliver', runAt: at, data: { name: 'a2', lane: 'A' } });
+      await store.scheduleJob({ id: 'b1', kind: 'deliver', runAt: at, data: { name: 'b1', lane: 'B' } });
+      runner.start();
+      await until('done b1');
+      // Scheduled while a1 still hangs: picked up by the next poll and run.
+      await store.scheduleJob({ id: 'c1', kind: 'deliver', runAt: at, data: { name: 'c1', lane: 'C' } });
+      await until('done c1');
+      expect(ran).not.toContain('start a2'); // one at a time within a lane
+      open();
+      await until('done a2');
+      expect(ran.indexOf('done a1')).toBeLessThan(ran.indexOf('start a2'));
+      await runner.stop();
+      expect(await store.claimDueJobs(at, 10, 60_000)).toEqual([]);
+    } finally {
+      open();
+      await runner.stop();
+      await cleanup();
+    }
+  });
+
+  it('a runner takes only the kinds it is given', async () => {
+    const { store, cleanup } = await factory.create();
+    try {
+      const at = '2026-11-25T10:00:00.000Z';
+      await store.scheduleJob({ id: 'w1', kind: 'webhook', runAt: at, data: {} });
+      await store.scheduleJob({ id: 'r1', kind: 'requeue', runAt: at, data: {} });
+      const ran: string[] = [];
+      const handlers = { webhook: async () => void ran.push('webhook'), requeue: async () => void ran.push('requeue') };
+      const core = new JobRunner(store, handlers, () => new Date(at), createLogger('silent'), { kinds: { except: ['webhook'] } });
+      expect(await core.runDue()).toBe(1);
+      expect(ran).toEqual(['requeue']);
+      const hooks = new JobRunner(store, handlers, () => new Date(at), createLogger('silent'), { kinds: { only: ['webhook'] } });
+      expect(await hooks.runDue()).toBe(1);
+      expect(ran).toEqual(['requeue', 'webhook']);
+    } finally {
+      await cleanup();
+    }
+  });
 });

@@ -171,7 +171,7 @@ export async function publish(tx: Store, input: { siteId: string; type: WebhookE
   for (const endpoint of endpoints) {
     const id = input.newId('whd');
     await tx.insertWebhookDelivery({ id, endpointId: endpoint.id, eventId, eventType: input.type, payload, status: 'pending', createdAt: input.at });
-    await tx.scheduleJob({ id: `webhook:${id}`, kind: 'webhook', runAt: input.at, data: { deliveryId: id } });
+    await tx.scheduleJob({ id: `webhook:${id}`, kind: 'webhook', runAt: input.at, data: { deliveryId: id, endpointId: endpoint.id } });
   }
 }
 
@@ -232,7 +232,7 @@ export class WebhookDeliverer {
       return;
     }
     if (!expired) {
-      await store.scheduleJob({ id: `webhook:${delivery.id}`, kind: 'webhook', runAt: new Date(now.getTime() + backoffMs(attempts, this.deps.random)).toISOString(), data: { deliveryId: delivery.id } });
+      await store.scheduleJob({ id: `webhook:${delivery.id}`, kind: 'webhook', runAt: new Date(now.getTime() + backoffMs(attempts, this.deps.random)).toISOString(), data: { deliveryId: delivery.id, endpointId: endpoint.id } });
     }
   }
 
@@ -240,8 +240,9 @@ export class WebhookDeliverer {
   async resend(deliveryId: string): Promise<void> {
     const { store, clock } = this.deps;
     const at = clock().toISOString();
+    const delivery = await store.getWebhookDelivery(deliveryId);
     await store.updateWebhookDelivery(deliveryId, { status: 'pending', retryFrom: at, updatedAt: at });
-    await store.scheduleJob({ id: `webhook:${deliveryId}`, kind: 'webhook', runAt: at, data: { deliveryId } });
+    await store.scheduleJob({ id: `webhook:${deliveryId}`, kind: 'webhook', runAt: at, data: { deliveryId, ...(delivery ? { endpointId: delivery.endpointId } : {}) } });
   }
 
   /**

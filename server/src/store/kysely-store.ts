@@ -9,6 +9,7 @@ import type { AgentsTable, ApiKeysTable, ConversationsTable, Database, JobsTable
 import type {
   AgentPatch,
   AgentRecord,
+  JobKinds,
   JobRecord,
   ApiKeyRecord,
   AttachmentRecord,
@@ -1092,13 +1093,16 @@ export class KyselyStore implements Store {
     await this.db.deleteFrom('jobs').where('id', '=', id).execute();
   }
 
-  async claimDueJobs(now: string, limit: number, lockMs: number): Promise<JobRecord[]> {
+  async claimDueJobs(now: string, limit: number, lockMs: number, kinds: JobKinds = {}): Promise<JobRecord[]> {
     const t = ms(now);
-    const due = await this.db
+    let query = this.db
       .selectFrom('jobs')
       .select(['id', 'token'])
       .where('run_at', '<=', t)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', t)]))
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', t)]));
+    if (kinds.only) query = query.where('kind', 'in', kinds.only);
+    if (kinds.except) query = query.where('kind', 'not in', kinds.except);
+    const due = await query
       .orderBy('run_at')
       .limit(limit)
       .execute();

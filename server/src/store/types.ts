@@ -101,6 +101,12 @@ export interface ApiKeyRecord {
 }
 
 /** A durable timer. */
+/** Which kinds of job a runner takes: only these, or all but these. */
+export interface JobKinds {
+  only?: string[];
+  except?: string[];
+}
+
 export interface JobRecord {
   id: string;
   kind: string;
@@ -406,8 +412,8 @@ export interface Store {
   /** Creates the job unless one with this id exists (which is kept as it is); true when created. */
   scheduleJobOnce(job: { id: string; kind: string; runAt: Iso; data: Record<string, unknown> }): Promise<boolean>;
   cancelJob(id: string): Promise<void>;
-  /** Locks and returns up to `limit` due jobs no other runner holds (lock for lockMs). */
-  claimDueJobs(now: Iso, limit: number, lockMs: number): Promise<JobRecord[]>;
+  /** Locks and returns up to `limit` due jobs no other runner holds (lock for lockMs), of the kinds asked for. */
+  claimDueJobs(now: Iso, limit: number, lockMs: number, kinds?: JobKinds): Promise<JobRecord[]>;
   /** Deletes the job if it was not rescheduled since it was claimed. */
   completeJob(id: string, token: string): Promise<void>;
   /** Releases a failed job to run again at runAt. */
