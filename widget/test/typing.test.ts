@@ -66,6 +66,7 @@ describe('typing indicators', () => {
       connection.typing(true);
       clock.advance(30);
     }
+    await until(() => typingSeen().length >= 2, 2000, 'typing shown to the agent');
     // No keystroke for the idle time (400 ms after the last, at 270 ms): "stopped" goes out by itself.
     clock.advance(399 - 30);
     expect(clock.pending()).toEqual([1]);
@@ -82,11 +83,13 @@ describe('typing indicators', () => {
     connection.typing(false);
     await until(() => typingSeen().length === afterPause + 2, 2000, 'stopped on send');
     expect(typingSeen().at(-1)).toBe(false);
-    // Long past any throttle or pause, nothing more goes out: the next thing the agent sees is
-    // the visitor's next keystroke, not a stray "typing" or "stopped" from before the send.
+    // Long past any throttle or pause, nothing more goes out: what the agent sees next is the
+    // visitor's next keystroke and its pause, not a stray "typing" or "stopped" from before the send.
     clock.advance(5000);
     connection.typing(true);
     await until(() => typingSeen().length > afterPause + 2, 2000, 'the next keystroke');
-    expect(typingSeen().slice(afterPause)).toEqual([true, false, true]);
+    clock.advance(400);
+    await until(() => typingSeen().length > afterPause + 3, 2000, 'its pause');
+    expect(typingSeen().slice(afterPause)).toEqual([true, false, true, false]);
   });
 });
