@@ -1,5 +1,6 @@
 // The visitor's outbox against a real Baton server (SQLite, built-in bot) over real sockets:
-// everything queued goes out, exactly once, whatever happens while a send is in flight.
+// everything queued goes out, exactly once, whatever happens while a send is in flight. Retries
+// wait on the widget's clock, moved by hand: nothing here sleeps (issue 20).
 import type { Message } from '@baton/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteFactory, type StoreFactory } from '../../server/test/helpers/db.js';
@@ -7,6 +8,7 @@ import { request, startServer, type TestServer, visitor } from '../../server/tes
 import { userHash } from '../../server/src/auth/identity.js';
 import { connect, type Connection } from '../src/visitor/connection.js';
 import { createVisitorStore, type VisitorStore } from '../src/visitor/store.js';
+import { type ManualTimers, manualTimers } from './helpers/manual-timers.js';
 
 /** The real SQLite store, made to fail its next few reads of a visitor's conversation on demand. */
 function faultyFactory(faults: { latestConversation: number }): StoreFactory {
@@ -53,12 +55,14 @@ describe('visitor outbox on a real server', () => {
   let server: TestServer;
   let store: VisitorStore;
   let connection: Connection;
+  let clock: ManualTimers;
   beforeEach(async () => {
     localStorage.clear();
     faults.latestConversation = 0;
     server = await startServer(faultyFactory(faults));
     store = createVisitorStore('demo');
-    connection = connect(store, server.url, () => {});
+    clock = manualTimers();
+    connection = connect(store, server.url, () => {}, { timers: clock });
     await until(() => store.getState().connection === 'online', 10_000, 'online');
   });
   afterEach(async () => {
@@ -76,12 +80,25 @@ describe('visitor outbox on a real server', () => {
   it('a server fault is retried with backoff, and the message is stored once', async () => {
     faults.latestConversation = 2; // the first two sends are refused with `internal`
     connection.send('will you get this?');
-    await until(() => faults.latestConversation === 0, 5000, 'both faults hit');
-    expect(store.getState().outbox).toHaveLength(1); // kept, not marked failed
+    // Refused: kept, not marked failed, and tried again after about 1 s (±25 % jitter)…
+    await until(() => clock.pending().length === 1, 5000, 'a retry waiting after the first fault');
+    expect(faults.latestConversation).toBe(1);
+    expect(store.getState().outbox).toHaveLength(1);
     expect(store.getState().outbox[0]!.failed).toBeUndefined();
+    const first = clock.pending()[0]!;
+    expect(first).toBeGreaterThanOrEqual(750);
+    expect(first).toBeLessThanOrEqual(1250);
+    // …then, refused again, after about 2 s.
+    clock.advance(first);
+    await until(() => faults.latestConversation === 0 && clock.pending().length === 1, 5000, 'a retry waiting after the second fault');
+    expect(store.getState().outbox).toHaveLength(1);
+    const second = clock.pending()[0]!;
+    expect(second).toBeGreaterThanOrEqual(1500);
+    expect(second).toBeLessThanOrEqual(2500);
+    clock.advance(second);
     await until(() => store.getState().outbox.length === 0, 8000, 'outbox empty after retries');
     expect(await storedBodies(server, store.getState().token!)).toEqual(['will you get this?']);
-  }, 15_000);
+  }, 15_000); // a fresh server's first stored message takes a few seconds under load
 
   it('another user signing in on this browser never sends what the previous one left unsent', async () => {
     const as = (userId: string) => ({ userId, userHash: userHash('demo-identity-secret', userId) });
@@ -92,14 +109,18 @@ describe('visitor outbox on a real server', () => {
     // Her next message meets a server fault and waits in the outbox for its retry (about 1 s)…
     faults.latestConversation = 1;
     connection.send('my card number is 4242 4242 4242 4242');
-    await until(() => faults.latestConversation === 0, 5000, 'the send refused once');
+    await until(() => clock.pending().length > 0, 5000, 'the send refused once, its retry waiting');
     expect(store.getState().outbox).toHaveLength(1);
     // …when Bob signs in on the same browser (the page never said Alice left).
     connection.identify(as('bob'));
     await until(() => store.getState().token !== alice, 5000, 'switched to a visitor for Bob');
     expect(store.getState().outbox).toEqual([]);
-    await new Promise((r) => setTimeout(r, 2500)); // past the retry Alice's message was waiting for
-    expect(await storedBodies(server, store.getState().token!)).toEqual([]);
+    await until(() => store.getState().connection === 'online', 5000, 'connected again as Bob');
+    clock.advance(60_000); // past the retry Alice's message was waiting for
+    // Bob's own first message goes out after anything still on its way: it is all that is his.
+    connection.send('hello, this is Bob');
+    await until(() => store.getState().outbox.length === 0, 8000, "Bob's message stored");
+    expect(await storedBodies(server, store.getState().token!)).toEqual(['hello, this is Bob']);
     expect(await storedBodies(server, alice)).toEqual(['hello, this is Alice']);
   }, 15_000);
 

@@ -1,7 +1,8 @@
 // Live messages are shown in seq order: one that overtook an earlier one waits for it, briefly.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ReorderBuffer, type Sequenced } from '../src/ui/reorder.js';
 import { resumeAfter } from '../src/ui/resume.js';
+import { manualTimers } from './helpers/manual-timers.js';
 
 const m = (seq: number, conversationId = 'c1'): Sequenced => ({ id: `m${seq}`, seq, conversationId });
 
@@ -9,6 +10,7 @@ function client(holdMs = 1000) {
   const shown: number[] = [];
   const byConversation = new Map<string, number[]>();
   const gaps: string[] = [];
+  const clock = manualTimers();
   const store = (ms: Sequenced[]) => {
     for (const x of ms) {
       shown.push(x.seq);
@@ -20,16 +22,14 @@ function client(holdMs = 1000) {
     shownUpTo: (id) => resumeAfter(byConversation.get(id) ?? []),
     show: store,
     gap: (id) => gaps.push(id),
+    timers: clock,
   });
-  return { shown, gaps, buffer, store };
+  return { shown, gaps, buffer, store, clock };
 }
 
 describe('ReorderBuffer', () => {
-  afterEach(() => vi.useRealTimers());
-
   it('holds a message that overtook an earlier one until the earlier one arrives', () => {
-    vi.useFakeTimers();
-    const { shown, gaps, buffer } = client();
+    const { shown, gaps, buffer, clock } = client();
     buffer.push(m(1));
     buffer.push(m(2));
     buffer.push(m(4));
@@ -39,18 +39,17 @@ describe('ReorderBuffer', () => {
     buffer.push(m(3));
     expect(shown).toEqual([1, 2, 3, 4, 5]);
     expect(buffer.held).toBe(0);
-    vi.advanceTimersByTime(5000);
+    clock.advance(5000);
     expect(gaps).toEqual([]);
   });
 
   it('asks for what is missing when the gap outlives the hold, and shows it in order when it comes', () => {
-    vi.useFakeTimers();
-    const { shown, gaps, buffer, store } = client(1000);
+    const { shown, gaps, buffer, store, clock } = client(1000);
     buffer.push(m(1));
     buffer.push(m(3));
-    vi.advanceTimersByTime(999);
+    clock.advance(999);
     expect(gaps).toEqual([]);
-    vi.advanceTimersByTime(1);
+    clock.advance(1);
     expect(gaps).toEqual(['c1']); // the missing one's node may have died: a resume fetches it
     expect(shown).toEqual([1]);
     store([m(2)]); // what the resume brought
@@ -59,24 +58,22 @@ describe('ReorderBuffer', () => {
   });
 
   it('shows what it held as it is when even the fetch brings nothing in time', () => {
-    vi.useFakeTimers();
-    const { shown, gaps, buffer } = client(1000);
+    const { shown, gaps, buffer, clock } = client(1000);
     buffer.push(m(1));
     buffer.push(m(3));
-    vi.advanceTimersByTime(1999);
+    clock.advance(1999);
     expect(shown).toEqual([1]);
-    vi.advanceTimersByTime(1);
+    clock.advance(1);
     expect(shown).toEqual([1, 3]);
     expect(gaps).toEqual(['c1']);
   });
 
   it('while a resume is on its way, what is held waits for it past the hold', () => {
-    vi.useFakeTimers();
-    const { shown, gaps, buffer, store } = client(1000);
+    const { shown, gaps, buffer, store, clock } = client(1000);
     buffer.push(m(1));
     const done = buffer.catchingUp();
     buffer.push(m(5));
-    vi.advanceTimersByTime(3000);
+    clock.advance(3000);
     expect(shown).toEqual([1]);
     store([m(2), m(3), m(4)]); // what the resume brought, straight into the store
     done();
@@ -85,7 +82,6 @@ describe('ReorderBuffer', () => {
   });
 
   it('shows at once what continues the run, a first message, and each conversation on its own', () => {
-    vi.useFakeTimers();
     const { shown, buffer } = client();
     buffer.push(m(7)); // nothing shown yet (a conversation loaded later): no gap to wait for
     buffer.push(m(8));

@@ -2,7 +2,7 @@
 // nodes: each console socket is a row its node refreshes on a heartbeat. A node that dies stops
 // refreshing; its rows go stale (no longer count) and are swept, and the agents they belonged to
 // go through the usual grace period. Wall-clock time on purpose: this is about live sockets, not
-// about the service clock tests may move.
+// about the service clock tests may move. It is a parameter only so a unit test can step it (#20).
 import type { Store } from '../store/types.js';
 import type { Presence } from './conversations.js';
 
@@ -23,9 +23,16 @@ export class ConnectionPresence implements Presence {
     readonly nodeId: string,
     readonly visitorConnected: (visitorId: string) => Promise<boolean>,
     private readonly timing: PresenceTiming = DEFAULT_PRESENCE_TIMING,
+    private readonly wallClock: () => number = Date.now,
   ) {}
 
-  private now = () => new Date().toISOString();
+  private now(): string {
+    return new Date(this.wallClock()).toISOString();
+  }
+
+  private staleBefore(): string {
+    return new Date(this.wallClock() - this.timing.staleMs).toISOString();
+  }
 
   joined(socketId: string, agent: { id: string; siteId: string }): Promise<void> {
     return this.store.addConnection({ socketId, agentId: agent.id, siteId: agent.siteId, nodeId: this.nodeId, at: this.now() });
@@ -36,13 +43,13 @@ export class ConnectionPresence implements Presence {
   }
 
   connectedAgents(siteId: string): Promise<Set<string>> {
-    return this.store.connectedAgentIds(siteId, new Date(Date.now() - this.timing.staleMs).toISOString());
+    return this.store.connectedAgentIds(siteId, this.staleBefore());
   }
 
   /** Refreshes this node's rows and sweeps other nodes' stale ones; `orphaned` hears whose they were. */
   async beat(orphaned: (agents: Array<{ agentId: string; siteId: string }>) => Promise<void>): Promise<void> {
     await this.store.touchConnections(this.nodeId, this.now());
-    const stale = await this.store.sweepConnections(new Date(Date.now() - this.timing.staleMs).toISOString());
+    const stale = await this.store.sweepConnections(this.staleBefore());
     if (stale.length) await orphaned(stale);
   }
 

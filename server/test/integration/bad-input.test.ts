@@ -37,7 +37,9 @@ describe.each(storeFactories)('doors and bad input on $name', (factory) => {
     const peek = await request(bob.socket, 'session:resume', { conversationId: sent.message.conversationId, afterSeq: 0 });
     expect(peek).toMatchObject({ ok: true, conversation: null, messages: [] });
     await request(alice.socket, 'message:send', { clientId: 'a2', body: 'more secrets' });
-    await new Promise((r) => setTimeout(r, 100));
+    await server.app.service.idle(); // the bot's answer too
+    // A round trip on Bob's socket: anything sent to him before it has arrived by its ack.
+    await request(bob.socket, 'typing:set', { typing: false });
     expect(bob.received.filter((r) => r.event === 'message:new')).toEqual([]);
   });
 

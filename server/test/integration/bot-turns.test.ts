@@ -6,18 +6,33 @@ import type { BotProvider, BotTurnInput } from '../../src/bot/provider.js';
 import { storeFactories } from '../helpers/db.js';
 import { request, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
 
-/** Answers each message by quoting it; the first answer takes a while. */
-function slowEcho(seen: string[][]): BotProvider {
+/** Answers each message by quoting it; the first answer waits until the test lets it go. */
+function heldEcho(seen: string[][]) {
   let turns = 0;
-  return {
+  let started!: () => void;
+  let release!: () => void;
+  const firstStarted = new Promise<void>((r) => (started = r));
+  const firstReleased = new Promise<void>((r) => (release = r));
+  const bot: BotProvider = {
     name: 'slow-echo',
     async turn(input: BotTurnInput) {
-      if (turns++ === 0) await new Promise((r) => setTimeout(r, 400));
+      if (turns++ === 0) {
+        started();
+        await firstReleased;
+      }
       seen.push(input.history.map((m) => `${m.author.kind}:${m.body}`));
       const last = input.history.at(-1)!;
       return { mode: 'resolve', reply: `you said: ${last.body}`, rule: 'test.echo', evidence: [] };
     },
   };
+  return { bot, firstStarted, release };
+}
+
+/** Answers each message by quoting it, at once. */
+function echo(seen: string[][]): BotProvider {
+  const held = heldEcho(seen);
+  held.release();
+  return held.bot;
 }
 
 describe.each(storeFactories)('bot turns on $name', (factory) => {
@@ -26,13 +41,17 @@ describe.each(storeFactories)('bot turns on $name', (factory) => {
 
   it('a second message sent while the bot answers the first is answered too, in order', async () => {
     const seen: string[][] = [];
-    server = await startServer(factory, { bot: slowEcho(seen) });
+    const slow = heldEcho(seen);
+    server = await startServer(factory, { bot: slow.bot });
     const v = await visitor(server.url);
     await request(v.socket, 'message:send', { clientId: 'q1', body: 'where is my order?' });
+    await slow.firstStarted;
     await request(v.socket, 'message:send', { clientId: 'q2', body: 'also, can I pay by invoice?' });
+    slow.release(); // the first answer lands after the second message was stored
     await waitFor(v, 'message:new', (m) => m.body === 'you said: also, can I pay by invoice?');
     const bodies = v.received.filter((r) => r.event === 'message:new' && r.payload.author.kind === 'bot').map((r) => r.payload.body);
     expect(bodies).toEqual(['you said: where is my order?', 'you said: also, can I pay by invoice?']);
+    expect(seen[0]!.at(-1)).toBe('visitor:where is my order?'); // the first turn began before the second message
     // The second turn saw the first answer, and ended with the message it answered.
     expect(seen[1]!.at(-1)).toBe('visitor:also, can I pay by invoice?');
     expect(seen[1]).toContain('bot:you said: where is my order?');
@@ -40,7 +59,7 @@ describe.each(storeFactories)('bot turns on $name', (factory) => {
 
   it('a message the bot never answered (its node died) is answered when the visitor comes back', async () => {
     let offset = 0;
-    server = await startServer(factory, { bot: slowEcho([]), clock: () => new Date(Date.now() + offset) });
+    server = await startServer(factory, { bot: echo([]), clock: () => new Date(Date.now() + offset) });
     const v = await visitor(server.url);
     await request(v.socket, 'message:send', { clientId: 'd1', body: 'hello' });
     await waitFor(v, 'message:new', (m) => m.body === 'you said: hello');
@@ -64,7 +83,7 @@ describe.each(storeFactories)('bot turns on $name', (factory) => {
 
   it('in a conversation longer than one page, the bot answers the latest message and agents open the latest page', async () => {
     const seen: string[][] = [];
-    server = await startServer(factory, { bot: slowEcho(seen) });
+    server = await startServer(factory, { bot: echo(seen) });
     const v = await visitor(server.url);
     await request(v.socket, 'message:send', { clientId: 'long-0', body: 'start' });
     await waitFor(v, 'message:new', (m) => m.body === 'you said: start');

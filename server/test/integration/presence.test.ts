@@ -7,7 +7,6 @@ import type { Store } from '../../src/store/types.js';
 import { storeFactories } from '../helpers/db.js';
 
 const timing = { heartbeatMs: 50, staleMs: 300 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const noVisitors = async () => false;
 
 describe.each(storeFactories)('console presence on $name', (factory) => {
@@ -33,14 +32,26 @@ describe.each(storeFactories)('console presence on $name', (factory) => {
   });
 
   it("a dead node's tabs stop counting after the stale period and are swept once, by a live node", async () => {
-    const dead = new ConnectionPresence(store, 'node_dead', noVisitors, timing);
-    const live = new ConnectionPresence(store, 'node_live', noVisitors, timing);
+    // Both nodes' wall clock, stepped by the test: the live node beats once per heartbeat of it.
+    let now = Date.parse('2026-03-02T09:00:00Z');
+    const wallClock = () => now;
+    const dead = new ConnectionPresence(store, 'node_dead', noVisitors, timing, wallClock);
+    const live = new ConnectionPresence(store, 'node_live', noVisitors, timing, wallClock);
     await dead.joined('sock_d', { id: 'ag_gone', siteId: 's1' });
     await live.joined('sock_l', { id: 'ag_here', siteId: 's1' });
     const orphaned: string[] = [];
-    live.start(async (agents) => void orphaned.push(...agents.map((a) => a.agentId)), (err) => { throw err; });
+    const heartbeats = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        now += timing.heartbeatMs;
+        await live.beat(async (agents) => void orphaned.push(...agents.map((a) => a.agentId)));
+      }
+    };
     // The dead node never beats again; the live one keeps its own row fresh.
-    await sleep(timing.staleMs + 4 * timing.heartbeatMs);
+    await heartbeats(5); // 250 ms: within the stale period, both still count
+    expect([...(await live.connectedAgents('s1'))].sort()).toEqual(['ag_gone', 'ag_here']);
+    expect(orphaned).toEqual([]);
+    await heartbeats(5); // 500 ms: past it
+    expect([...(await live.connectedAgents('s1'))]).toEqual(['ag_here']);
     await live.stop();
     expect([...(await live.connectedAgents('s1'))]).toEqual([]); // stop() removed the live node's rows too
     expect(orphaned).toEqual(['ag_gone']);

@@ -1,5 +1,6 @@
 // Routing, timers and the reply-later path against the real server with a controllable clock:
 // jobs are durable rows; the test moves the clock and runs what is due, as a node's poll would.
+// Places in line are checked as the visitor's socket received them, not only as the store has them.
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import type { BotProvider } from '../../src/bot/provider.js';
 import type { Database } from '../../src/store/schema.js';
 import { smtpMailer } from '../../src/service/mail.js';
 import { storeFactories } from '../helpers/db.js';
-import { addAgent, agent, request, type ServerOptions, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
+import { addAgent, agent, type Connected, request, type ServerOptions, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
 
 /** Real time plus however far the test moved it forward: order is kept, waits can be skipped. */
 function controllableClock() {
@@ -30,6 +31,23 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 5000) {
     if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the condition');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * The place in line this visitor was last told for the conversation, once the server owes them
+ * nothing more (`idle`) and what it sent has arrived: a request's ack on the same socket comes
+ * after every event sent to it before (a `typing:set`, as harmless as a ping).
+ */
+async function placeTold(server: TestServer, v: Connected, conversationId: string): Promise<number | null | undefined> {
+  await server.app.service.idle();
+  await request(v.socket, 'typing:set', { typing: false });
+  const told = v.received.filter((r) => r.event === 'conversation:updated' && r.payload.id === conversationId);
+  return told.at(-1)?.payload.queuePosition;
+}
+
+/** Whether the visitor's socket has left the server (its disconnect handled there). */
+async function goneFromServer(server: TestServer, visitorId: string): Promise<boolean> {
+  return (await server.app.io.of('/visitor').in(`visitor:${visitorId}`).fetchSockets()).length === 0;
 }
 
 /** Whether a durable timer is scheduled (the test waits for the server to have reacted). */
@@ -90,6 +108,9 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     expect(conv.priority).toBeGreaterThan(0);
     expect(await server.store.queuePosition(urgent.conversationId)).toBe(1);
     expect(await server.store.queuePosition(ordinary.conversationId)).toBe(2);
+    // What each visitor was told: the earlier ordinary one moved back a place when the urgent one came.
+    expect(await placeTold(server, urgent.v, urgent.conversationId)).toBe(1);
+    expect(await placeTold(server, ordinary.v, ordinary.conversationId)).toBe(2);
     const a = await agent(server.url);
     const queue = await request(a.socket, 'queue:list', {});
     expect(queue.conversations.slice(0, 2).map((x: any) => x.id)).toEqual([urgent.conversationId, ordinary.conversationId]);
@@ -172,10 +193,9 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     for (const q of queued) q.v.received.length = 0;
     // The agent takes the first 12 at once.
     await Promise.all(queued.slice(0, 12).map((q) => request(a.socket, 'conversation:claim', { conversationId: q.conversationId })));
-    await server.app.service.idle();
     for (const [i, q] of queued.slice(12).entries()) {
+      expect(await placeTold(server, q.v, q.conversationId)).toBe(i + 1);
       const updates = q.v.received.filter((r) => r.event === 'conversation:updated');
-      expect(updates.at(-1)!.payload.queuePosition).toBe(i + 1);
       // One per claim before (13 here); now one at once and one per 100 ms window of the burst.
       expect(updates.length, `${updates.length} updates for 12 claims`).toBeLessThan(10);
     }
@@ -201,12 +221,14 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     time.advance(5_000);
     const later = await queueUp(server, 'f2');
     expect(await server.store.queuePosition(later.conversationId)).toBe(1);
+    expect(await placeTold(server, later.v, later.conversationId)).toBe(1);
     time.advance(61_000);
     await server.app.runJobs();
     expect((await server.store.getConversation(first.conversationId))!.control).toBe('queued');
     expect(await server.store.queuePosition(first.conversationId)).toBe(1);
     expect(await server.store.queuePosition(later.conversationId)).toBe(2);
-    await waitFor(later.v, 'conversation:updated', (c) => c.queuePosition === 2);
+    expect(await placeTold(server, first.v, first.conversationId)).toBe(1);
+    expect(await placeTold(server, later.v, later.conversationId)).toBe(2);
   });
 
   it('auto-assign does not hand a silent agent the same conversation straight back', async () => {
@@ -240,8 +262,8 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     const held = await queueUp(server, 'pk1');
     await request(a.socket, 'conversation:claim', { conversationId: held.conversationId });
     const waiting = await queueUp(server, 'pk2');
-    await server.app.service.idle();
-    await new Promise((r) => setTimeout(r, 100));
+    // Everything owed for the queueing has arrived, so what comes next is the resolve's doing.
+    expect(await placeTold(server, waiting.v, waiting.conversationId)).toBe(1);
     const before = waiting.v.received.length;
     await request(a.socket, 'conversation:resolve', { conversationId: held.conversationId });
     await until(async () => waiting.v.received.slice(before).some((r) => r.event === 'conversation:updated' && r.payload.id === waiting.conversationId && r.payload.queuePosition === 1));
@@ -273,10 +295,13 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
   });
 
   it('a visitor who left while the bot was still deciding to hand over is counted as abandoned too', async () => {
+    // The bot decides only when the test lets it: after the visitor has gone.
+    let decide!: () => void;
+    const decided = new Promise<void>((r) => (decide = r));
     const slowEscalation: BotProvider = {
       name: 'slow-escalation',
       async turn() {
-        await new Promise((r) => setTimeout(r, 300));
+        await decided;
         const reason = 'The visitor asked for a person.';
         return {
           mode: 'escalate',
@@ -293,6 +318,8 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     const v = await visitor(server.url);
     const sent = await request(v.socket, 'message:send', { clientId: 'sl1', body: 'a person please' });
     v.socket.disconnect();
+    await until(() => goneFromServer(server, v.visitorId));
+    decide();
     await server.app.service.idle();
     expect((await server.store.getConversation(sent.message.conversationId))!.control).toBe('queued');
     time.advance(301_000);
@@ -345,19 +372,21 @@ describe.each(storeFactories)('queue, routing and timers on $name', (factory) =>
     const first = await queueUp(server, 'ab1');
     const second = await queueUp(server, 'ab2');
     expect(await server.store.queuePosition(second.conversationId)).toBe(2);
+    expect(await placeTold(server, second.v, second.conversationId)).toBe(2);
     first.v.socket.disconnect();
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => jobExists(server, `abandon:${first.conversationId}`)); // the server saw them go
     time.advance(301_000);
     await server.app.runJobs();
     const left = (await server.store.getConversation(first.conversationId))!;
     expect(left.abandonedAt).not.toBeNull();
-    await waitFor(second.v, 'conversation:updated', (c) => c.queuePosition === 1);
+    expect(await placeTold(server, second.v, second.conversationId)).toBe(1);
     expect((await server.store.listEvents(first.conversationId, 'abandoned'))[0]!.data.waitedSeconds).toBeGreaterThanOrEqual(301);
 
     const back = await visitor(server.url, first.v.token);
     expect(back.resumed.conversation).toMatchObject({ id: first.conversationId, control: 'queued', queuePosition: 1 });
     expect((await server.store.getConversation(first.conversationId))!.abandonedAt).toBeNull();
     expect(await server.store.queuePosition(second.conversationId)).toBe(2);
+    expect(await placeTold(server, second.v, second.conversationId)).toBe(2);
   });
 });
 

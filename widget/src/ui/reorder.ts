@@ -4,6 +4,8 @@
 // delivering it), `gap` asks the server for what is missing (a resume) and the hold goes on while
 // it is on its way, up to `holdMs` more; only then is what is held shown as it is. The widget, the console and the load
 // bench (which counts what would be shown out of order) use this one class.
+import { realTimers, type TimerId, type Timers } from './timers.js';
+
 export interface Sequenced {
   id: string;
   seq: number;
@@ -18,16 +20,21 @@ export interface ReorderOptions<M extends Sequenced> {
   show: (messages: M[]) => void;
   /** A gap outlived the hold: fetch what is missing. */
   gap?: (conversationId: string) => void;
+  timers?: Timers;
 }
 
 export class ReorderBuffer<M extends Sequenced> {
   private readonly pending = new Map<string, M[]>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly timers = new Map<string, TimerId>();
   /** Conversations whose gap was asked for (the second stage of the hold). */
   private readonly asked = new Set<string>();
   private catchUps = 0;
 
-  constructor(private readonly options: ReorderOptions<M>) {}
+  private readonly clock: Timers;
+
+  constructor(private readonly options: ReorderOptions<M>) {
+    this.clock = options.timers ?? realTimers;
+  }
 
   /**
    * While a resume is on its way (after a reconnect), what is held waits for it however long it
@@ -55,7 +62,7 @@ export class ReorderBuffer<M extends Sequenced> {
     if (!list.some((p) => p.id === m.id)) list.push(m);
     this.pending.set(m.conversationId, list);
     if (!this.timers.has(m.conversationId)) {
-      this.timers.set(m.conversationId, setTimeout(() => this.expire(m.conversationId), this.options.holdMs));
+      this.timers.set(m.conversationId, this.clock.setTimeout(() => this.expire(m.conversationId), this.options.holdMs));
     }
   }
 
@@ -90,7 +97,7 @@ export class ReorderBuffer<M extends Sequenced> {
 
   private expire(conversationId: string) {
     this.timers.delete(conversationId);
-    const again = () => this.timers.set(conversationId, setTimeout(() => this.expire(conversationId), this.options.holdMs));
+    const again = () => this.timers.set(conversationId, this.clock.setTimeout(() => this.expire(conversationId), this.options.holdMs));
     if (this.catchUps > 0) return again();
     if (this.options.gap && !this.asked.has(conversationId)) {
       this.asked.add(conversationId);
@@ -105,8 +112,7 @@ export class ReorderBuffer<M extends Sequenced> {
 
   private clear(conversationId: string) {
     this.asked.delete(conversationId);
-    const timer = this.timers.get(conversationId);
-    if (timer) clearTimeout(timer);
+    this.clock.clearTimeout(this.timers.get(conversationId));
     this.timers.delete(conversationId);
     this.pending.delete(conversationId);
   }

@@ -6,6 +6,7 @@ import { uploadFile } from '../ui/upload.js';
 import { lastSeq, newClientId } from './messages.js';
 import { forgetVisitor, markFailed, queueOutgoing, receiveMessages, setConversation, type VisitorStore } from './store.js';
 import { ReorderBuffer } from '../ui/reorder.js';
+import { realTimers, type TimerId, type Timers } from '../ui/timers.js';
 
 type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
 const ACK_TIMEOUT_MS = 10_000;
@@ -71,24 +72,29 @@ export interface ConnectionTiming {
 const DEFAULT_TIMING: ConnectionTiming = { typingThrottleMs: 2000, typingIdleMs: 4000, agentTypingExpiryMs: 6000, reorderHoldMs: 1500 };
 
 /** The visitor token as soon as the session has one, or null after `ms`. */
-function tokenWithin(store: VisitorStore, ms: number): Promise<string | null> {
+function tokenWithin(store: VisitorStore, ms: number, timers: Timers): Promise<string | null> {
   const now = store.getState().token;
   if (now) return Promise.resolve(now);
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
+    const timer = timers.setTimeout(() => {
       unsubscribe();
       resolve(null);
     }, ms);
     const unsubscribe = store.subscribe((s) => {
       if (!s.token) return;
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       unsubscribe();
       resolve(s.token);
     });
   });
 }
 
-export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: Message) => void, timingOverrides: Partial<ConnectionTiming> = {}): Connection {
+export interface ConnectOptions extends Partial<ConnectionTiming> {
+  /** The clock of the widget's own waits (ui/timers.ts); tests pass one they move by hand. */
+  timers?: Timers;
+}
+
+export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: Message) => void, { timers = realTimers, ...timingOverrides }: ConnectOptions = {}): Connection {
   const timing = { ...DEFAULT_TIMING, ...timingOverrides };
   const socket: VisitorSocket = io(`${serverUrl}/visitor`, {
     auth: (cb) => {
@@ -123,11 +129,11 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
   // item keeps its client id for life, so a resend after a lost ack is never stored twice.
   let epoch = 0;
   let flushingEpoch = -1;
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryTimer: TimerId | null = null;
   let failures = 0;
   const retryLater = (delayMs: number) => {
-    if (retryTimer) clearTimeout(retryTimer);
-    retryTimer = setTimeout(() => {
+    if (retryTimer) timers.clearTimeout(retryTimer);
+    retryTimer = timers.setTimeout(() => {
       retryTimer = null;
       store.setState({ slowDown: false });
       void flush();
@@ -185,19 +191,19 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
 
   // A new visitor in this browser: drop the old connection (and what it was sending) and resume
   // as the new one; after another tab's sign-out, wait a moment for the visitor it starts.
-  let tabWait: ReturnType<typeof setTimeout> | null = null;
+  let tabWait: TimerId | null = null;
   store.subscribe((s, prev) => {
     if (s.visitorEpoch === prev.visitorEpoch) return;
     identity = null; // the signed-out user is never identified again from this page
     epoch += 1;
-    if (retryTimer) clearTimeout(retryTimer);
+    if (retryTimer) timers.clearTimeout(retryTimer);
     retryTimer = null;
-    if (tabWait) clearTimeout(tabWait);
+    if (tabWait) timers.clearTimeout(tabWait);
     tabWait = null;
     socket.disconnect();
     if (!s.waitingForTab) socket.connect();
     else
-      tabWait = setTimeout(() => {
+      tabWait = timers.setTimeout(() => {
         tabWait = null;
         if (!store.getState().waitingForTab) return;
         store.setState({ waitingForTab: false });
@@ -237,6 +243,7 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     gap: () => {
       if (socket.connected) resume().catch(() => {});
     },
+    timers,
   });
 
   socket.on('connect', async () => {
@@ -247,7 +254,7 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       // A fresh connection: a loop left from before the drop stops, and waiting retries go now.
       epoch += 1;
       failures = 0;
-      if (retryTimer) clearTimeout(retryTimer);
+      if (retryTimer) timers.clearTimeout(retryTimer);
       retryTimer = null;
       store.setState({ slowDown: false });
       void flush();
@@ -273,10 +280,10 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
 
   socket.on('message:new', (m) => reorder.push(m));
   socket.on('conversation:updated', (c) => setConversation(store, c));
-  let agentTypingTimer: ReturnType<typeof setTimeout> | null = null;
+  let agentTypingTimer: TimerId | null = null;
   socket.on('typing', (t) => {
-    if (agentTypingTimer) clearTimeout(agentTypingTimer);
-    agentTypingTimer = t.typing ? setTimeout(() => store.setState({ agentTyping: null }), timing.agentTypingExpiryMs) : null;
+    if (agentTypingTimer) timers.clearTimeout(agentTypingTimer);
+    agentTypingTimer = t.typing ? timers.setTimeout(() => store.setState({ agentTyping: null }), timing.agentTypingExpiryMs) : null;
     store.setState({ agentTyping: t.typing ? t.name : null });
   });
 
@@ -287,7 +294,7 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
   window.addEventListener('online', online);
 
   let lastTyping = 0;
-  let typingIdle: ReturnType<typeof setTimeout> | null = null;
+  let typingIdle: TimerId | null = null;
   const emitTyping = (typing: boolean) => {
     if (socket.connected) socket.emit('typing:set', { typing }, () => {});
   };
@@ -325,7 +332,7 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     },
     async upload(file, onProgress) {
       // A file picked the moment the chat opened waits for the session rather than fail.
-      const token = await tokenWithin(store, 10_000);
+      const token = await tokenWithin(store, 10_000, timers);
       const { siteKey } = store.getState();
       if (!token) return 'Not connected yet. Please try again in a moment.';
       const result = await uploadFile(`${serverUrl}/api/attachments`, file, { authorization: `Bearer ${token}`, 'x-baton-site': siteKey, 'content-type': file.type || 'application/octet-stream' }, onProgress);
@@ -348,26 +355,26 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     typing(on: boolean) {
       // "typing" at most once per throttle window while keystrokes go on; "stopped" after a
       // pause, on send and when the draft is cleared, and only if "typing" went out.
-      if (typingIdle) clearTimeout(typingIdle);
+      if (typingIdle) timers.clearTimeout(typingIdle);
       typingIdle = null;
       if (!on) {
         if (lastTyping) emitTyping(false);
         lastTyping = 0;
         return;
       }
-      typingIdle = setTimeout(() => {
+      typingIdle = timers.setTimeout(() => {
         typingIdle = null;
         if (lastTyping) emitTyping(false);
         lastTyping = 0;
       }, timing.typingIdleMs);
-      const now = Date.now();
+      const now = timers.now();
       if (lastTyping && now - lastTyping < timing.typingThrottleMs) return;
       lastTyping = now;
       emitTyping(true);
     },
     logout() {
       identity = null;
-      if (typingIdle) clearTimeout(typingIdle);
+      if (typingIdle) timers.clearTimeout(typingIdle);
       typingIdle = null;
       lastTyping = 0;
       reorder.reset(); // nothing of the previous visitor's is shown after the logout
@@ -375,10 +382,10 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
     },
     close() {
       reorder.reset();
-      if (retryTimer) clearTimeout(retryTimer);
-      if (tabWait) clearTimeout(tabWait);
-      if (typingIdle) clearTimeout(typingIdle);
-      if (agentTypingTimer) clearTimeout(agentTypingTimer);
+      if (retryTimer) timers.clearTimeout(retryTimer);
+      if (tabWait) timers.clearTimeout(tabWait);
+      if (typingIdle) timers.clearTimeout(typingIdle);
+      if (agentTypingTimer) timers.clearTimeout(agentTypingTimer);
       epoch += 1;
       window.removeEventListener('offline', offline);
       window.removeEventListener('online', online);
