@@ -166,7 +166,14 @@ export class KyselyStore implements Store {
       provider: new CodeMigrationProvider(this.dialect),
       ...(this.dialect === 'postgres' ? { migrationTableSchema: this.pgSchema ?? 'public' } : {}),
     });
-    const { error, results } = await migrator.migrateToLatest();
+    let { error, results } = await migrator.migrateToLatest();
+    // Kysely looks for its own tables by listing every schema's; another schema dropped meanwhile
+    // (another tenant, a parallel test) fails that listing with "… does not exist". Migrations
+    // run in a transaction under a lock, so trying again is safe.
+    for (let attempt = 1; attempt < 4 && error && /does not exist/.test(String((error as Error).message)); attempt++) {
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+      ({ error, results } = await migrator.migrateToLatest());
+    }
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) {
       throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
