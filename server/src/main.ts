@@ -30,9 +30,18 @@ async function main() {
     await seedDemo(store, { now: new Date().toISOString(), extraOrigins, secret: config.secret });
   }
 
-  // One engine per site directory (sites/<key>/); sites without one use the demo's.
-  const bots = new SiteBots(process.env.BATON_SITES_DIR ?? SITES_DIR, 'demo', config.llm);
-  bots.get('demo'); // fail at start, not on the first visitor, if the playbook is broken
+  // One engine per site directory (sites/<key>/). In demo mode sites without one use the demo's;
+  // otherwise each site needs its own (pnpm baton site create makes it).
+  const bots = new SiteBots(process.env.BATON_SITES_DIR ?? SITES_DIR, config.demo ? 'demo' : null, config.llm);
+  // Fail at start, not on the first visitor, if a playbook is broken; say which sites have none.
+  for (const site of await store.listSites()) {
+    try {
+      bots.get(site.key);
+    } catch (error) {
+      if (config.demo || !/has no playbook/.test((error as Error).message)) throw error;
+      logger.error({ site: site.key }, (error as Error).message);
+    }
+  }
   const app = await createApp({
     store,
     secret: config.secret,

@@ -13,8 +13,8 @@ export class SiteBots {
 
   constructor(
     private readonly sitesDir: string,
-    /** Sites without a directory of their own use this one's engine. */
-    private readonly fallbackKey = 'demo',
+    /** Sites without a directory of their own use this one's engine (the demo's, in demo mode); null: none does. */
+    private readonly fallbackKey: string | null = 'demo',
     /** With a language model configured, it writes the answers the rules allow. */
     private readonly llm?: LlmConfig,
   ) {}
@@ -23,7 +23,10 @@ export class SiteBots {
   get(siteKey: string): BotProvider {
     let key = this.serving.get(siteKey);
     if (key === undefined) {
-      key = existsSync(join(this.sitesDir, siteKey, 'playbook.yaml')) ? siteKey : this.fallbackKey;
+      const own = existsSync(join(this.sitesDir, siteKey, 'playbook.yaml'));
+      // Never another site's playbook by surprise: without a fallback a site needs its own.
+      if (!own && this.fallbackKey === null) throw new Error(`Site ${siteKey} has no playbook at ${join(this.sitesDir, siteKey, 'playbook.yaml')} (pnpm baton site create makes one)`);
+      key = own ? siteKey : this.fallbackKey!;
       this.serving.set(siteKey, key);
     }
     let bot = this.bots.get(key);
