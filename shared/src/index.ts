@@ -1,3 +1,4 @@
 export * from './domain.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './rest.js';

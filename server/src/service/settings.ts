@@ -65,3 +65,25 @@ export function siteSettings(site: SiteRecord): SiteSettings {
   }
   return out as SiteSettings;
 }
+
+const Origin = z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://shop.example or http://localhost:*');
+const Appearance = z.object({
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #4f46e5'),
+  greeting: z.string().max(300),
+  launcherLabel: z.string().max(40),
+  position: z.enum(['left', 'right']),
+  cannedResponses: z.array(z.object({ shortcut: z.string().min(1).max(40), body: z.string().min(1).max(4000) })).max(200),
+});
+/**
+ * PATCH /api/admin/site. Beside the settings schema it is built from (which stays on the server with
+ * the copy keys it names); the identity secret is rotated on its own route, never set here.
+ */
+export const SitePatchBody = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    allowedOrigins: z.array(Origin).max(50),
+    settings: SiteSettingsSchema.omit({ identitySecret: true, identitySecretPrevious: true, identitySecretRotatedAt: true }).partial().extend(Appearance.partial().shape).strict(),
+  })
+  .partial()
+  .strict();
+export type SitePatchBody = z.infer<typeof SitePatchBody>;

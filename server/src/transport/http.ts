@@ -11,7 +11,8 @@ import type { Limits } from './limits.js';
 import type { ConsoleOrigins } from './origin.js';
 import { loadAssets } from './assets.js';
 import { openApiDocument, publicApiRouter } from './public-api.js';
-import { SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from './sessions.js';
+import { SESSION_TTL_MS, type Sessions } from '../service/sessions.js';
+import { SESSION_COOKIE } from './sessions.js';
 
 export const publicAgent = (a: AgentRecord) => ({ id: a.id, email: a.email, name: a.name, role: a.role, siteId: a.siteId });
 
