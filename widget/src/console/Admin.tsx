@@ -1,20 +1,11 @@
 // Admin: the team (invite with a set-password link shown once, roles, teams, capacity,
 // deactivate) and the site's settings (routing, capacity, hours, appearance, canned responses).
+import type { AdminAgent, AgentPatchBody } from '@baton/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { adminApi as api } from './admin-api.js';
 import { ApiKeys } from './ApiKeys.js';
 import { Webhooks } from './Webhooks.js';
 
-interface AdminAgent {
-  id: string;
-  email: string;
-  name: string;
-  role: 'agent' | 'admin';
-  active: boolean;
-  teams: string[];
-  capacity: number | null;
-  presence: string;
-}
 interface SiteSettings {
   routing?: 'auto' | 'pick';
   agentCapacity?: number;
@@ -126,7 +117,7 @@ export function Admin() {
     }
   }
 
-  async function patchAgent(id: string, patch: Partial<AdminAgent>) {
+  async function patchAgent(id: string, patch: AgentPatchBody) {
     const r = await api('PATCH', `/agents/${id}`, patch);
     if (done(r, 'Saved.')) void load();
   }
