@@ -1,7 +1,7 @@
 // The REST API's bodies, queries and answers (/api/admin, /api/v1, set-password): the server
 // validates with these schemas and the console types its calls with them, so neither can drift.
 import { z } from 'zod';
-import type { DrillRow } from './domain.js';
+import { Control, type DrillRow } from './domain.js';
 import { BatonError } from './errors.js';
 
 /** Midnight UTC of a YYYY-MM-DD day in ms, or null when there is no such day. */
@@ -50,6 +50,8 @@ export const InviteBody = z.object({
   capacity: z.number().int().min(1).max(50).nullable().default(null),
 });
 export type InviteBody = z.infer<typeof InviteBody>;
+/** What a client sends: role, teams and capacity may be left out. */
+export type InviteInput = z.input<typeof InviteBody>;
 
 export const AgentPatchBody = z
   .object({
@@ -136,6 +138,18 @@ export interface ApiKeyView {
   revokedAt: string | null;
   lastUsedAt: string | null;
 }
+
+/** GET /api/v1/conversations: a range's conversations, as JSON (the latest `limit`), JSONL or CSV. */
+export const ConversationsQuery = z
+  .object({
+    from: Day.optional(),
+    to: Day.optional(),
+    status: Control.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    format: z.enum(['json', 'jsonl', 'csv']).default('json'),
+  })
+  .strict();
+export type ConversationsQuery = z.infer<typeof ConversationsQuery>;
 
 // ---------- the handoff-quality report (docs/metrics.md) ----------
 

@@ -13,6 +13,7 @@ import {
   type EvalCasesQuery,
   type InviteBody,
   type SetPasswordBody,
+  type SitePatchBody,
   type WebhookBody,
   type WebhookDeliveryView,
   type WebhookEndpointView,
@@ -25,7 +26,6 @@ import type { Logger } from '../log.js';
 import { evalCaseFrom } from '../metrics/eval-export.js';
 import type { AgentRecord, ApiKeyRecord, Store, WebhookEndpoint } from '../store/types.js';
 import type { Sessions } from './sessions.js';
-import type { SitePatchBody } from './settings.js';
 import { assertDeliverable, type WebhookDeliverer } from './webhooks.js';
 
 export const INVITE_TTL_MS = 72 * 60 * 60 * 1000;

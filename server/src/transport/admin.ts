@@ -1,15 +1,12 @@
 // The admin API over HTTP: each route parses its input with the shared schemas, calls the admin
 // service (service/admin.ts) and answers. Only admins of the site; an agent's session gets
 // `forbidden`, no session `unauthorized` — checked before the input is read.
-import { AgentPatchBody, ApiKeyBody, DrillQuery, EvalCasesQuery, InviteBody, MetricsQuery, SetPasswordBody, WebhookBody, WebhookPatch } from '@baton/shared';
+import { AgentPatchBody, ApiKeyBody, DrillQuery, EvalCasesQuery, InviteBody, MetricsQuery, SetPasswordBody, SitePatchBody, WebhookBody, WebhookPatch } from '@baton/shared';
 import express, { type Request, type Router } from 'express';
 import { type AdminDeps, AdminService } from '../service/admin.js';
 import { metricsService } from '../service/metrics.js';
-import { SitePatchBody } from '../service/settings.js';
 import { route, sessionToken } from './http.js';
 import { parseInput } from './input.js';
-
-export type { AdminDeps };
 
 /** Where the request came in: set-password links use it when PUBLIC_URL is unset. */
 const requestOrigin = (req: Request) => `${req.protocol}://${req.get('host')}`;

@@ -1,26 +1,15 @@
 // Admin: the team (invite with a set-password link shown once, roles, teams, capacity,
 // deactivate) and the site's settings (routing, capacity, hours, appearance, canned responses).
-import type { AdminAgent, AgentPatchBody } from '@baton/shared';
+import type { AdminAgent, AgentPatchBody, AgentRole, InviteInput, SitePatchBody } from '@baton/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { adminApi as api } from './admin-api.js';
 import { ApiKeys } from './ApiKeys.js';
 import { Webhooks } from './Webhooks.js';
 
-interface SiteSettings {
-  routing?: 'auto' | 'pick';
-  agentCapacity?: number;
-  agentSilentSeconds?: number;
-  maxWaiting?: number;
-  color?: string;
-  greeting?: string;
-  launcherLabel?: string;
-  position?: 'left' | 'right';
-  businessHours?: { timeZone: string; weekly: Record<string, Array<[string, string]>> } | null;
-  cannedResponses?: Array<{ shortcut: string; body: string }>;
-}
+/** The settings the site form reads and sends (the site's own, as PATCH /api/admin/site takes them). */
+type SiteSettings = NonNullable<SitePatchBody['settings']>;
 
-
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const hoursText = (h: SiteSettings['businessHours']) =>
   h ? DAYS.filter((d) => h.weekly[d]?.length).map((d) => `${d} ${h.weekly[d]!.map(([a, b]) => `${a}-${b}`).join(',')}`).join('\n') : '';
 function parseHours(timeZone: string, text: string): SiteSettings['businessHours'] {
@@ -67,7 +56,7 @@ export function Admin() {
   const [settings, setSettings] = useState<SiteSettings>({});
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [invite, setInvite] = useState({ email: '', name: '', role: 'agent', teams: '' });
+  const [invite, setInvite] = useState<{ email: string; name: string; role: AgentRole; teams: string }>({ email: '', name: '', role: 'agent', teams: '' });
   const [link, setLink] = useState<string | null>(null);
   const [zone, setZone] = useState('');
   const [hours, setHours] = useState('');
@@ -109,7 +98,7 @@ export function Admin() {
   async function sendInvite(e: Event) {
     e.preventDefault();
     const teams = invite.teams.split(',').map((t) => t.trim()).filter(Boolean);
-    const r = await api<{ setPasswordUrl: string }>('POST', '/agents', { email: invite.email, name: invite.name, role: invite.role, teams });
+    const r = await api<{ setPasswordUrl: string }>('POST', '/agents', { email: invite.email, name: invite.name, role: invite.role, teams } satisfies InviteInput);
     if (done(r, `Invited ${invite.name}.`) && r.ok) {
       setLink(r.setPasswordUrl);
       setInvite({ email: '', name: '', role: 'agent', teams: '' });
@@ -143,7 +132,7 @@ export function Admin() {
         businessHours: parseHours(zone, hours),
         cannedResponses: cannedResponses.canned,
       },
-    });
+    } satisfies SitePatchBody);
     if (done(r, 'Settings saved.') && r.ok) setOrigins(r.site.allowedOrigins.join('\n'));
   }
 
@@ -171,7 +160,7 @@ export function Admin() {
               <td>{a.name}</td>
               <td>{a.email}</td>
               <td>
-                <select aria-label={`Role of ${a.name}`} value={a.role} onChange={(e) => patchAgent(a.id, { role: (e.target as HTMLSelectElement).value as 'agent' | 'admin' })}>
+                <select aria-label={`Role of ${a.name}`} value={a.role} onChange={(e) => patchAgent(a.id, { role: (e.target as HTMLSelectElement).value as AgentRole })}>
                   <option value="agent">agent</option>
                   <option value="admin">admin</option>
                 </select>
@@ -191,7 +180,7 @@ export function Admin() {
       <form class="invite" aria-label="Invite an agent" onSubmit={sendInvite}>
         <input aria-label="Invite email" type="email" placeholder="Email" required value={invite.email} onInput={(e) => setInvite({ ...invite, email: (e.target as HTMLInputElement).value })} />
         <input aria-label="Invite name" placeholder="Name" required value={invite.name} onInput={(e) => setInvite({ ...invite, name: (e.target as HTMLInputElement).value })} />
-        <select aria-label="Invite role" value={invite.role} onChange={(e) => setInvite({ ...invite, role: (e.target as HTMLSelectElement).value })}>
+        <select aria-label="Invite role" value={invite.role} onChange={(e) => setInvite({ ...invite, role: (e.target as HTMLSelectElement).value as AgentRole })}>
           <option value="agent">agent</option>
           <option value="admin">admin</option>
         </select>
