@@ -81,6 +81,16 @@ export interface AdminAgent {
   presence: string;
 }
 
+/** GET /api/admin/audit: one audited action, newest first. */
+export interface AuditEntry {
+  id: number;
+  actorId: string;
+  action: string;
+  target: string | null;
+  data: Record<string, unknown>;
+  at: string;
+}
+
 // ---------- webhooks ----------
 
 export const WEBHOOK_EVENTS = [

@@ -8,6 +8,7 @@ import {
   type AgentPatchBody,
   type ApiKeyBody,
   type ApiKeyView,
+  type AuditEntry,
   BatonError,
   dayRange,
   type EvalCasesQuery,
@@ -238,7 +239,7 @@ export class AdminService {
     return erased;
   }
 
-  auditLog(me: AgentRecord) {
+  auditLog(me: AgentRecord): Promise<AuditEntry[]> {
     return this.store.listAudit(me.siteId, 500);
   }
 

@@ -1,6 +1,6 @@
 // Admin: the team (invite with a set-password link shown once, roles, teams, capacity,
 // deactivate) and the site's settings (routing, capacity, hours, appearance, canned responses).
-import type { AdminAgent, AgentPatchBody, AgentRole, InviteInput, SitePatchBody } from '@baton/shared';
+import type { AdminAgent, AgentPatchBody, AgentRole, AuditEntry, InviteInput, SitePatchBody } from '@baton/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { adminApi as api } from './admin-api.js';
 import { ApiKeys } from './ApiKeys.js';
@@ -62,13 +62,13 @@ export function Admin() {
   const [hours, setHours] = useState('');
   const [canned, setCanned] = useState('');
   const [origins, setOrigins] = useState('');
-  const [audit, setAudit] = useState<Array<{ id: number; actorId: string; action: string; target: string | null; at: string }>>([]);
+  const [audit, setAudit] = useState<AuditEntry[]>([]);
 
   async function load() {
     const [a, s, log] = await Promise.all([
       api<{ agents: AdminAgent[] }>('GET', '/agents'),
       api<{ site: { settings: SiteSettings; allowedOrigins: string[] } }>('GET', '/site'),
-      api<{ entries: Array<{ id: number; actorId: string; action: string; target: string | null; at: string }> }>('GET', '/audit'),
+      api<{ entries: AuditEntry[] }>('GET', '/audit'),
     ]);
     if (a.ok) setAgents(a.agents);
     if (log.ok) setAudit(log.entries.slice(0, 50));
