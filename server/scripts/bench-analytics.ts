@@ -4,11 +4,12 @@
 // analytics page asks for: the handoff report for the last 7 and 30 days, a filtered report,
 // and the drill-down behind one number. Target: under 500 ms each. BENCH_CONVERSATIONS and
 // BENCH_MESSAGES_PER_CONVERSATION shrink it; TEST_DATABASE_URL points at another PostgreSQL.
+import { DrillQuery } from '@baton/shared';
 import pg from 'pg';
 import { reportOf } from '../src/metrics/handoff.js';
 import { loadSummaries } from '../src/metrics/queries.js';
 import { createStore } from '../src/store/index.js';
-import { metricsApi } from '../src/transport/metrics-api.js';
+import { metricsService } from '../src/service/metrics.js';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 100_000);
@@ -85,10 +86,10 @@ async function main() {
       { name: 'report, last 30 days', run: () => api.report('site_big', days(30)) },
       { name: 'report, 30 days, team = billing', run: () => api.report('site_big', { ...days(30), team: 'billing' }) },
       { name: 'report, 30 days, trigger = visitor_request', run: () => api.report('site_big', { ...days(30), trigger: 'visitor_request' }) },
-      { name: 'conversations behind "too late", 30 days, a page of 200', run: () => api.conversations('site_big', { ...days(30), metric: 'verdicts.byVerdict.too_late', offset: '200' }) },
+      { name: 'conversations behind "too late", 30 days, a page of 200', run: () => api.conversations('site_big', DrillQuery.parse({ ...days(30), metric: 'verdicts.byVerdict.too_late', offset: '200' })) },
       { name: 'drill-down: 50 conversations behind "too late"', run: async () => Promise.all(tooLate.map((id) => store.getConversation(id))) },
     ];
-    const api = metricsApi(store, () => new Date(now));
+    const api = metricsService(store, () => new Date(now));
     const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
     const days = (n: number) => ({ from: dayOf(now - (n - 1) * day), to: dayOf(now) });
     // The first report over a range derives every closed conversation's summary from its log and

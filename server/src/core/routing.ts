@@ -68,13 +68,6 @@ export function priorityOf(handoff: HandoffPackage | null): number {
   return handoff.riskFlags.length > 0 ? 1 : 0;
 }
 
-/** [RT5] high-value intent goes to sales; otherwise the playbook's team for the intent. */
-export function teamFor(handoff: HandoffPackage | null, intentTeams: Record<string, string>): string | null {
-  if (!handoff) return null;
-  if (handoff.trigger === 'high_value_intent') return intentTeams[handoff.intent] ?? 'sales';
-  return intentTeams[handoff.intent] ?? null;
-}
-
 /** Queue order: priority (higher first), then waiting time, then id for a stable order. */
 export function queueOrder(a: { priority: number; queuedAt: string | null; id: string }, b: { priority: number; queuedAt: string | null; id: string }) {
   return b.priority - a.priority || (a.queuedAt ?? '').localeCompare(b.queuedAt ?? '') || a.id.localeCompare(b.id);

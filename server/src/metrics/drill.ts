@@ -1,7 +1,7 @@
 // The conversations behind a number of the report. The report's answer carries at most
 // REPORT_IDS_CAP of them per number (the counts stay exact); the rest are read page by page by
 // the number's path in the report, e.g. `verdicts.byTrigger.visitor_request.too_late`. Pure.
-import type { HandoffReport } from './handoff.js';
+import type { HandoffReport } from '@baton/shared';
 
 /** Ids per number in the report's answer: a 100,000-conversation range stays a small answer. */
 export const REPORT_IDS_CAP = 200;

@@ -1,84 +1,13 @@
 // Handoff quality (seed step 6), computed from stored facts only: conversation rows, their event
 // log (transitions, decisions, verdicts, marks, estimates) and messages. Pure: the caller loads
 // the facts (for a date range). Definitions, exclusions and blind spots: docs/metrics.md.
-import type { Message } from '@baton/shared';
+import type { Counted, HandoffReport, Message, MetricsFilter, Outcomes, Quantiles, Timing, VerdictCells } from '@baton/shared';
 import type { ConversationEventRecord, ConversationRecord } from '../store/types.js';
 
 export interface Facts {
   conversations: ConversationRecord[];
   events: ConversationEventRecord[];
   messages: Message[];
-}
-
-export interface MetricsFilter {
-  team?: string;
-  intent?: string;
-  /** A trigger, or `agent_initiated` for takeovers before the bot escalated. */
-  trigger?: string;
-}
-
-export interface Quantiles {
-  n: number;
-  p50: number | null;
-  p90: number | null;
-  /** The conversations measured, slowest first (the ones an admin drilling into p90 looks for). */
-  ids: string[];
-}
-
-/** A count with the conversations behind it, so every number links to them. */
-export interface Counted {
-  count: number;
-  ids: string[];
-}
-
-export interface Outcomes {
-  conversations: number;
-  /** The group's conversations. */
-  ids: string[];
-  /** Behind the CSAT average. */
-  rated: Counted;
-  csatAverage: number | null;
-  /** Behind the resolution rate: its numerator. */
-  resolved: Counted;
-  resolutionRate: number | null;
-  /** Behind the conversion rate: its numerator. */
-  converted: Counted;
-  conversionRate: number | null;
-}
-
-/** Time to human of a group: escalation → first agent message, and → claim. */
-export interface Timing {
-  firstReplySeconds: Quantiles;
-  claimSeconds: Quantiles;
-}
-
-/** Verdict → the conversations judged so, for one trigger or intent (verdicts nobody gave are absent). */
-export type VerdictCells = Record<string, Counted>;
-
-export interface DailyPoint {
-  day: string;
-  conversations: Counted;
-  escalated: Counted;
-  csatAverage: number | null;
-}
-
-export interface HandoffReport {
-  conversations: number;
-  escalated: Counted;
-  timeToHuman: Timing & { byTeam: Record<string, Timing>; byHour: Record<string, Timing> };
-  repetition: { escalated: number; detected: Counted; confirmed: Counted; withoutRepetition: Counted; rate: number | null };
-  intents: Array<{ intent: string; escalations: number; triggers: Record<string, Counted>; ids: string[] }>;
-  helped: { botOnly: Outcomes; escalated: Outcomes; byTrigger: Record<string, Outcomes> };
-  verdicts: { judged: number; byVerdict: Record<string, Counted>; byTrigger: Record<string, VerdictCells>; byIntent: Record<string, VerdictCells> };
-  botResolution: { botOnly: number; resolved: Counted; rate: number | null };
-  abandonment: { queued: number; abandoned: Counted; rate: number | null };
-  waitEstimate: { n: number; meanAbsoluteErrorMinutes: number | null; ids: string[] };
-  daily: DailyPoint[];
-  /**
-   * The values the filters can take in this range, from its escalated conversations before any
-   * filter (so choosing one filter does not empty the others' lists).
-   */
-  options: { teams: string[]; intents: string[]; triggers: string[] };
 }
 
 const SOLVED = new Set(['solved', 'won', 'quote_sent']);

@@ -7,20 +7,10 @@ import { lookup } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { BatonError } from '@baton/shared';
+import { BatonError, type WebhookEvent } from '@baton/shared';
 import type { Logger } from '../log.js';
 import type { Meter } from '../observability.js';
 import type { Store } from '../store/types.js';
-
-export const WEBHOOK_EVENTS = [
-  'conversation.created',
-  'conversation.escalated',
-  'conversation.assigned',
-  'message.created',
-  'conversation.resolved',
-  'csat.submitted',
-] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** Deliveries are retried this long; an endpoint failing this long is disabled. */
 export const RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;

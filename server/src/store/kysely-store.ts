@@ -557,16 +557,6 @@ export class KyselyStore implements Store {
     return rows.map((r) => (Number(r.closed_at) - Number(r.claimed_at)) / 1000).filter((s) => s >= 0);
   }
 
-  async busySlots(siteId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('conversations')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('site_id', '=', siteId)
-      .where('control', '=', 'agent')
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
   async queuePosition(conversationId: string): Promise<number | null> {
     const me = await this.db
       .selectFrom('conversations')

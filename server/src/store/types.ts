@@ -315,8 +315,6 @@ export interface Store {
   markRead(id: string, seq: number, now: Iso): Promise<ConversationRecord | null>;
   /** Handle times (claim → resolve) in seconds of the site's most recently resolved conversations. */
   recentHandleTimes(siteId: string, limit: number): Promise<number[]>;
-  /** How many conversations each agent of the site holds right now. */
-  busySlots(siteId: string): Promise<number>;
   /** 1-based position among the site's queued, not abandoned conversations (priority, then queuedAt); null when not queued. */
   queuePosition(conversationId: string): Promise<number | null>;
   /** Conversations in this state across every site (operations gauges). */

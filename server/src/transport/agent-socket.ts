@@ -9,7 +9,8 @@ import type { ConnectionPresence } from '../service/presence.js';
 import type { AgentRecord } from '../store/types.js';
 import { refuse, registerRequests } from './requests.js';
 import type { ConsoleOrigins } from './origin.js';
-import { SESSION_COOKIE, type Sessions } from './sessions.js';
+import type { Sessions } from '../service/sessions.js';
+import { SESSION_COOKIE } from './sessions.js';
 
 interface AgentData {
   agent: AgentRecord;

@@ -10,9 +10,9 @@ import { DEFAULT_MAX_BYTES, inspect, isImage, verifyAttachment } from '../servic
 import type { ConversationService } from '../service/conversations.js';
 import type { SiteRecord, Store } from '../store/types.js';
 import { route, sessionToken } from './http.js';
-import type { Limits } from './limits.js';
-import type { Sessions } from './sessions.js';
-import { admitVisitorMessage, storedMessage } from './visitor-pace.js';
+import type { Limits } from '../service/limits.js';
+import type { Sessions } from '../service/sessions.js';
+import { admitVisitorMessage, storedMessage } from '../service/pace.js';
 
 /** The hard cap before any site setting is read; sites may set less (attachmentMaxBytes). */
 const HARD_LIMIT = 25 * 1024 * 1024;

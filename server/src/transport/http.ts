@@ -7,11 +7,13 @@ import { parse as parseCookie } from 'cookie';
 import type { Logger } from '../log.js';
 import type { AgentRecord, Store } from '../store/types.js';
 import { errorAck } from './requests.js';
-import type { Limits } from './limits.js';
+import type { Limits } from '../service/limits.js';
+import { pacedLogin } from '../service/pace.js';
 import type { ConsoleOrigins } from './origin.js';
 import { loadAssets } from './assets.js';
 import { openApiDocument, publicApiRouter } from './public-api.js';
-import { SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from './sessions.js';
+import { SESSION_TTL_MS, type Sessions } from '../service/sessions.js';
+import { SESSION_COOKIE } from './sessions.js';
 
 export const publicAgent = (a: AgentRecord) => ({ id: a.id, email: a.email, name: a.name, role: a.role, siteId: a.siteId });
 
@@ -104,19 +106,7 @@ export function createHttpApp(deps: {
     route(logger, 'login', async (req, res) => {
       const body = LoginBody.safeParse(req.body ?? {});
       if (!body.success) throw new BatonError('bad_request', 'An email and a password are required.');
-      // Slower, then locked: per IP on every attempt, per account on failures — unknown emails
-      // are counted exactly like known ones, so the answers do not reveal which accounts exist.
-      await deps.limits.consume('loginPerIp', req.ip ?? 'unknown');
-      await deps.limits.check('loginPerAccount', body.data.email);
-      let signedIn: Awaited<ReturnType<Sessions['login']>>;
-      try {
-        signedIn = await sessions.login(body.data.email, body.data.password);
-      } catch (error) {
-        if (error instanceof BatonError && error.code === 'unauthorized') await deps.limits.consume('loginPerAccount', body.data.email).catch(() => {});
-        throw error;
-      }
-      await deps.limits.reset('loginPerAccount', body.data.email);
-      const { agent, token } = signedIn;
+      const { agent, token } = await pacedLogin({ sessions, limits: deps.limits }, { ...body.data, ip: req.ip ?? 'unknown' });
       res.cookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'lax',

@@ -1,32 +1,16 @@
 // The site owners' REST API: per-site API keys (scoped, shown once, stored hashed, revocable),
 // conversations with their handoff package and transcript, exports as JSONL or CSV, and the
 // handoff metrics. Described by /api/openapi.json, generated from the same zod schemas.
-import { createHash } from 'node:crypto';
-import { BatonError, ConversationSummary, Message } from '@baton/shared';
+import { type ApiScope, BatonError, ConversationSummary, ConversationsQuery, dayRange, DrillQuery, Message, MetricsQuery } from '@baton/shared';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
+import { hashApiKey } from '../service/admin.js';
+import { metricsService } from '../service/metrics.js';
 import { agentView } from '../service/views.js';
 import type { ApiKeyRecord, Store } from '../store/types.js';
 import { route } from './http.js';
-import { Day, dayRange, parseInput } from './input.js';
-import { DrillQuery, MetricsQuery, metricsApi } from './metrics-api.js';
-
-export const API_SCOPES = ['conversations:read', 'metrics:read'] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
-export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
-
-const ListQuery = z
-  .object({
-    from: Day.optional(),
-    to: Day.optional(),
-    status: z.enum(['bot', 'queued', 'agent', 'closed']).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    format: z.enum(['json', 'jsonl', 'csv']).default('json'),
-  })
-  .strict();
-
-
+import { parseInput } from './input.js';
 
 const csvCell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);
@@ -53,7 +37,7 @@ export function publicApiRouter(deps: { store: Store; logger: Logger; clock: () 
     '/conversations',
     route(logger, 'api.conversations', async (req, res) => {
       const k = await key(req, 'conversations:read');
-      const q = parseInput(ListQuery, req.query);
+      const q = parseInput(ConversationsQuery, req.query);
       const r = dayRange(deps.clock(), q.from, q.to);
       const rows = (await store.conversationsBetween(k.siteId, r.from, r.to, 50_000)).filter((c) => !q.status || c.control === q.status);
       const page = q.format === 'json' ? rows.slice(-q.limit) : rows;
@@ -86,19 +70,19 @@ export function publicApiRouter(deps: { store: Store; logger: Logger; clock: () 
     }),
   );
 
-  const metrics = metricsApi(store, deps.clock);
+  const metrics = metricsService(store, deps.clock);
   router.get(
     '/metrics',
     route(logger, 'api.metrics', async (req, res) => {
       const k = await key(req, 'metrics:read');
-      res.json({ ok: true, ...(await metrics.report(k.siteId, req.query)) });
+      res.json({ ok: true, ...(await metrics.report(k.siteId, parseInput(MetricsQuery, req.query))) });
     }),
   );
   router.get(
     '/metrics/conversations',
     route(logger, 'api.metrics-conversations', async (req, res) => {
       const k = await key(req, 'metrics:read');
-      res.json({ ok: true, ...(await metrics.conversations(k.siteId, req.query)) });
+      res.json({ ok: true, ...(await metrics.conversations(k.siteId, parseInput(DrillQuery, req.query))) });
     }),
   );
 

@@ -5,11 +5,11 @@ import proxyaddr from 'proxy-addr';
 import type { Namespace, Socket } from 'socket.io';
 import { originAllowed, signVisitorToken, verifyVisitorToken } from '../auth/tokens.js';
 import type { Logger } from '../log.js';
-import type { Limits } from './limits.js';
+import type { Limits } from '../service/limits.js';
 import type { ConversationService } from '../service/conversations.js';
 import type { Store } from '../store/types.js';
 import { refuse, registerRequests } from './requests.js';
-import { admitVisitorMessage } from './visitor-pace.js';
+import { admitVisitorMessage } from '../service/pace.js';
 
 interface VisitorData {
   siteId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availability, type Candidate, chooseAgent, isOpen, nextOpening, placeAmong, priorityOf, queueOrder, servingPool, teamFor } from '../../src/core/routing.js';
+import { availability, type Candidate, chooseAgent, isOpen, nextOpening, placeAmong, priorityOf, queueOrder, servingPool } from '../../src/core/routing.js';
 import { estimateWait } from '../../src/core/wait.js';
 
 const agent = (id: string, over: Partial<Candidate> = {}): Candidate => ({
@@ -76,13 +76,6 @@ describe('routing', () => {
       { id: 'z', priority: 0, queuedAt: '2026-01-01T09:00:00Z' },
     ];
     expect([...rows].sort(queueOrder).map((r) => r.id)).toEqual(['y', 'z', 'x']);
-  });
-
-  it('[RT5] high-value intent goes to sales unless the playbook names a team', () => {
-    expect(teamFor(handoff({ trigger: 'high_value_intent', intent: 'custom_quote' }), {})).toBe('sales');
-    expect(teamFor(handoff({ trigger: 'high_value_intent', intent: 'custom_quote' }), { custom_quote: 'enterprise' })).toBe('enterprise');
-    expect(teamFor(handoff({ intent: 'payment' }), { payment: 'billing' })).toBe('billing');
-    expect(teamFor(handoff({ intent: 'payment' }), {})).toBeNull();
   });
 
   it('[RT6] business hours in the site zone, end exclusive, closed days closed', () => {

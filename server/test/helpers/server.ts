@@ -10,7 +10,7 @@ import { createLogger } from '../../src/log.js';
 import type { Timing } from '../../src/service/conversations.js';
 import type { Mailer } from '../../src/service/mail.js';
 import type { Store } from '../../src/store/types.js';
-import type { LimitRules } from '../../src/transport/limits.js';
+import type { LimitRules } from '../../src/service/limits.js';
 import type { StoreFactory } from './db.js';
 
 export const SECRET = 'integration-test-secret-0123456789abcdef';

@@ -2,7 +2,7 @@
 // tabs (and takes the agent out of routing), a new password closes every session's consoles, and
 // an expired session's console is refused and closed. Real server, real sockets.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SESSION_TTL_MS } from '../../src/transport/sessions.js';
+import { SESSION_TTL_MS } from '../../src/service/sessions.js';
 import { storeFactories } from '../helpers/db.js';
 import { addAgent, connect, type Connected, login, request, startServer, type TestServer } from '../helpers/server.js';
 

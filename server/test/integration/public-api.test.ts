@@ -1,7 +1,7 @@
 // The site owners' API: keys shown once, stored hashed, scoped and revocable; conversations with
 // their package and transcript; JSONL and CSV exports; metrics; an OpenAPI document.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashApiKey } from '../../src/transport/public-api.js';
+import { hashApiKey } from '../../src/service/admin.js';
 import { storeFactories } from '../helpers/db.js';
 import { login, request, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
 

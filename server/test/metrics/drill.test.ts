@@ -2,7 +2,8 @@
 // number's path (docs/metrics.md, "The conversations behind a number").
 import { describe, expect, it } from 'vitest';
 import { capIds, idsAt, pathSegment } from '../../src/metrics/drill.js';
-import { type HandoffReport, reportOf, type Summary } from '../../src/metrics/handoff.js';
+import type { HandoffReport } from '@baton/shared';
+import { reportOf, type Summary } from '../../src/metrics/handoff.js';
 
 const T = (min: number) => new Date(Date.parse('2026-11-20T10:00:00Z') + min * 60_000).toISOString();
 

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { loadPlaybook } from '../../src/bot/playbook.js';
 import type { BotDecision } from '../../src/bot/provider.js';
 import { computeSignals } from '../../src/bot/signals.js';
-import { type ActionOutcome, evaluate, type PolicyInput, type RetrievalHit } from '../../src/core/policy/evaluate.js';
+import { type ActionOutcome, escalation, evaluate, type PolicyInput, type RetrievalHit } from '../../src/core/policy/evaluate.js';
 
 const playbook = loadPlaybook(resolve(import.meta.dirname, '../../sites/demo/playbook.yaml'));
 const at = '2026-11-24T10:00:00.000Z';
@@ -171,5 +171,17 @@ describe('escalation policy', () => {
   it('the voice channel gets the voice copy', () => {
     const d = evaluate({ ...input(['I need a human']), channel: 'voice' }) as BotDecision;
     expect(d.reply).toBe(playbook.copy.escalate.voice);
+  });
+
+  it('[RT5] high-value intent goes to sales unless the playbook names its team', () => {
+    const custom = { ...playbook, intents: { ...playbook.intents, custom_quote: { ...playbook.intents.custom_quote!, team: 'enterprise' } } };
+    const teamOf = (trigger: 'high_value_intent' | 'workflow_failure', intent: string, pb = playbook) => {
+      const d = escalation({ ...input(['hi']), playbook: pb }, { trigger, intent, rule: 'RT5', reason: 'test', evidence: [], riskFlags: [], status: 'blocked' });
+      return d.mode === 'escalate' ? d.handoff.team : 'not escalated';
+    };
+    expect(teamOf('high_value_intent', 'not_in_playbook')).toBe('sales');
+    expect(teamOf('high_value_intent', 'custom_quote', custom)).toBe('enterprise');
+    expect(teamOf('workflow_failure', 'order_status')).toBe(playbook.intents.order_status!.team);
+    expect(teamOf('workflow_failure', 'not_in_playbook')).toBeUndefined();
   });
 });

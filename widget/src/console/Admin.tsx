@@ -1,35 +1,15 @@
 // Admin: the team (invite with a set-password link shown once, roles, teams, capacity,
 // deactivate) and the site's settings (routing, capacity, hours, appearance, canned responses).
+import type { AdminAgent, AgentPatchBody, AgentRole, AuditEntry, InviteInput, SitePatchBody } from '@baton/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { adminApi as api } from './admin-api.js';
 import { ApiKeys } from './ApiKeys.js';
 import { Webhooks } from './Webhooks.js';
 
-interface AdminAgent {
-  id: string;
-  email: string;
-  name: string;
-  role: 'agent' | 'admin';
-  active: boolean;
-  teams: string[];
-  capacity: number | null;
-  presence: string;
-}
-interface SiteSettings {
-  routing?: 'auto' | 'pick';
-  agentCapacity?: number;
-  agentSilentSeconds?: number;
-  maxWaiting?: number;
-  color?: string;
-  greeting?: string;
-  launcherLabel?: string;
-  position?: 'left' | 'right';
-  businessHours?: { timeZone: string; weekly: Record<string, Array<[string, string]>> } | null;
-  cannedResponses?: Array<{ shortcut: string; body: string }>;
-}
+/** The settings the site form reads and sends (the site's own, as PATCH /api/admin/site takes them). */
+type SiteSettings = NonNullable<SitePatchBody['settings']>;
 
-
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const hoursText = (h: SiteSettings['businessHours']) =>
   h ? DAYS.filter((d) => h.weekly[d]?.length).map((d) => `${d} ${h.weekly[d]!.map(([a, b]) => `${a}-${b}`).join(',')}`).join('\n') : '';
 function parseHours(timeZone: string, text: string): SiteSettings['businessHours'] {
@@ -76,19 +56,19 @@ export function Admin() {
   const [settings, setSettings] = useState<SiteSettings>({});
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [invite, setInvite] = useState({ email: '', name: '', role: 'agent', teams: '' });
+  const [invite, setInvite] = useState<{ email: string; name: string; role: AgentRole; teams: string }>({ email: '', name: '', role: 'agent', teams: '' });
   const [link, setLink] = useState<string | null>(null);
   const [zone, setZone] = useState('');
   const [hours, setHours] = useState('');
   const [canned, setCanned] = useState('');
   const [origins, setOrigins] = useState('');
-  const [audit, setAudit] = useState<Array<{ id: number; actorId: string; action: string; target: string | null; at: string }>>([]);
+  const [audit, setAudit] = useState<AuditEntry[]>([]);
 
   async function load() {
     const [a, s, log] = await Promise.all([
       api<{ agents: AdminAgent[] }>('GET', '/agents'),
       api<{ site: { settings: SiteSettings; allowedOrigins: string[] } }>('GET', '/site'),
-      api<{ entries: Array<{ id: number; actorId: string; action: string; target: string | null; at: string }> }>('GET', '/audit'),
+      api<{ entries: AuditEntry[] }>('GET', '/audit'),
     ]);
     if (a.ok) setAgents(a.agents);
     if (log.ok) setAudit(log.entries.slice(0, 50));
@@ -118,7 +98,7 @@ export function Admin() {
   async function sendInvite(e: Event) {
     e.preventDefault();
     const teams = invite.teams.split(',').map((t) => t.trim()).filter(Boolean);
-    const r = await api<{ setPasswordUrl: string }>('POST', '/agents', { email: invite.email, name: invite.name, role: invite.role, teams });
+    const r = await api<{ setPasswordUrl: string }>('POST', '/agents', { email: invite.email, name: invite.name, role: invite.role, teams } satisfies InviteInput);
     if (done(r, `Invited ${invite.name}.`) && r.ok) {
       setLink(r.setPasswordUrl);
       setInvite({ email: '', name: '', role: 'agent', teams: '' });
@@ -126,7 +106,7 @@ export function Admin() {
     }
   }
 
-  async function patchAgent(id: string, patch: Partial<AdminAgent>) {
+  async function patchAgent(id: string, patch: AgentPatchBody) {
     const r = await api('PATCH', `/agents/${id}`, patch);
     if (done(r, 'Saved.')) void load();
   }
@@ -152,7 +132,7 @@ export function Admin() {
         businessHours: parseHours(zone, hours),
         cannedResponses: cannedResponses.canned,
       },
-    });
+    } satisfies SitePatchBody);
     if (done(r, 'Settings saved.') && r.ok) setOrigins(r.site.allowedOrigins.join('\n'));
   }
 
@@ -180,7 +160,7 @@ export function Admin() {
               <td>{a.name}</td>
               <td>{a.email}</td>
               <td>
-                <select aria-label={`Role of ${a.name}`} value={a.role} onChange={(e) => patchAgent(a.id, { role: (e.target as HTMLSelectElement).value as 'agent' | 'admin' })}>
+                <select aria-label={`Role of ${a.name}`} value={a.role} onChange={(e) => patchAgent(a.id, { role: (e.target as HTMLSelectElement).value as AgentRole })}>
                   <option value="agent">agent</option>
                   <option value="admin">admin</option>
                 </select>
@@ -200,7 +180,7 @@ export function Admin() {
       <form class="invite" aria-label="Invite an agent" onSubmit={sendInvite}>
         <input aria-label="Invite email" type="email" placeholder="Email" required value={invite.email} onInput={(e) => setInvite({ ...invite, email: (e.target as HTMLInputElement).value })} />
         <input aria-label="Invite name" placeholder="Name" required value={invite.name} onInput={(e) => setInvite({ ...invite, name: (e.target as HTMLInputElement).value })} />
-        <select aria-label="Invite role" value={invite.role} onChange={(e) => setInvite({ ...invite, role: (e.target as HTMLSelectElement).value })}>
+        <select aria-label="Invite role" value={invite.role} onChange={(e) => setInvite({ ...invite, role: (e.target as HTMLSelectElement).value as AgentRole })}>
           <option value="agent">agent</option>
           <option value="admin">admin</option>
         </select>

@@ -1,45 +1,12 @@
 // The analytics page (admins): the seed's handoff-quality questions on one page, from stored
 // facts, filtered by range, team, intent and trigger. Every number opens the conversations behind
 // it (Drill); judged escalations export as eval cases. Definitions: docs/metrics.md.
+import type { Counted, HandoffReport, MetricsReport, Quantiles, Timing, VerdictCells } from '@baton/shared';
 import { type ComponentChildren, createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
+import type { AdminResult } from './admin-api.js';
 import { Drill, type DrillRequest, metricPath } from './Drill.js';
-import { type Counted, type DailyPoint, Trend } from './Trend.js';
-
-interface Quantiles {
-  n: number;
-  p50: number | null;
-  p90: number | null;
-  ids: string[];
-}
-interface Timing {
-  firstReplySeconds: Quantiles;
-  claimSeconds: Quantiles;
-}
-interface Outcomes {
-  conversations: number;
-  ids: string[];
-  rated: Counted;
-  csatAverage: number | null;
-  resolved: Counted;
-  resolutionRate: number | null;
-  converted: Counted;
-  conversionRate: number | null;
-}
-interface Report {
-  conversations: number;
-  escalated: Counted;
-  timeToHuman: Timing & { byTeam: Record<string, Timing>; byHour: Record<string, Timing> };
-  repetition: { escalated: number; detected: Counted; confirmed: Counted; withoutRepetition: Counted; rate: number | null };
-  intents: Array<{ intent: string; escalations: number; triggers: Record<string, Counted>; ids: string[] }>;
-  helped: { botOnly: Outcomes; escalated: Outcomes; byTrigger: Record<string, Outcomes> };
-  verdicts: { judged: number; byVerdict: Record<string, Counted>; byTrigger: Record<string, Record<string, Counted>>; byIntent: Record<string, Record<string, Counted>> };
-  botResolution: { botOnly: number; resolved: Counted; rate: number | null };
-  abandonment: { queued: number; abandoned: Counted; rate: number | null };
-  waitEstimate: { n: number; meanAbsoluteErrorMinutes: number | null; ids: string[] };
-  daily: DailyPoint[];
-  options: { teams: string[]; intents: string[]; triggers: string[] };
-}
+import { Trend } from './Trend.js';
 
 interface Query {
   from: string;
@@ -135,7 +102,7 @@ function TimingTable({ name, column, by, base, label }: { name: string; column: 
   );
 }
 
-function VerdictTable({ name, column, by, base, all }: { name: string; column: string; by: Record<string, Record<string, Counted>>; base: 'byTrigger' | 'byIntent'; all: Record<string, Counted> }) {
+function VerdictTable({ name, column, by, base, all }: { name: string; column: string; by: Record<string, VerdictCells>; base: 'byTrigger' | 'byIntent'; all: Record<string, Counted> }) {
   return (
     <table aria-label={name}>
       <thead>
@@ -178,7 +145,7 @@ function VerdictTable({ name, column, by, base, all }: { name: string; column: s
 
 export function Analytics({ onOpenConversation }: { onOpenConversation: (id: string) => void }) {
   const [form, setForm] = useState<Query>({ from: day(new Date(Date.now() - 29 * 86_400_000)), to: day(new Date()), team: '', intent: '', trigger: '' });
-  const [report, setReport] = useState<Report | null>(null);
+  const [report, setReport] = useState<HandoffReport | null>(null);
   const [loaded, setLoaded] = useState<Query>(form);
   const [error, setError] = useState<string | null>(null);
   const [shown, setShown] = useState<DrillRequest | null>(null);
@@ -186,8 +153,8 @@ export function Analytics({ onOpenConversation }: { onOpenConversation: (id: str
   async function load(q: Query) {
     setError(null);
     const res = await fetch(`/api/admin/metrics?${queryOf(q)}`, { credentials: 'same-origin' }).catch(() => null);
-    const body = res ? ((await res.json().catch(() => null)) as { ok: boolean; report?: Report; error?: { message: string } } | null) : null;
-    if (body?.ok && body.report) {
+    const body = res ? ((await res.json().catch(() => null)) as AdminResult<MetricsReport> | null) : null;
+    if (body?.ok) {
       setReport(body.report);
       setLoaded(q);
       setShown(null); // its numbers belonged to the previous report

@@ -1,34 +1,25 @@
 // API keys for admins: the site owners' REST API (docs/api.md). A key is shown once, when it is
 // created; afterwards only its prefix, scopes and last use. Revoking takes effect at once.
+import type { ApiKeyBody, ApiKeyView, ApiScope } from '@baton/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { adminApi } from './admin-api.js';
 
-const SCOPES: Array<[string, string]> = [
+const SCOPES: Array<[ApiScope, string]> = [
   ['conversations:read', 'Read conversations and export them'],
   ['metrics:read', 'Read the handoff-quality metrics'],
 ];
 
-interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
-
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 
 export function ApiKeys() {
-  const [keys, setKeys] = useState<ApiKey[]>([]);
+  const [keys, setKeys] = useState<ApiKeyView[]>([]);
   const [name, setName] = useState('');
-  const [scopes, setScopes] = useState<string[]>(['conversations:read']);
+  const [scopes, setScopes] = useState<ApiScope[]>(['conversations:read']);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const load = async () => {
-    const r = await adminApi<{ keys: ApiKey[] }>('GET', '/api-keys');
+    const r = await adminApi<{ keys: ApiKeyView[] }>('GET', '/api-keys');
     if (r.ok) setKeys(r.keys);
     else setError(r.error.message);
   };
@@ -97,7 +88,7 @@ export function ApiKeys() {
         aria-label="Create an API key"
         onSubmit={async (ev) => {
           ev.preventDefault();
-          const r = await adminApi<{ key: string; apiKey: ApiKey }>('POST', '/api-keys', { name: name.trim(), scopes });
+          const r = await adminApi<{ key: string; apiKey: ApiKeyView }>('POST', '/api-keys', { name: name.trim(), scopes } satisfies ApiKeyBody);
           if (r.ok) {
             setCreated({ name: r.apiKey.name, key: r.key });
             setName('');

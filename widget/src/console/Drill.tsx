@@ -1,8 +1,9 @@
 // The conversations behind a number on the analytics page. The report carries the first 200 of
 // each; the list reads them described (when, status, intent, trigger, team, verdict) and "Show
 // more" the rest, page by page, from /api/admin/metrics/conversations.
-import type { DrillRow } from '@baton/shared';
+import type { DrillPage, DrillRow } from '@baton/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AdminResult } from './admin-api.js';
 
 export interface DrillRequest {
   title: string;
@@ -45,16 +46,16 @@ export function Drill({ request, onOpenConversation }: { request: DrillRequest; 
     setError(null);
     const url = `/api/admin/metrics/conversations?${request.query}${request.query ? '&' : ''}metric=${encodeURIComponent(request.metric)}&offset=${offset}&limit=${PAGE}`;
     const res = await fetch(url, { credentials: 'same-origin' }).catch(() => null);
-    const body = res ? ((await res.json().catch(() => null)) as { ok: boolean; total?: number; ids?: string[]; conversations?: DrillRow[]; error?: { message: string } } | null) : null;
+    const body = res ? ((await res.json().catch(() => null)) as AdminResult<DrillPage> | null) : null;
     setBusy(false);
-    if (body?.ok && body.ids) {
+    if (body?.ok) {
       const fresh = body.ids;
       setIds((shown) => {
         const known = new Set(shown);
         return [...shown, ...fresh.filter((id) => !known.has(id))];
       });
-      setRows((known) => ({ ...known, ...Object.fromEntries((body.conversations ?? []).map((r) => [r.id, r])) }));
-      setTotal(body.total ?? total);
+      setRows((known) => ({ ...known, ...Object.fromEntries(body.conversations.map((r) => [r.id, r])) }));
+      setTotal(body.total);
     } else setError(body?.error?.message ?? 'The conversations could not be loaded.');
   }
 

@@ -2,20 +2,9 @@
 // demand, so neither the console's first paint nor the visitor widget ever carries it. The same
 // numbers are in the table below it, each opening the day's conversations (clicking the chart
 // opens the day's too).
+import type { Counted, DailyPoint } from '@baton/shared';
 import { useEffect, useRef } from 'preact/hooks';
 import 'uplot/dist/uPlot.min.css'; // 1.5 KB of layout rules; the library itself loads on demand
-
-export interface Counted {
-  count: number;
-  ids: string[];
-}
-
-export interface DailyPoint {
-  day: string;
-  conversations: Counted;
-  escalated: Counted;
-  csatAverage: number | null;
-}
 
 /** Opens the conversations behind one of the day's numbers. */
 export type ShowDay = (day: string, which: 'conversations' | 'escalated', c: Counted) => void;

@@ -1,47 +1,29 @@
 // Webhooks for admins: endpoints (the signing secret is shown once), their delivery log, Resend.
+import type { WebhookBody, WebhookDeliveryView, WebhookEndpointView, WebhookEvent } from '@baton/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { adminApi } from './admin-api.js';
 
-const EVENTS = ['conversation.created', 'conversation.escalated', 'conversation.assigned', 'message.created', 'conversation.resolved', 'csat.submitted'];
-
-interface Endpoint {
-  id: string;
-  url: string;
-  events: string[];
-  active: boolean;
-  failingSince: string | null;
-  disabledReason: string | null;
-}
-interface Delivery {
-  id: string;
-  eventId: string;
-  type: string;
-  status: string;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  updatedAt: string;
-}
+const EVENTS: WebhookEvent[] = ['conversation.created', 'conversation.escalated', 'conversation.assigned', 'message.created', 'conversation.resolved', 'csat.submitted'];
 
 const call = <T,>(method: string, path: string, body?: unknown) => adminApi<T>(method, `/webhooks${path}`, body);
 
 export function Webhooks() {
-  const [endpoints, setEndpoints] = useState<Endpoint[]>([]);
+  const [endpoints, setEndpoints] = useState<WebhookEndpointView[]>([]);
   const [url, setUrl] = useState('');
-  const [events, setEvents] = useState<string[]>(['conversation.escalated']);
+  const [events, setEvents] = useState<WebhookEvent[]>(['conversation.escalated']);
   const [secret, setSecret] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [log, setLog] = useState<{ id: string; deliveries: Delivery[] } | null>(null);
+  const [log, setLog] = useState<{ id: string; deliveries: WebhookDeliveryView[] } | null>(null);
 
   const load = async () => {
-    const r = await call<{ webhooks: Endpoint[] }>('GET', '');
+    const r = await call<{ webhooks: WebhookEndpointView[] }>('GET', '');
     if (r.ok) setEndpoints(r.webhooks);
   };
   useEffect(() => {
     void load();
   }, []);
   const showLog = async (id: string) => {
-    const r = await call<{ deliveries: Delivery[] }>('GET', `/${id}/deliveries`);
+    const r = await call<{ deliveries: WebhookDeliveryView[] }>('GET', `/${id}/deliveries`);
     if (r.ok) setLog({ id, deliveries: r.deliveries });
   };
 
@@ -74,7 +56,7 @@ export function Webhooks() {
         aria-label="Add a webhook"
         onSubmit={async (ev) => {
           ev.preventDefault();
-          const r = await call<{ secret: string }>('POST', '', { url, events });
+          const r = await call<{ secret: string }>('POST', '', { url, events } satisfies WebhookBody);
           if (r.ok) {
             setSecret(r.secret);
             setUrl('');

@@ -1,33 +1,11 @@
 // The shape of one language's lines: the server's notices (queue, wait, offline, reply later)
 // and the bot's own lines (handoff copy per trigger, the topic question, the "are you sure" question).
-import type { Trigger } from '@baton/shared';
+import { COPY_KEYS, type CopyKey, type Trigger } from '@baton/shared';
 
 export type Channel = 'chat' | 'voice';
 export type Variant = Record<Channel, string>;
 
-export const COPY_KEYS = [
-  'queued',
-  'queuedFirst',
-  'queuedLater',
-  'queuedLaterFirst',
-  'agentJoined',
-  'handedBack',
-  'resolved',
-  'requeued',
-  'requeuedSilent',
-  'botUnavailable',
-  'transferred',
-  'transferredToTeam',
-  'unavailableNoAgents',
-  'unavailableBusy',
-  'unavailableClosed',
-  'unavailableClosedUntil',
-  'replyLater',
-  'replyLaterEmail',
-  'escalatedLater',
-  'escalatedLaterUrgent',
-] as const;
-export type CopyKey = (typeof COPY_KEYS)[number];
+export { COPY_KEYS, type CopyKey };
 
 export interface BotTexts {
   /** The handoff line when a person takes over live, and per trigger. */

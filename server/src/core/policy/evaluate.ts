@@ -367,7 +367,7 @@ export function escalation(input: PolicyInput, args: EscalationArgs): BotDecisio
       attempted: [...attemptsSoFar(input.previousDecisions), ...(args.attempted ?? [])],
       history: input.history,
       rule: args.rule,
-      team: playbook.intents[args.intent]?.team ?? (args.trigger === 'high_value_intent' ? 'sales' : null),
+      team: playbook.intents[args.intent]?.team ?? (args.trigger === 'high_value_intent' ? 'sales' : null), // [RT5]
       kinds,
     }),
   };

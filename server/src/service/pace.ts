@@ -1,11 +1,13 @@
-// What a visitor's message costs, the same for a chat message and a file: one point of the
-// visitor's pace (the site's own when it set one), and, when it opens a new conversation, one of
-// the per-IP and per-site new-conversation limits. A retry of a message already stored (the widget
-// resending after a lost ack) costs nothing: it is not a new message.
+// What a request costs against the limits (service/limits.ts). A visitor's message, the same for
+// a chat message and a file: one point of the visitor's pace (the site's own when it set one),
+// and, when it opens a new conversation, one of the per-IP and per-site new-conversation limits; a
+// retry of a message already stored (the widget resending after a lost ack) costs nothing: it is
+// not a new message. A sign-in: slower, then locked.
 import type { Message } from '@baton/shared';
 import { BatonError } from '@baton/shared';
-import type { ConversationRecord, SiteRecord, Store } from '../store/types.js';
+import type { AgentRecord, ConversationRecord, SiteRecord, Store } from '../store/types.js';
 import type { LimitRule, Limits } from './limits.js';
+import type { Sessions } from './sessions.js';
 
 /** How far back a refused message is looked for among the stored ones (a widget retries its recent outbox). */
 const RETRY_WINDOW = 50;
@@ -59,4 +61,26 @@ export async function storedMessage(store: Store, conversation: ConversationReco
   if (!conversation || conversation.control === 'closed' || conversation.lastSeq === 0) return null;
   const recent = await store.listMessages(conversation.id, Math.max(0, conversation.lastSeq - RETRY_WINDOW), RETRY_WINDOW);
   return recent.find((m) => m.clientId === clientId && m.author.kind === author) ?? null;
+}
+
+/**
+ * Signs in, paced: per IP on every attempt, per account on failures (then locked for a while).
+ * Unknown emails are counted exactly like known ones, so the answers do not reveal which accounts exist.
+ */
+export async function pacedLogin(
+  deps: { sessions: Sessions; limits: Limits },
+  input: { email: string; password: string; ip: string },
+): Promise<{ agent: AgentRecord; token: string }> {
+  const { sessions, limits } = deps;
+  await limits.consume('loginPerIp', input.ip);
+  await limits.check('loginPerAccount', input.email);
+  let signedIn: { agent: AgentRecord; token: string };
+  try {
+    signedIn = await sessions.login(input.email, input.password);
+  } catch (error) {
+    if (error instanceof BatonError && error.code === 'unauthorized') await limits.consume('loginPerAccount', input.email).catch(() => {});
+    throw error;
+  }
+  await limits.reset('loginPerAccount', input.email);
+  return signedIn;
 }
