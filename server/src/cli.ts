@@ -3,17 +3,15 @@
 // link, no password on the command line), list the sites, rotate a site's identity secret. Reads
 // the same environment as the server (DATABASE_URL, BATON_SECRET, BATON_DATA_DIR, PUBLIC_URL,
 // BATON_SITES_DIR). Errors are one line with a stable code, and exit 1.
-import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nanoid } from 'nanoid';
 import { z } from 'zod';
-import { seal } from './auth/sealed.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/types.js';
-import { INVITE_TTL_MS, setPasswordToken } from './transport/admin.js';
+import { INVITE_TTL_MS, inviteAgent, newIdentitySecret, setPasswordToken } from './service/admin.js';
 
 const SITES_DIR = resolve(import.meta.dirname, '../sites');
 
@@ -89,10 +87,10 @@ export async function run(argv: string[], ctx: Context): Promise<void> {
     const template = resolve(values.template ?? resolve(SITES_DIR, 'demo'));
     if (existsSync(folder)) throw new CliError('conflict', `${folder} already exists: move it away, or choose another key.`);
     if (!existsSync(resolve(template, 'playbook.yaml'))) throw new CliError('bad_input', `--template: ${template} has no playbook.yaml.`);
-    const identitySecret = randomBytes(32).toString('base64url');
     // The folder first: a site row without its playbook would answer with nobody's.
     cpSync(template, folder, { recursive: true });
-    await ctx.store.upsertSite({ id: `site_${nanoid(12)}`, key, name, allowedOrigins: origins, settings: { identitySecret: seal(ctx.secret, identitySecret) }, now: at() });
+    const site = await ctx.store.upsertSite({ id: `site_${nanoid(12)}`, key, name, allowedOrigins: origins, settings: {}, now: at() });
+    const { identitySecret } = await newIdentitySecret(ctx.store, ctx.secret, site, ctx.now());
     ctx.out(`Site "${name}" created with key ${key}.`);
     ctx.out(`  playbook and knowledge base: ${folder} (a copy of ${template}: make it yours)`);
     ctx.out(`  identity secret (shown once; for signing your users, see docs/widget.md): ${identitySecret}`);
@@ -111,8 +109,7 @@ export async function run(argv: string[], ctx: Context): Promise<void> {
     const email = valid(Email, values.email, '--email');
     const name = valid(Name, values.name, '--name');
     if (await ctx.store.getAgentByEmail(email)) throw new CliError('conflict', `An agent with ${email} already exists (pnpm baton admin link --email ${email} for a new link).`);
-    // No usable password until they set one through the link.
-    const agent = await ctx.store.ensureAgent({ id: `agent_${nanoid(16)}`, siteId: site.id, email, name, role: 'admin', passwordHash: `unset:${randomBytes(16).toString('hex')}`, active: true, now: at() });
+    const agent = await inviteAgent(ctx.store, { id: `agent_${nanoid(16)}`, siteId: site.id, email, name, role: 'admin', now: at() });
     await ctx.store.recordAudit({ siteId: site.id, actorId: 'cli', action: 'agent.invited', target: agent.id, data: { role: 'admin' }, at: at() });
     ctx.out(`Admin ${email} created for ${site.key}. Their one-time link to choose a password (72 hours):`);
     ctx.out(`  ${linkFor(ctx, agent)}`);
@@ -128,15 +125,10 @@ export async function run(argv: string[], ctx: Context): Promise<void> {
   }
   if (command === 'secret rotate') {
     const site = await siteByKey(ctx, valid(SiteKey, values.site, '--site'));
-    const fresh = randomBytes(32).toString('base64url');
-    const previous = typeof site.settings.identitySecret === 'string' ? site.settings.identitySecret : undefined;
-    await ctx.store.upsertSite({
-      ...site,
-      settings: { ...site.settings, identitySecret: seal(ctx.secret, fresh), ...(previous ? { identitySecretPrevious: previous, identitySecretRotatedAt: at() } : {}) },
-      now: site.createdAt,
-    });
+    const { identitySecret, previousValidUntil } = await newIdentitySecret(ctx.store, ctx.secret, site, ctx.now());
     await ctx.store.recordAudit({ siteId: site.id, actorId: 'cli', action: 'identity_secret.rotated', target: null, data: {}, at: at() });
-    ctx.out(`New identity secret for ${site.key} (shown once; the previous one keeps working for the grace period): ${fresh}`);
+    ctx.out(`New identity secret for ${site.key} (shown once): ${identitySecret}`);
+    if (previousValidUntil) ctx.out(`  the previous one keeps working until ${previousValidUntil}`);
     return;
   }
   throw new CliError('usage', command ? `Unknown command "${command}".\n${USAGE}` : USAGE);

@@ -25,7 +25,7 @@ import { hashPassword } from '../auth/password.js';
 import { seal } from '../auth/sealed.js';
 import type { Logger } from '../log.js';
 import { evalCaseFrom } from '../metrics/eval-export.js';
-import type { AgentRecord, ApiKeyRecord, Store, WebhookEndpoint } from '../store/types.js';
+import type { AgentRecord, ApiKeyRecord, SiteRecord, Store, WebhookEndpoint } from '../store/types.js';
 import type { Sessions } from './sessions.js';
 import { assertDeliverable, type WebhookDeliverer } from './webhooks.js';
 
@@ -60,6 +60,23 @@ export function setPasswordToken(secret: string, agent: AgentRecord, exp: number
 const adminAgent = (a: AgentRecord): AdminAgent => ({ id: a.id, email: a.email, name: a.name, role: a.role, siteId: a.siteId, active: a.active, teams: a.teams, capacity: a.capacity, presence: a.presence });
 const publicEndpoint = (e: WebhookEndpoint): WebhookEndpointView => ({ id: e.id, url: e.url, events: e.events, active: e.active, failingSince: e.failingSince, disabledReason: e.disabledReason, createdAt: e.createdAt });
 const publicKey = (k: ApiKeyRecord): ApiKeyView => ({ id: k.id, name: k.name, prefix: k.prefix, scopes: k.scopes, createdAt: k.createdAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt });
+
+/** An agent with no usable password until they set one through a set-password link. */
+export function inviteAgent(store: Store, input: { id: string; siteId: string; email: string; name: string; role: 'agent' | 'admin'; teams?: string[]; capacity?: number | null; now: string }): Promise<AgentRecord> {
+  return store.ensureAgent({ ...input, passwordHash: `unset:${randomBytes(16).toString('hex')}`, active: true });
+}
+
+/** A site's new identity secret (returned once); the old one keeps working for the grace period. */
+export async function newIdentitySecret(store: Store, secret: string, site: SiteRecord, now: Date): Promise<{ identitySecret: string; previousValidUntil: string | null }> {
+  const fresh = randomBytes(32).toString('base64url');
+  const previous = typeof site.settings.identitySecret === 'string' ? site.settings.identitySecret : undefined;
+  await store.upsertSite({
+    ...site,
+    settings: { ...site.settings, identitySecret: seal(secret, fresh), ...(previous ? { identitySecretPrevious: previous, identitySecretRotatedAt: now.toISOString() } : {}) },
+    now: site.createdAt,
+  });
+  return { identitySecret: fresh, previousValidUntil: previous ? new Date(now.getTime() + ROTATION_GRACE_MS).toISOString() : null };
+}
 
 export class AdminService {
   constructor(private readonly deps: AdminDeps) {}
@@ -104,19 +121,7 @@ export class AdminService {
 
   async invite(me: AgentRecord, body: InviteBody, requestOrigin: string): Promise<{ agent: AdminAgent; setPasswordUrl: string }> {
     if (await this.store.getAgentByEmail(body.email)) throw new BatonError('conflict', 'An agent with this email already exists.');
-    // No usable password until the invited agent sets one through the link.
-    const agent = await this.store.ensureAgent({
-      id: this.deps.newId('agent'),
-      siteId: me.siteId,
-      email: body.email,
-      name: body.name,
-      role: body.role,
-      passwordHash: `unset:${randomBytes(16).toString('hex')}`,
-      active: true,
-      teams: body.teams,
-      capacity: body.capacity,
-      now: this.now(),
-    });
+    const agent = await inviteAgent(this.store, { id: this.deps.newId('agent'), siteId: me.siteId, email: body.email, name: body.name, role: body.role, teams: body.teams, capacity: body.capacity, now: this.now() });
     this.deps.logger.info({ by: me.id, agent: agent.id }, 'agent invited');
     await this.audit(me, 'agent.invited', agent.id, { role: agent.role });
     return { agent: adminAgent(agent), setPasswordUrl: this.passwordLink(agent, requestOrigin) };
@@ -184,21 +189,10 @@ export class AdminService {
 
   /** A new identity secret, shown once; the old one keeps working for the grace period. */
   async rotateIdentitySecret(me: AgentRecord): Promise<{ identitySecret: string; previousValidUntil: string | null }> {
-    const site = (await this.store.getSite(me.siteId))!;
-    const fresh = randomBytes(32).toString('base64url');
-    const previous = typeof site.settings.identitySecret === 'string' ? site.settings.identitySecret : undefined;
-    await this.store.upsertSite({
-      ...site,
-      settings: {
-        ...site.settings,
-        identitySecret: seal(this.deps.secret, fresh),
-        ...(previous ? { identitySecretPrevious: previous, identitySecretRotatedAt: this.now() } : {}),
-      },
-      now: site.createdAt,
-    });
+    const rotated = await newIdentitySecret(this.store, this.deps.secret, (await this.store.getSite(me.siteId))!, this.deps.clock());
     this.deps.logger.info({ by: me.id }, 'identity secret rotated');
     await this.audit(me, 'identity_secret.rotated', null, {});
-    return { identitySecret: fresh, previousValidUntil: previous ? new Date(this.deps.clock().getTime() + ROTATION_GRACE_MS).toISOString() : null };
+    return rotated;
   }
 
   // ---------- data-protection requests: everything about one visitor, or erase it ----------
