@@ -148,14 +148,10 @@ export class AdminService {
     const [agentId = '', expText = '', mac = ''] = body.token.split('.');
     const exp = Number(expText);
     const agent = agentId ? await store.getAgent(agentId) : null;
-    const expected = agent ? sign(secret, agent.id, exp, agent.passwordHash) : '';
-    const valid =
-      agent !== null &&
-      agent.active &&
-      Number.isFinite(exp) &&
-      exp > clock().getTime() &&
-      mac.length === expected.length &&
-      timingSafeEqual(Buffer.from(mac), Buffer.from(expected));
+    const expected = Buffer.from(agent ? sign(secret, agent.id, exp, agent.passwordHash) : '');
+    // Compared as bytes: a signature of multibyte characters has the right length only in characters.
+    const given = Buffer.from(mac);
+    const valid = agent !== null && agent.active && Number.isFinite(exp) && exp > clock().getTime() && given.length === expected.length && timingSafeEqual(given, expected);
     if (!valid) throw new BatonError('invalid_token', 'This link is invalid, expired or already used. Ask an admin for a new one.');
     await store.updateAgent(agent.id, { passwordHash: await hashPassword(body.password) });
     await store.deleteSessionsOf(agent.id);

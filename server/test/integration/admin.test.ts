@@ -48,6 +48,9 @@ describe.each(storeFactories)('admin API on $name', (factory) => {
     expect((await login(server.url, 'lea@demo.test', 'anything-at-all')).status).toBe(401);
     expect(await call('POST', '/agent/set-password', null, { token, password: 'short' })).toMatchObject({ status: 400, body: { error: { message: 'password: at least 10 characters' } } });
     expect(await call('POST', '/agent/set-password', null, { token: `${token.slice(0, -2)}xx`, password: 'a-long-password' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_token' } } });
+    // A signature of the right length in characters but not in bytes (issue 19, item 9) is refused the same way, not a 500.
+    const [id, exp, mac] = token.split('.') as [string, string, string];
+    expect(await call('POST', '/agent/set-password', null, { token: `${id}.${exp}.${'é'.repeat(mac.length)}`, password: 'a-long-password' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_token' } } });
     expect(await call('POST', '/agent/set-password', null, { token, password: 'a-long-password' })).toMatchObject({ status: 200, body: { ok: true } });
     expect((await login(server.url, 'lea@demo.test', 'a-long-password')).body).toMatchObject({ ok: true, agent: { name: 'Lea' } });
     // The link worked once.
