@@ -64,23 +64,31 @@ export async function storedMessage(store: Store, conversation: ConversationReco
 }
 
 /**
- * Signs in, paced: per IP on every attempt, per account on failures (then locked for a while).
+ * Signs in, paced: per IP on every attempt, per account and address on failures (then locked for
+ * a while — from that address only, so knowing an agent's email is not enough to lock them out).
  * Unknown emails are counted exactly like known ones, so the answers do not reveal which accounts exist.
  */
 export async function pacedLogin(
-  deps: { sessions: Sessions; limits: Limits },
+  deps: { sessions: Sessions; limits: Limits; store: Store; clock: () => Date },
   input: { email: string; password: string; ip: string },
 ): Promise<{ agent: AgentRecord; token: string }> {
   const { sessions, limits } = deps;
+  const pair = `${input.email.trim().toLowerCase()}|${input.ip}`;
   await limits.consume('loginPerIp', input.ip);
-  await limits.check('loginPerAccount', input.email);
+  await limits.check('loginPerAccount', pair);
   let signedIn: { agent: AgentRecord; token: string };
   try {
     signedIn = await sessions.login(input.email, input.password);
   } catch (error) {
-    if (error instanceof BatonError && error.code === 'unauthorized') await limits.consume('loginPerAccount', input.email).catch(() => {});
+    if (error instanceof BatonError && error.code === 'unauthorized') {
+      await limits.consume('loginPerAccount', pair).catch(() => {});
+      const lockedNow = await limits.check('loginPerAccount', pair).then(() => false, () => true);
+      // The site's admins see it in the audit log (the caller is told nothing more).
+      const agent = lockedNow ? await deps.store.getAgentByEmail(input.email.trim().toLowerCase()) : null;
+      if (agent) await deps.store.recordAudit({ siteId: agent.siteId, actorId: agent.id, action: 'agent.sign_in_locked', target: agent.id, data: { ip: input.ip }, at: deps.clock().toISOString() });
+    }
     throw error;
   }
-  await limits.reset('loginPerAccount', input.email);
+  await limits.reset('loginPerAccount', pair);
   return signedIn;
 }

@@ -106,7 +106,7 @@ export function createHttpApp(deps: {
     route(logger, 'login', async (req, res) => {
       const body = LoginBody.safeParse(req.body ?? {});
       if (!body.success) throw new BatonError('bad_request', 'An email and a password are required.');
-      const { agent, token } = await pacedLogin({ sessions, limits: deps.limits }, { ...body.data, ip: req.ip ?? 'unknown' });
+      const { agent, token } = await pacedLogin({ sessions, limits: deps.limits, store, clock: deps.clock ?? (() => new Date()) }, { ...body.data, ip: req.ip ?? 'unknown' });
       res.cookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'lax',

@@ -79,6 +79,12 @@ describe('abuse controls and web security', () => {
     expect(locked.body).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     expect(lockedUnknown.status).toBe(429);
     expect(lockedUnknown.body.error.message).toBe(locked.body.error.message);
+    // Locked for that address only (issue 19, item 12): someone who knows the email cannot lock
+    // the agent out from elsewhere. The admins see it in the audit log.
+    const elsewhere = await fetch(`${server.url}/api/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.23' }, body: JSON.stringify({ email: 'agent@demo.test', password: 'baton-demo' }) });
+    expect(elsewhere.status).toBe(200);
+    const audit = await server.store.listAudit((await server.store.getSiteByKey('demo'))!.id, 20);
+    expect(audit).toContainEqual(expect.objectContaining({ action: 'agent.sign_in_locked', data: expect.objectContaining({ ip: expect.any(String) }) }));
   });
 
   it('headers: a strict CSP for the console, nosniff, no framing; the widget stays embeddable', async () => {
