@@ -49,6 +49,8 @@ export default defineConfig({
       BATON_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
       BATON_DEMO: '1',
       LOG_LEVEL: 'warn',
+      // Every e2e visitor comes from 127.0.0.1.
+      BATON_NEW_VISITORS_PER_IP_PER_MINUTE: '100000',
     },
   },
 });

@@ -104,7 +104,7 @@ async function main() {
   const cluster = await clusterDatabase('load');
   const ports = [await freePort(), await freePort()];
   // All simulated visitors share 127.0.0.1: lift the per-address conversation cap for the run.
-  const env: Record<string, string> = { ...cluster.env, BATON_CONVERSATIONS_PER_IP_PER_HOUR: '1000000' };
+  const env: Record<string, string> = { ...cluster.env, BATON_CONVERSATIONS_PER_IP_PER_HOUR: '1000000', BATON_NEW_VISITORS_PER_IP_PER_MINUTE: '1000000', BATON_SOCKETS_PER_IP: '1000000' };
   // BENCH_PROFILE=dir: the nodes write CPU profiles there (they are stopped with SIGTERM at the end).
   if (process.env.BENCH_PROFILE) env.BENCH_PROFILE = process.env.BENCH_PROFILE;
   const nodes: Node[] = [startNode(ports[0]!, env), startNode(ports[1]!, env)];

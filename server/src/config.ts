@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   BATON_WEBHOOKS_ALLOW_PRIVATE: flag.optional(),
   /** New conversations one client address may open per hour on one site (abuse control). */
   BATON_CONVERSATIONS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  BATON_NEW_VISITORS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  BATON_SOCKETS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** Which peers may set X-Forwarded-For (proxy-addr names or addresses/CIDRs, comma-separated). */
   TRUST_PROXY: z
     .string()
@@ -78,6 +80,8 @@ export interface Config {
   redisStream: string;
   allowPrivateWebhooks: boolean;
   conversationsPerIpPerHour: number;
+  newVisitorsPerIpPerMinute: number;
+  socketsPerIp: number;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisStream: e.REDIS_STREAM,
     allowPrivateWebhooks: e.BATON_WEBHOOKS_ALLOW_PRIVATE ?? false,
     conversationsPerIpPerHour: e.BATON_CONVERSATIONS_PER_IP_PER_HOUR,
+    newVisitorsPerIpPerMinute: e.BATON_NEW_VISITORS_PER_IP_PER_MINUTE,
+    socketsPerIp: e.BATON_SOCKETS_PER_IP,
     trustProxy: trustList(e.TRUST_PROXY),
     llm:
       e.BATON_LLM_BASE_URL && e.BATON_LLM_MODEL

@@ -55,7 +55,11 @@ async function main() {
     ...(config.staticDir ? { staticDir: config.staticDir } : {}),
     allowPrivateWebhooks: config.allowPrivateWebhooks,
     trustProxy: config.trustProxy,
-    limits: { conversationPerIp: { points: config.conversationsPerIpPerHour, duration: 3600 } },
+    limits: {
+      conversationPerIp: { points: config.conversationsPerIpPerHour, duration: 3600 },
+      visitorPerIp: { points: config.newVisitorsPerIpPerMinute, duration: 60 },
+      socketsPerIp: { points: config.socketsPerIp, duration: 1 },
+    },
   });
   const { url } = await app.listen(config.port, config.host);
 

@@ -26,6 +26,12 @@ export interface LimitRules {
   loginPerAccount: LimitRule;
   /** Sign-in attempts per IP. */
   loginPerIp: LimitRule;
+  /** New visitors (connections without a visitor token) per client IP. */
+  visitorPerIp: LimitRule;
+  /** Other visitor requests (typing, resume, rating, reply-later) per visitor. */
+  visitorEvent: LimitRule;
+  /** Open visitor connections per client IP on one node (a count, not a rate: only `points` is read). */
+  socketsPerIp: LimitRule;
 }
 
 export const DEFAULT_LIMITS: LimitRules = {
@@ -35,6 +41,9 @@ export const DEFAULT_LIMITS: LimitRules = {
   identify: { points: 10, duration: 60 },
   loginPerAccount: { points: 5, duration: 900, blockDuration: 900 },
   loginPerIp: { points: 50, duration: 900 },
+  visitorPerIp: { points: 60, duration: 60 },
+  visitorEvent: { points: 40, duration: 10 },
+  socketsPerIp: { points: 200, duration: 1 },
 };
 
 const MESSAGES: Record<keyof LimitRules, string> = {
@@ -44,10 +53,16 @@ const MESSAGES: Record<keyof LimitRules, string> = {
   identify: 'Too many sign-in updates. Please try again in a minute.',
   loginPerAccount: 'Too many failed sign-ins. This account is locked for a while; try again later.',
   loginPerIp: 'Too many sign-in attempts from this network. Please try again later.',
+  visitorPerIp: 'Too many new chats from this network. Please try again later.',
+  visitorEvent: 'Too many requests. Please slow down.',
+  socketsPerIp: 'Too many open chats from this network.',
 };
 
 export class Limits {
   private readonly limiters: Record<keyof LimitRules, RateLimiterAbstract>;
+  private readonly rules: LimitRules;
+  /** Open visitor connections per IP on this node. */
+  private readonly open = new Map<string, number>();
 
   constructor(
     rules: Partial<LimitRules> = {},
@@ -56,6 +71,7 @@ export class Limits {
     private readonly namespace = 'baton',
   ) {
     const all = { ...DEFAULT_LIMITS, ...rules };
+    this.rules = all;
     this.limiters = Object.fromEntries(
       Object.entries(all).map(([name, rule]) => {
         const opts = { keyPrefix: `${namespace}:rl:${name}`, points: rule.points, duration: rule.duration, ...(rule.blockDuration ? { blockDuration: rule.blockDuration } : {}) };
@@ -122,5 +138,20 @@ export class Limits {
 
   async reset(name: keyof LimitRules, key: string): Promise<void> {
     await this.limiters[name].delete(key);
+  }
+
+  /** Takes one of an address's open connections on this node; the returned function gives it back. */
+  openSocket(ip: string): () => void {
+    const count = this.open.get(ip) ?? 0;
+    if (count >= this.rules.socketsPerIp.points) throw new BatonError('rate_limited', MESSAGES.socketsPerIp, { retryAfterMs: 10_000 });
+    this.open.set(ip, count + 1);
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const left = (this.open.get(ip) ?? 1) - 1;
+      if (left > 0) this.open.set(ip, left);
+      else this.open.delete(ip);
+    };
   }
 }

@@ -1,6 +1,6 @@
 // The visitor namespace: who may connect (site key, allowed origin, genuine token) and the
 // requests a visitor can make. Rooms: `visitor:<id>` holds every tab of one visitor.
-import { type VisitorClientToServer, VisitorAuth, type VisitorServerToClient, visitorRequests } from '@baton/shared';
+import { BatonError, type VisitorClientToServer, VisitorAuth, type VisitorServerToClient, visitorRequests } from '@baton/shared';
 import proxyaddr from 'proxy-addr';
 import type { Namespace, Socket } from 'socket.io';
 import { originAllowed, signVisitorToken, verifyVisitorToken } from '../auth/tokens.js';
@@ -43,16 +43,22 @@ export function setupVisitorNamespace(
         return next(refuse('origin_not_allowed', 'Chat is not enabled for this page.'));
       }
       let visitorId: string;
+      const ip = clientIp(socket, trust);
       if (auth.data.visitorToken) {
         const verified = verifyVisitorToken(secret, site.id, auth.data.visitorToken);
         if (!verified) return next(refuse('unauthorized', 'The visitor token is not valid.'));
         visitorId = verified;
       } else {
+        // A new visitor is a row: paced per address, so tokenless connections cannot mint thousands.
+        await limits.consume('visitorPerIp', ip);
         visitorId = deps.newId('v');
       }
+      const release = limits.openSocket(ip);
+      socket.once('disconnect', release);
       socket.data = { siteId: site.id, visitorId, token: signVisitorToken(secret, site.id, visitorId) };
       next();
     } catch (error) {
+      if (error instanceof BatonError && error.code === 'rate_limited') return next(refuse('rate_limited', error.message));
       logger.error({ err: error }, 'visitor handshake failed');
       next(refuse('internal', 'Chat is temporarily unavailable.'));
     }
@@ -69,12 +75,14 @@ export function setupVisitorNamespace(
       socket,
       visitorRequests,
       {
-        'session:resume': async (p) => ({
-          visitorToken: data.token,
-          visitorId: data.visitorId,
-          ...(await service.resume(ctx, p, socket.handshake.headers['user-agent'])),
-        }),
-        'conversation:replyLater': async (p) => ({ conversation: await service.replyLater(ctx, p) }),
+        'session:resume': async (p) => {
+          await limits.consume('visitorEvent', data.visitorId);
+          return { visitorToken: data.token, visitorId: data.visitorId, ...(await service.resume(ctx, p, socket.handshake.headers['user-agent'])) };
+        },
+        'conversation:replyLater': async (p) => {
+          await limits.consume('visitorEvent', data.visitorId);
+          return { conversation: await service.replyLater(ctx, p) };
+        },
         'message:send': async (p) => {
           const site = await store.getSite(data.siteId);
           const { open, settle } = await admitVisitorMessage({ store, limits }, { site, siteId: data.siteId, visitorId: data.visitorId, ip: clientIp(socket, trust), clientId: p.clientId });
@@ -83,6 +91,7 @@ export function setupVisitorNamespace(
           return { message };
         },
         'typing:set': async (p) => {
+          await limits.consume('visitorEvent', data.visitorId);
           await service.visitorTyping(ctx, p.typing);
           return {};
         },
@@ -92,6 +101,7 @@ export function setupVisitorNamespace(
           return { verified, ...(switchTo ? { visitorToken: signVisitorToken(secret, data.siteId, switchTo), ...(otherUser ? { otherUser } : {}) } : {}) };
         },
         'conversation:rate': async (p) => {
+          await limits.consume('visitorEvent', data.visitorId);
           await service.rate(ctx, p);
           return {};
         },

@@ -91,7 +91,8 @@ describe('socket fuzzer', () => {
     },
   };
   beforeAll(async () => {
-    server = await startServer(recording);
+    // Every visitor here comes from 127.0.0.1; the per-address limits have their own test (edge-pace).
+    server = await startServer(recording, { limits: { visitorPerIp: { points: 1_000_000, duration: 60 }, socketsPerIp: { points: 1_000_000, duration: 1 } } });
   });
   afterAll(async () => server.close());
 
