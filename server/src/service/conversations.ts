@@ -4,7 +4,7 @@
 import * as agent from './conversation/agent.js';
 import { createContext, type Ctx, type ServiceDeps, settled, type Timing } from './conversation/context.js';
 import * as lifecycle from './conversation/lifecycle.js';
-import * as presence from './conversation/presence.js';
+import * as agentPresence from './conversation/agent-presence.js';
 import * as queue from './conversation/queue.js';
 import * as visitor from './conversation/visitor.js';
 
@@ -52,17 +52,17 @@ export class ConversationService {
   agentTyping(...a: Args<typeof agent.agentTyping>) { return agent.agentTyping(this.ctx, ...a); }
 
   // agents' presence
-  agents(...a: Args<typeof presence.agents>) { return presence.agents(this.ctx, ...a); }
-  setPresence(...a: Args<typeof presence.setPresence>) { return presence.setPresence(this.ctx, ...a); }
-  agentConnected(...a: Args<typeof presence.agentConnected>) { return presence.agentConnected(this.ctx, ...a); }
-  agentDisconnected(...a: Args<typeof presence.agentDisconnected>) { return presence.agentDisconnected(this.ctx, ...a); }
+  agents(...a: Args<typeof agentPresence.agents>) { return agentPresence.agents(this.ctx, ...a); }
+  setPresence(...a: Args<typeof agentPresence.setPresence>) { return agentPresence.setPresence(this.ctx, ...a); }
+  agentConnected(...a: Args<typeof agentPresence.agentConnected>) { return agentPresence.agentConnected(this.ctx, ...a); }
+  agentDisconnected(...a: Args<typeof agentPresence.agentDisconnected>) { return agentPresence.agentDisconnected(this.ctx, ...a); }
 
   // the queue
   route(...a: Args<typeof queue.route>) { return queue.route(this.ctx, ...a); }
   queueMoved(...a: Args<typeof queue.queueMoved>) { return queue.queueMoved(this.ctx, ...a); }
 
   // jobs
-  agentGone(...a: Args<typeof presence.agentGone>) { return presence.agentGone(this.ctx, ...a); }
+  agentGone(...a: Args<typeof agentPresence.agentGone>) { return agentPresence.agentGone(this.ctx, ...a); }
   abandonIfGone(...a: Args<typeof lifecycle.abandonIfGone>) { return lifecycle.abandonIfGone(this.ctx, ...a); }
   agentSilent(...a: Args<typeof lifecycle.agentSilent>) { return lifecycle.agentSilent(this.ctx, ...a); }
   replyEmail(...a: Args<typeof lifecycle.replyEmail>) { return lifecycle.replyEmail(this.ctx, ...a); }

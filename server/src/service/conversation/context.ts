@@ -1,7 +1,7 @@
 // What every conversation module receives: the service's dependencies, and the little state one
 // node keeps in memory (bot turns in flight, queue updates owed, routing passes). Nothing here is
 // needed by another node: the store is the source of truth.
-import { BatonError, type ConversationSummary, type DecisionNote, LIMITS, type Message, type Note, type VisitorConversation, type AgentStatus } from '@baton/shared';
+import { type AgentServerToClient, BatonError, LIMITS, type VisitorServerToClient } from '@baton/shared';
 import type { BotProvider } from '../../bot/provider.js';
 import type { ControlState } from '../../core/conversation.js';
 import { type CopyCatalog, copyCatalog, DEFAULT_COPY } from '../../core/copy.js';
@@ -10,19 +10,14 @@ import { type Meter, NO_METER } from '../../observability.js';
 import type { ConversationRecord, SiteRecord, Store } from '../../store/types.js';
 import { siteSettings } from '../settings.js';
 
+/** Whom to tell what, in the sockets' own event maps (shared/src/events.ts). */
 export interface Notifier {
   /** Every tab of one visitor. */
-  toVisitor(visitorId: string, event: 'message:new', payload: Message): void;
-  toVisitor(visitorId: string, event: 'conversation:updated', payload: VisitorConversation): void;
-  toVisitor(visitorId: string, event: 'typing', payload: { conversationId: string; name: string; typing: boolean }): void;
+  toVisitor<E extends keyof VisitorServerToClient>(visitorId: string, event: E, ...payload: Parameters<VisitorServerToClient[E]>): void;
   /** Agent sockets that opened this conversation. */
-  toWatchers(conversationId: string, event: 'message:new', payload: Message): void;
-  toWatchers(conversationId: string, event: 'typing', payload: { conversationId: string; typing: boolean }): void;
-  toWatchers(conversationId: string, event: 'conversation:decision', payload: DecisionNote): void;
-  toWatchers(conversationId: string, event: 'note:new', payload: Note): void;
+  toWatchers<E extends keyof AgentServerToClient>(conversationId: string, event: E, ...payload: Parameters<AgentServerToClient[E]>): void;
   /** Every agent of a site. */
-  toSiteAgents(siteId: string, event: 'conversation:updated', payload: ConversationSummary): void;
-  toSiteAgents(siteId: string, event: 'agent:updated', payload: AgentStatus): void;
+  toSiteAgents<E extends keyof AgentServerToClient>(siteId: string, event: E, ...payload: Parameters<AgentServerToClient[E]>): void;
 }
 
 /** Who is connected right now, across every node (the Socket.IO adapter answers for all). */
