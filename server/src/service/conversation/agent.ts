@@ -1,7 +1,6 @@
 // What an agent does with a conversation: lists the queue, opens one, claims, replies, hands back,
 // resolves, transfers, judges the escalation, takes notes.
 import { type AgentRef, type Author, BatonError, type ConversationSummary, LIMITS, type Message, type Note, type Outcome, type Verdict, type VisitorPanel } from '@baton/shared';
-import type { BotDecision } from '../../bot/provider.js';
 import { mayAuthorSpeak } from '../../core/conversation.js';
 import { queueOrder } from '../../core/routing.js';
 import type { AgentRecord, ConversationRecord } from '../../store/types.js';
@@ -12,6 +11,9 @@ import { type Ctx, latestFrom, now, stateOf } from './context.js';
 import { append, fileFor, present } from './messages.js';
 import { visitorViewOf } from './queue.js';
 import { apply } from './transitions.js';
+import { eventsOf, type LoggedOf, record, type TransitionBy } from './events.js';
+
+type NoteData = LoggedOf<'note'>['data'];
 
 /** How many conversations still with the bot the agents' list carries (the latest active). */
 const QUEUE_BOT_ROWS = 100;
@@ -45,10 +47,8 @@ export async function open(ctx: Ctx, agent: AgentRecord, input: { conversationId
   const conversation = await agentConversation(ctx, agent, input.conversationId);
   await watch?.();
   const messages = (await store.listMessages(conversation.id, latestFrom(conversation, input.afterSeq ?? 0), LIMITS.resumeBatchMax)).map((m) => present(ctx, m));
-  const decisions = (await store.listEvents(conversation.id, 'decision')).map((e) =>
-    decisionNote(conversation.id, String(e.data.inReplyTo), e.data.decision as BotDecision, e.at),
-  );
-  const notes = (await store.listEvents(conversation.id, 'note')).map((e) => noteOf(conversation.id, e.data, e.at));
+  const decisions = (await eventsOf(store, conversation.id, 'decision')).map((e) => decisionNote(conversation.id, e.data.inReplyTo, e.data.decision, e.at));
+  const notes = (await eventsOf(store, conversation.id, 'note')).map((e) => noteOf(conversation.id, e.data, e.at));
   await store.recordAudit({ siteId: agent.siteId, actorId: agent.id, action: 'conversation.viewed', target: conversation.id, data: {}, at: now(ctx) });
   return { conversation: await agentView(store, conversation), messages, decisions, notes, visitor: await visitorPanel(ctx, conversation) };
 }
@@ -74,7 +74,7 @@ export async function claim(ctx: Ctx, agent: AgentRecord, conversationId: string
   const conversation = await agentConversation(ctx, agent, conversationId);
   const ref: AgentRef = { id: agent.id, name: agent.name };
   // Taking over from the bot before it escalated is an agent-initiated escalation (for the metrics).
-  const by = { kind: 'agent', agentId: agent.id, ...(conversation.control === 'bot' ? { agentInitiated: true } : {}) };
+  const by: TransitionBy = { kind: 'agent', agentId: agent.id, ...(conversation.control === 'bot' ? { agentInitiated: true as const } : {}) };
   const updated = await apply(ctx, conversation, { type: 'claim', agent: ref, at: now(ctx) }, {}, by);
   return agentView(ctx.store, updated);
 }
@@ -165,14 +165,13 @@ export async function transfer(ctx: Ctx, agent: AgentRecord, input: { conversati
 export async function verdict(ctx: Ctx, agent: AgentRecord, input: { conversationId: string; verdict: Verdict; comment?: string; correctTrigger?: string }): Promise<ConversationSummary> {
   const { store } = ctx;
   const conversation = await agentConversation(ctx, agent, input.conversationId);
-  if (!conversation.handoff && (await store.listEvents(conversation.id, 'transition')).every((e) => e.data.to !== 'queued' && !(e.data.by as { agentInitiated?: boolean })?.agentInitiated)) {
+  if (!conversation.handoff && (await eventsOf(store, conversation.id, 'transition')).every((e) => e.data.to !== 'queued' && !(e.data.by?.kind === 'agent' && e.data.by.agentInitiated))) {
     throw new BatonError('bad_request', 'This conversation was never escalated.');
   }
   const at = now(ctx);
   const updated = await store.updateConversation(conversation.id, { control: ['bot', 'queued', 'agent', 'closed'] }, { verdict: input.verdict, updatedAt: at });
   if (!updated) throw new BatonError('not_found', 'No such conversation.');
-  await store.recordEvent({
-    conversationId: conversation.id,
+  await record(store, conversation.id, {
     type: 'verdict',
     data: {
       agentId: agent.id,
@@ -182,8 +181,7 @@ export async function verdict(ctx: Ctx, agent: AgentRecord, input: { conversatio
       comment: input.comment?.trim() || null,
       ...(input.verdict === 'wrong_reason' && input.correctTrigger ? { correctTrigger: input.correctTrigger } : {}),
     },
-    at,
-  });
+  }, at);
   const view = await agentView(store, updated);
   ctx.notifier.toSiteAgents(updated.siteId, 'conversation:updated', view);
   return view;
@@ -194,7 +192,7 @@ export async function markRepeated(ctx: Ctx, agent: AgentRecord, input: { conver
   const { store } = ctx;
   const conversation = await agentConversation(ctx, agent, input.conversationId);
   const at = now(ctx);
-  await store.recordEvent({ conversationId: conversation.id, type: 'repeat_mark', data: { agentId: agent.id, repeated: input.repeated }, at });
+  await record(store, conversation.id, { type: 'repeat_mark', data: { agentId: agent.id, repeated: input.repeated } }, at);
   // After the event, never before: the metrics rollup keys each summary on updated_at.
   const updated = (await store.updateConversation(conversation.id, { control: ['bot', 'queued', 'agent', 'closed'] }, { updatedAt: at, repeated: input.repeated })) ?? conversation;
   const view = await agentView(store, updated);
@@ -206,11 +204,11 @@ export async function markRepeated(ctx: Ctx, agent: AgentRecord, input: { conver
 export async function addNote(ctx: Ctx, agent: AgentRecord, input: { conversationId: string; clientId: string; body: string }): Promise<Note> {
   const { store } = ctx;
   const conversation = await agentConversation(ctx, agent, input.conversationId);
-  const existing = (await store.listEvents(conversation.id, 'note')).find((e) => e.data.clientId === input.clientId && e.data.agentId === agent.id);
+  const existing = (await eventsOf(store, conversation.id, 'note')).find((e) => e.data.clientId === input.clientId && e.data.agentId === agent.id);
   if (existing) return noteOf(conversation.id, existing.data, existing.at);
   const at = now(ctx);
   const data = { id: ctx.newId('note'), clientId: input.clientId, agentId: agent.id, agentName: agent.name, body: input.body };
-  await store.recordEvent({ conversationId: conversation.id, type: 'note', data, at });
+  await record(store, conversation.id, { type: 'note', data }, at);
   const note = noteOf(conversation.id, data, at);
   ctx.notifier.toWatchers(conversation.id, 'note:new', note);
   return note;
@@ -235,12 +233,6 @@ export async function agentTyping(ctx: Ctx, agent: AgentRecord, input: { convers
   }
 }
 
-function noteOf(conversationId: string, data: Record<string, unknown>, at: string): Note {
-  return {
-    id: String(data.id),
-    conversationId,
-    author: { id: String(data.agentId), name: String(data.agentName) },
-    body: String(data.body),
-    createdAt: at,
-  };
+function noteOf(conversationId: string, data: NoteData, at: string): Note {
+  return { id: data.id, conversationId, author: { id: data.agentId, name: data.agentName }, body: data.body, createdAt: at };
 }

@@ -10,6 +10,7 @@ import { copyFor, type Ctx, latestFrom, now, siteOf, stateOf } from './context.j
 import { append } from './messages.js';
 import { queueContext } from './queue.js';
 import { apply } from './transitions.js';
+import { allEvents, record } from './events.js';
 
 export function scheduleBotTurn(ctx: Ctx, conversationId: string) {
   const { botChains } = ctx.shared;
@@ -50,8 +51,8 @@ async function botTurn(ctx: Ctx, conversationId: string) {
   // earlier message may have been stored after it).
   const transcript = [...history.filter((m) => m.id !== last.id), last];
   const site = await siteOf(ctx, conversation.siteId);
-  const events = await store.listEvents(conversationId);
-  const previousDecisions = events.filter((e) => e.type === 'decision').map((e) => e.data.decision as BotDecision);
+  const events = await allEvents(store, conversationId);
+  const previousDecisions = events.flatMap((e) => (e.type === 'decision' ? [e.data.decision] : []));
   const askedForPerson = events.some((e) => e.type === 'ask_person' && e.data.messageId === last.id);
 
   const started = Date.now();
@@ -77,7 +78,7 @@ async function botTurn(ctx: Ctx, conversationId: string) {
   ctx.meter.botTurn((Date.now() - started) / 1000);
 
   const at = now(ctx);
-  await store.recordEvent({ conversationId, type: 'decision', data: { decision, inReplyTo: last.id }, at });
+  await record(store, conversationId, { type: 'decision', data: { decision, inReplyTo: last.id } }, at);
   ctx.notifier.toWatchers(conversationId, 'conversation:decision', decisionNote(conversationId, last.id, decision, at));
   // The conversation may have been claimed while the bot thought: then the bot stays silent.
   let current = await store.getConversation(conversationId);

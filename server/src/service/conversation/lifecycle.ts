@@ -8,6 +8,7 @@ import { type Ctx, now, siteOf } from './context.js';
 import { silentMs } from './deadlines.js';
 import { sendQueuePositions } from './queue.js';
 import { apply } from './transitions.js';
+import { eventsOf, record } from './events.js';
 
 /** What a reply-later email carries. */
 export interface PendingReplies {
@@ -26,7 +27,7 @@ export async function abandonIfGone(ctx: Ctx, conversationId: string) {
   const at = now(ctx);
   const updated = await store.updateConversation(conversation.id, { control: 'queued' }, { abandonedAt: at, updatedAt: at });
   if (!updated) return;
-  await store.recordEvent({ conversationId: updated.id, type: 'abandoned', data: { waitedSeconds: secondsBetween(updated.queuedAt, at) }, at });
+  await record(store, updated.id, { type: 'abandoned', data: { waitedSeconds: secondsBetween(updated.queuedAt, at) } }, at);
   ctx.notifier.toSiteAgents(updated.siteId, 'conversation:updated', await agentView(store, updated));
   await sendQueuePositions(ctx, updated.siteId, updated.id);
 }
@@ -66,7 +67,7 @@ export async function agentSilent(ctx: Ctx, input: { conversationId: string; age
  */
 export async function requeue(ctx: Ctx, conversation: ConversationRecord, reason: 'agent_silent' | 'agent_offline') {
   await ctx.timers.cancel(`silent:${conversation.id}`);
-  const transitions = await ctx.store.listEvents(conversation.id, 'transition');
+  const transitions = await eventsOf(ctx.store, conversation.id, 'transition');
   const since = [...transitions].reverse().find((e) => e.data.to === 'queued')?.at ?? null;
   await apply(ctx, conversation, { type: 'requeue', reason, at: now(ctx), since }, { passedOver: conversation.agentId }, { kind: 'system', reason, agentId: conversation.agentId });
 }
@@ -77,7 +78,7 @@ export async function replyEmail(ctx: Ctx, conversationId: string): Promise<Pend
   const conversation = await store.getConversation(conversationId);
   if (!conversation?.contactEmail) return null;
   if (await ctx.presence.visitorConnected(conversation.visitorId)) return null; // they saw it live
-  const mailed = (await store.listEvents(conversation.id, 'reply_emailed')).reduce((max, e) => Math.max(max, Number(e.data.upToSeq ?? 0)), 0);
+  const mailed = (await eventsOf(store, conversation.id, 'reply_emailed')).reduce((max, e) => Math.max(max, e.data.upToSeq), 0);
   const replies = (await store.listMessages(conversation.id, mailed, LIMITS.resumeBatchMax)).filter((m) => m.author.kind === 'agent');
   if (replies.length === 0) return null;
   const visitor = await store.getVisitor(conversation.visitorId);
@@ -85,7 +86,7 @@ export async function replyEmail(ctx: Ctx, conversationId: string): Promise<Pend
 }
 
 export async function replyEmailed(ctx: Ctx, conversationId: string, upToSeq: number) {
-  await ctx.store.recordEvent({ conversationId, type: 'reply_emailed', data: { upToSeq }, at: now(ctx) });
+  await record(ctx.store, conversationId, { type: 'reply_emailed', data: { upToSeq } }, now(ctx));
 }
 
 /** Job: delete what is older than each site's retention; runs daily on whichever node is up. */

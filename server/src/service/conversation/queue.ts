@@ -8,6 +8,7 @@ import { siteSettings } from '../settings.js';
 import { visitorView } from '../views.js';
 import { type Ctx, now, siteOf } from './context.js';
 import { apply } from './transitions.js';
+import { record } from './events.js';
 
 /** Queue places sent to waiting visitors at most about this often per site and node (sendQueuePositions). */
 const QUEUE_NOTIFY_MS = 100;
@@ -191,7 +192,7 @@ async function routePass(ctx: Ctx, siteId: string) {
     const chosen = choice.agent.id;
     pool = pool.map((c) => (c.id === chosen ? { ...c, load: c.load + 1, lastAssignedAt: at } : c));
     await store.updateAgent(choice.agent.id, { lastAssignedAt: at });
-    await store.recordEvent({ conversationId: conversation.id, type: 'routing', data: { agentId: choice.agent.id, team: conversation.team, reason: choice.reason }, at });
+    await record(store, conversation.id, { type: 'routing', data: { agentId: choice.agent.id, team: conversation.team, reason: choice.reason } }, at);
     logger.info({ conversationId: conversation.id, agentId: choice.agent.id, reason: choice.reason }, 'routing: assigned');
   }
 }

@@ -10,6 +10,7 @@ import { copyFor, type Ctx, now, siteOf, stateOf } from './context.js';
 import { scheduleAbandon, watchSilence } from './deadlines.js';
 import { systemNotice } from './messages.js';
 import { formatOpening, queueContext, type QueueContext, route, sendQueuePositions, visitorViewOf } from './queue.js';
+import { record, type TransitionBy } from './events.js';
 
 export type TransitionExtra = Partial<Pick<ConversationRecord, 'trigger' | 'reason' | 'handoff' | 'priority' | 'team' | 'outcome' | 'passedOver'>>;
 
@@ -17,7 +18,7 @@ export type TransitionExtra = Partial<Pick<ConversationRecord, 'trigger' | 'reas
  * Runs a command through the core, commits it with compare-and-set (so a concurrent change
  * makes this one fail cleanly rather than overwrite), logs it, and carries out its effects.
  */
-export async function apply(ctx: Ctx, conversation: ConversationRecord, command: Command, extra: TransitionExtra, by: Record<string, unknown>): Promise<ConversationRecord> {
+export async function apply(ctx: Ctx, conversation: ConversationRecord, command: Command, extra: TransitionExtra, by: TransitionBy): Promise<ConversationRecord> {
   const { store } = ctx;
   const site = await siteOf(ctx, conversation.siteId);
   const result = transition(stateOf(conversation), command, copyFor(ctx, site, conversation.language), site.name);
@@ -41,12 +42,12 @@ export async function apply(ctx: Ctx, conversation: ConversationRecord, command:
       },
     );
     if (!changed) return null;
-    await tx.recordEvent({
-      conversationId: conversation.id,
-      type: 'transition',
-      data: { command: command.type, from: conversation.control, to: next.control, by, ...('trigger' in command ? { trigger: command.trigger, reason: command.reason } : {}) },
+    await record(
+      tx,
+      conversation.id,
+      { type: 'transition', data: { command: command.type, from: conversation.control, to: next.control, by, ...('trigger' in command ? { trigger: command.trigger, reason: command.reason } : {}) } },
       at,
-    });
+    );
     const hook = command.type === 'escalate' ? 'conversation.escalated' : command.type === 'claim' || command.type === 'transfer' ? 'conversation.assigned' : command.type === 'resolve' ? 'conversation.resolved' : null;
     if (hook) await publish(tx, { siteId: changed.siteId, type: hook, data: { conversation: await agentView(tx, changed) }, at, newId: ctx.newId });
     return changed;
@@ -56,8 +57,7 @@ export async function apply(ctx: Ctx, conversation: ConversationRecord, command:
     const fresh = await store.getConversation(conversation.id);
     if (fresh && fresh.control !== conversation.control) {
       // Decided again against what is stored: a take-over is agent-initiated only from the bot.
-      const { agentInitiated: _, ...rest } = by;
-      return apply(ctx, fresh, command, extra, fresh.control === 'bot' ? by : rest);
+      return apply(ctx, fresh, command, extra, fresh.control === 'bot' ? by : notInitiated(by));
     }
     throw new BatonError('already_claimed', 'The conversation changed; try again.', { agentName: fresh?.agentName ?? null });
   }
@@ -102,7 +102,7 @@ async function queued(ctx: Ctx, conversation: ConversationRecord, site: SiteReco
   // The estimate shown at queueing, kept to measure it against the wait that followed.
   const shown = (await visitorViewOf(ctx, conversation, queue)).wait;
   const estimateSeconds = !shown ? null : shown.kind === 'soon' ? 60 : shown.kind === 'range' ? ((shown.lowMinutes + shown.highMinutes) / 2) * 60 : null;
-  await ctx.store.recordEvent({ conversationId: conversation.id, type: 'queued_estimate', data: { kind: shown?.kind ?? null, seconds: estimateSeconds }, at: now(ctx) });
+  await record(ctx.store, conversation.id, { type: 'queued_estimate', data: { kind: shown?.kind ?? null, seconds: estimateSeconds } }, now(ctx));
   // "A specialist will join" only when one can: after the unavailable notice it would contradict it.
   await systemNotice(ctx, conversation, 'queued', copy.queued(position, unavailable.kind === 'live'));
   // The visitor may have closed the page while the bot was still deciding: the abandonment
@@ -111,4 +111,10 @@ async function queued(ctx: Ctx, conversation: ConversationRecord, site: SiteReco
     await scheduleAbandon(ctx, conversation.id);
   }
   return queue;
+}
+
+function notInitiated(by: TransitionBy): TransitionBy {
+  if (by.kind !== 'agent') return by;
+  const { agentInitiated: _, ...rest } = by;
+  return rest;
 }

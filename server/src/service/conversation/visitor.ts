@@ -11,6 +11,7 @@ import { copyFor, type Ctx, latestFrom, now, siteOf, type VisitorContext } from 
 import { scheduleAbandon, watchSilence } from './deadlines.js';
 import { append, fileFor, present, systemNotice } from './messages.js';
 import { queueContext, sendQueuePositions, visitorViewOf } from './queue.js';
+import { record } from './events.js';
 
 export async function resume(ctx: Ctx, visitor: VisitorContext, input: { conversationId?: string; afterSeq?: number; context?: PageContext }, userAgent?: string) {
   const { store } = ctx;
@@ -70,7 +71,7 @@ export async function visitorSend(
   if (!created) return present(ctx, message); // a retry: it was delivered and answered the first time
   // Kept in the log, not in memory: a bot turn finished by another node still sees the button was pressed.
   if (input.askPerson && conversation.control === 'bot') {
-    await store.recordEvent({ conversationId: conversation.id, type: 'ask_person', data: { messageId: message.id }, at });
+    await record(store, conversation.id, { type: 'ask_person', data: { messageId: message.id } }, at);
   }
   if (conversation.control === 'bot') scheduleBotTurn(ctx, conversation.id);
   if (conversation.control === 'agent' && conversation.agentId) await watchSilence(ctx, conversation, message.seq, { keep: true });
@@ -88,7 +89,7 @@ export async function replyLater(ctx: Ctx, visitor: VisitorContext, input: { ema
   const updated = await store.updateConversation(conversation.id, { control: 'queued' }, { replyLater: true, contactEmail: email, abandonedAt: null, updatedAt: now(ctx) });
   if (!updated) throw new BatonError('bad_request', 'The conversation changed; try again.');
   await ctx.timers.cancel(`abandon:${updated.id}`);
-  await store.recordEvent({ conversationId: updated.id, type: 'reply_later', data: { email: email !== null }, at: now(ctx) });
+  await record(store, updated.id, { type: 'reply_later', data: { email: email !== null } }, now(ctx));
   const site = await siteOf(ctx, updated.siteId);
   await systemNotice(ctx, updated, 'reply_later', copyFor(ctx, site, updated.language).replyLater(email));
   const view = await visitorViewOf(ctx, updated, await queueContext(ctx, site));
@@ -114,7 +115,7 @@ async function visitorReturned(ctx: Ctx, conversation: ConversationRecord): Prom
   const at = now(ctx);
   const updated = await store.updateConversation(conversation.id, { control: 'queued' }, { abandonedAt: null, updatedAt: at });
   if (!updated) return conversation;
-  await store.recordEvent({ conversationId: updated.id, type: 'returned', data: {}, at });
+  await record(store, updated.id, { type: 'returned', data: {} }, at);
   ctx.notifier.toSiteAgents(updated.siteId, 'conversation:updated', await agentView(store, updated));
   await sendQueuePositions(ctx, updated.siteId, updated.id);
   return updated;
@@ -177,7 +178,7 @@ export async function rate(ctx: Ctx, visitor: VisitorContext, input: { conversat
   const rated = await store.transaction(async (tx) => {
     const r = await tx.rateConversation({ id: input.conversationId, visitorId: visitor.visitorId, rating: input.rating, comment, now: at });
     if (!r) return null;
-    await tx.recordEvent({ conversationId: r.id, type: 'csat', data: { rating: input.rating, hasComment: comment !== null }, at });
+    await record(tx, r.id, { type: 'csat', data: { rating: input.rating, hasComment: comment !== null } }, at);
     await publish(tx, { siteId: r.siteId, type: 'csat.submitted', data: { conversationId: r.id, rating: input.rating, comment }, at, newId: ctx.newId });
     return r;
   });
