@@ -8,10 +8,10 @@ import type { InspectedFile } from '../attachments.js';
 import { agentView } from '../views.js';
 import { decisionNote } from './bot.js';
 import { type Ctx, latestFrom, now, stateOf } from './context.js';
+import { eventsOf, type LoggedOf, record, type TransitionBy } from './events.js';
 import { append, fileFor, present } from './messages.js';
 import { visitorViewOf } from './queue.js';
 import { apply } from './transitions.js';
-import { eventsOf, type LoggedOf, record, type TransitionBy } from './events.js';
 
 type NoteData = LoggedOf<'note'>['data'];
 

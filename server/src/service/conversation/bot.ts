@@ -7,10 +7,10 @@ import { priorityOf } from '../../core/routing.js';
 import type { ConversationRecord, SiteRecord } from '../../store/types.js';
 import { siteSettings } from '../settings.js';
 import { copyFor, type Ctx, latestFrom, now, siteOf, stateOf } from './context.js';
+import { allEvents, record } from './events.js';
 import { append } from './messages.js';
 import { queueContext } from './queue.js';
 import { apply } from './transitions.js';
-import { allEvents, record } from './events.js';
 
 export function scheduleBotTurn(ctx: Ctx, conversationId: string) {
   const { botChains } = ctx.shared;
@@ -38,15 +38,33 @@ export async function answerIfUnanswered(ctx: Ctx, conversation: ConversationRec
   if (waited > ctx.botTimeoutMs + 5_000) scheduleBotTurn(ctx, conversation.id);
 }
 
+/** What one bot turn answers: the visitor's message, with the transcript and decisions before it. */
+interface Turn {
+  conversation: ConversationRecord;
+  site: SiteRecord;
+  last: Message;
+  transcript: Message[];
+  previousDecisions: BotDecision[];
+  askedForPerson: boolean;
+}
+
 async function botTurn(ctx: Ctx, conversationId: string) {
-  const { store, logger } = ctx;
+  const turn = await nextTurn(ctx, conversationId);
+  if (!turn) return;
+  const decision = await decide(ctx, turn);
+  await carryOutDecision(ctx, turn, decision);
+}
+
+/** The visitor message the bot owes an answer, or null (someone else owns it now, or it is answered). */
+async function nextTurn(ctx: Ctx, conversationId: string): Promise<Turn | null> {
+  const { store } = ctx;
   const conversation = await store.getConversation(conversationId);
-  if (!conversation || conversation.control !== 'bot') return; // someone else owns it now
+  if (!conversation || conversation.control !== 'bot') return null;
   const history = await store.listMessages(conversationId, latestFrom(conversation, 0), LIMITS.resumeBatchMax);
   // The visitor's latest message, unless the bot already answered it. Not "the last message":
   // a visitor who writes again while the bot answers the previous one must get an answer too.
   const last = [...history].reverse().find((m) => m.author.kind === 'visitor');
-  if (!last || history.some((m) => m.author.kind === 'bot' && m.clientId === `bot-${last.id}`)) return;
+  if (!last || history.some((m) => m.author.kind === 'bot' && m.clientId === `bot-${last.id}`)) return null;
   // Providers get the transcript ending with the message they answer (the bot's answer to an
   // earlier message may have been stored after it).
   const transcript = [...history.filter((m) => m.id !== last.id), last];
@@ -54,7 +72,13 @@ async function botTurn(ctx: Ctx, conversationId: string) {
   const events = await allEvents(store, conversationId);
   const previousDecisions = events.flatMap((e) => (e.type === 'decision' ? [e.data.decision] : []));
   const askedForPerson = events.some((e) => e.type === 'ask_person' && e.data.messageId === last.id);
+  return { conversation, site, last, transcript, previousDecisions, askedForPerson };
+}
 
+/** The site's bot decides, within the time a turn may take; a failure is a handover to a person. */
+async function decide(ctx: Ctx, turn: Turn): Promise<BotDecision> {
+  const { conversation, site } = turn;
+  const conversationId = conversation.id;
   const started = Date.now();
   let decision: BotDecision;
   try {
@@ -62,21 +86,28 @@ async function botTurn(ctx: Ctx, conversationId: string) {
       ctx.bots(site).turn({
         site: { id: site.id, key: site.key, name: site.name },
         conversationId,
-        history: transcript,
-        previousDecisions,
+        history: turn.transcript,
+        previousDecisions: turn.previousDecisions,
         now: ctx.clock(),
-        ...(askedForPerson ? { askedForPerson } : {}),
+        ...(turn.askedForPerson ? { askedForPerson: true } : {}),
         ...(await localeOf(ctx, conversation)),
       }),
       ctx.botTimeoutMs,
     );
   } catch (error) {
-    logger.warn({ err: error, conversationId }, 'bot failed; handing over to a person');
-    decision = botFailure(ctx, error, transcript, site, conversation.language);
+    ctx.logger.warn({ err: error, conversationId }, 'bot failed; handing over to a person');
+    decision = botFailure(ctx, error, turn.transcript, site, conversation.language);
   }
-  logger.info({ conversationId, mode: decision.mode, rule: decision.rule, ms: Date.now() - started }, 'bot decision');
+  ctx.logger.info({ conversationId, mode: decision.mode, rule: decision.rule, ms: Date.now() - started }, 'bot decision');
   ctx.meter.botTurn((Date.now() - started) / 1000);
+  return decision;
+}
 
+/** Logs the decision, then (if the bot still has the conversation) replies and escalates. */
+async function carryOutDecision(ctx: Ctx, turn: Turn, decision: BotDecision) {
+  const { store } = ctx;
+  const { conversation, site, last } = turn;
+  const conversationId = conversation.id;
   const at = now(ctx);
   await record(store, conversationId, { type: 'decision', data: { decision, inReplyTo: last.id } }, at);
   ctx.notifier.toWatchers(conversationId, 'conversation:decision', decisionNote(conversationId, last.id, decision, at));
@@ -108,6 +139,7 @@ async function botTurn(ctx: Ctx, conversationId: string) {
       { type: 'escalate', trigger: decision.trigger, reason: decision.reason, at },
       { trigger: decision.trigger, reason: decision.reason, handoff: decision.handoff, priority: priorityOf(decision.handoff), team: decision.handoff.team ?? null },
       { kind: 'bot', rule: decision.rule, evidence: decision.evidence },
+      site,
     );
   }
 }

@@ -6,9 +6,9 @@ import { siteSettings } from '../settings.js';
 import { agentView } from '../views.js';
 import { type Ctx, now, siteOf } from './context.js';
 import { silentMs } from './deadlines.js';
+import { eventsOf, record } from './events.js';
 import { sendQueuePositions } from './queue.js';
 import { apply } from './transitions.js';
-import { eventsOf, record } from './events.js';
 
 /** What a reply-later email carries. */
 export interface PendingReplies {
@@ -121,7 +121,7 @@ export async function closeIdle(ctx: Ctx, batch = 200): Promise<number> {
     const before = new Date(ctx.clock().getTime() - siteSettings(site).botIdleCloseHours * 3600_000).toISOString();
     for (const c of await store.listQuietConversations(site.id, 'bot', before, batch)) {
       try {
-        await apply(ctx, c, { type: 'resolve', by: { kind: 'system' }, at: now(ctx) }, {}, { kind: 'system', reason: 'idle' });
+        await apply(ctx, c, { type: 'resolve', by: { kind: 'system' }, at: now(ctx) }, {}, { kind: 'system', reason: 'idle' }, site);
         closed += 1;
       } catch (error) {
         // The visitor wrote, or an agent took it, meanwhile: it is not idle.

@@ -7,8 +7,8 @@ import type { ConversationRecord, SiteRecord } from '../../store/types.js';
 import { siteSettings } from '../settings.js';
 import { visitorView } from '../views.js';
 import { type Ctx, now, siteOf } from './context.js';
-import { apply } from './transitions.js';
 import { record } from './events.js';
+import { apply } from './transitions.js';
 
 /** Queue places sent to waiting visitors at most about this often per site and node (sendQueuePositions). */
 const QUEUE_NOTIFY_MS = 100;
@@ -183,7 +183,7 @@ async function routePass(ctx: Ctx, siteId: string) {
         kind: 'routing',
         agentId: choice.agent.id,
         reason: choice.reason,
-      });
+      }, site);
     } catch (error) {
       if (!(error instanceof BatonError)) throw error;
       pool = await candidates(ctx, site); // someone took it meanwhile

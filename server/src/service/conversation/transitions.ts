@@ -8,19 +8,27 @@ import { agentView } from '../views.js';
 import { publish } from '../webhooks.js';
 import { copyFor, type Ctx, now, siteOf, stateOf } from './context.js';
 import { scheduleAbandon, watchSilence } from './deadlines.js';
+import { record, type TransitionBy } from './events.js';
 import { systemNotice } from './messages.js';
 import { formatOpening, queueContext, type QueueContext, route, sendQueuePositions, visitorViewOf } from './queue.js';
-import { record, type TransitionBy } from './events.js';
 
 export type TransitionExtra = Partial<Pick<ConversationRecord, 'trigger' | 'reason' | 'handoff' | 'priority' | 'team' | 'outcome' | 'passedOver'>>;
 
 /**
  * Runs a command through the core, commits it with compare-and-set (so a concurrent change
  * makes this one fail cleanly rather than overwrite), logs it, and carries out its effects.
+ * `known`: the conversation's site when the caller read it already.
  */
-export async function apply(ctx: Ctx, conversation: ConversationRecord, command: Command, extra: TransitionExtra, by: TransitionBy): Promise<ConversationRecord> {
+export async function apply(
+  ctx: Ctx,
+  conversation: ConversationRecord,
+  command: Command,
+  extra: TransitionExtra,
+  by: TransitionBy,
+  known?: SiteRecord,
+): Promise<ConversationRecord> {
   const { store } = ctx;
-  const site = await siteOf(ctx, conversation.siteId);
+  const site = known ?? (await siteOf(ctx, conversation.siteId));
   const result = transition(stateOf(conversation), command, copyFor(ctx, site, conversation.language), site.name);
   if (!result.ok) throw new BatonError(result.error.code, result.error.message, result.error.details);
   const next = result.state;
@@ -57,7 +65,7 @@ export async function apply(ctx: Ctx, conversation: ConversationRecord, command:
     const fresh = await store.getConversation(conversation.id);
     if (fresh && fresh.control !== conversation.control) {
       // Decided again against what is stored: a take-over is agent-initiated only from the bot.
-      return apply(ctx, fresh, command, extra, fresh.control === 'bot' ? by : notInitiated(by));
+      return apply(ctx, fresh, command, extra, fresh.control === 'bot' ? by : notInitiated(by), site);
     }
     throw new BatonError('already_claimed', 'The conversation changed; try again.', { agentName: fresh?.agentName ?? null });
   }

@@ -9,9 +9,9 @@ import { publish } from '../webhooks.js';
 import { answerIfUnanswered, scheduleBotTurn } from './bot.js';
 import { copyFor, type Ctx, latestFrom, now, siteOf, type VisitorContext } from './context.js';
 import { scheduleAbandon, watchSilence } from './deadlines.js';
+import { record } from './events.js';
 import { append, fileFor, present, systemNotice } from './messages.js';
 import { queueContext, sendQueuePositions, visitorViewOf } from './queue.js';
-import { record } from './events.js';
 
 export async function resume(ctx: Ctx, visitor: VisitorContext, input: { conversationId?: string; afterSeq?: number; context?: PageContext }, userAgent?: string) {
   const { store } = ctx;
