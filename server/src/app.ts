@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { BotProvider } from './bot/provider.js';
 import type { Logger } from './log.js';
-import { ConversationService, type Notifier, type Timing } from './service/conversations.js';
+import { ConversationService, type Timing } from './service/conversations.js';
 import { createMetrics, type Meter, NO_METER } from './observability.js';
 import { WebhookDeliverer } from './service/webhooks.js';
 import { JobRunner, storeTimers } from './service/jobs.js';
@@ -26,6 +26,7 @@ import { adminRouter, setPasswordRoute } from './transport/admin.js';
 import { attachmentsRouter } from './transport/attachments.js';
 import { type LimitRules, Limits } from './transport/limits.js';
 import { createHttpApp } from './transport/http.js';
+import { socketNotifier } from './transport/notifier.js';
 import { consoleOrigins } from './transport/origin.js';
 import { Sessions } from './transport/sessions.js';
 import { setupVisitorNamespace, type VisitorNamespace } from './transport/visitor-socket.js';
@@ -171,11 +172,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Signing out closes that session's consoles (other tabs, other nodes) at once.
   sessions.onEnded((tokenHash) => agents.in(sessionRoom(tokenHash)).disconnectSockets(true));
 
-  const notifier: Notifier = {
-    toVisitor: (visitorId, event, ...payload) => visitors.to(`visitor:${visitorId}`).emit(event, ...payload),
-    toWatchers: (conversationId, event, ...payload) => agents.to(`conv:${conversationId}`).emit(event, ...payload),
-    toSiteAgents: (siteId, event, ...payload) => agents.to(`site:${siteId}`).emit(event, ...payload),
-  };
+  const notifier = socketNotifier(visitors, agents);
 
   // Consoles: rows in the database (service/presence.ts). Visitors: the sockets in their room, on
   // every node (the Redis adapter answers for all); only the rare abandonment check asks.
