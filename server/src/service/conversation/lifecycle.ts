@@ -78,7 +78,7 @@ export async function replyEmail(ctx: Ctx, conversationId: string): Promise<Pend
   const conversation = await store.getConversation(conversationId);
   if (!conversation?.contactEmail) return null;
   if (await ctx.presence.visitorConnected(conversation.visitorId)) return null; // they saw it live
-  const mailed = (await eventsOf(store, conversation.id, 'reply_emailed')).reduce((max, e) => Math.max(max, e.data.upToSeq), 0);
+  const mailed = (await eventsOf(store, conversation.id, 'reply_emailed')).reduce((max, e) => Math.max(max, Number(e.data.upToSeq ?? 0)), 0);
   const replies = (await store.listMessages(conversation.id, mailed, LIMITS.resumeBatchMax)).filter((m) => m.author.kind === 'agent');
   if (replies.length === 0) return null;
   const visitor = await store.getVisitor(conversation.visitorId);
