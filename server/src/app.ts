@@ -10,12 +10,12 @@ import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { BotProvider } from './bot/provider.js';
 import type { Logger } from './log.js';
-import { refreshRollup } from './metrics/queries.js';
-import { ConversationService, type Notifier, type Timing } from './service/conversations.js';
+import { ConversationService, type Timing } from './service/conversations.js';
 import { createMetrics, type Meter, NO_METER } from './observability.js';
 import { WebhookDeliverer } from './service/webhooks.js';
 import { JobRunner, storeTimers } from './service/jobs.js';
-import { chatLink, type Mailer, replyMail } from './service/mail.js';
+import type { Mailer } from './service/mail.js';
+import { jobHandlers, scheduleRecurringJobs } from './service/job-handlers.js';
 import { ConnectionPresence, type PresenceTiming } from './service/presence.js';
 import type { SiteRecord, Store } from './store/types.js';
 import { type AgentNamespace, sessionRoom, setupAgentNamespace } from './transport/agent-socket.js';
@@ -26,6 +26,7 @@ import { adminRouter, setPasswordRoute } from './transport/admin.js';
 import { attachmentsRouter } from './transport/attachments.js';
 import { type LimitRules, Limits } from './transport/limits.js';
 import { createHttpApp } from './transport/http.js';
+import { socketNotifier } from './transport/notifier.js';
 import { consoleOrigins } from './transport/origin.js';
 import { Sessions } from './transport/sessions.js';
 import { setupVisitorNamespace, type VisitorNamespace } from './transport/visitor-socket.js';
@@ -171,17 +172,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Signing out closes that session's consoles (other tabs, other nodes) at once.
   sessions.onEnded((tokenHash) => agents.in(sessionRoom(tokenHash)).disconnectSockets(true));
 
-  const notifier: Notifier = {
-    toVisitor: (visitorId: string, event: string, payload: unknown) => {
-      (visitors.to(`visitor:${visitorId}`).emit as (e: string, p: unknown) => void)(event, payload);
-    },
-    toWatchers: (conversationId: string, event: string, payload: unknown) => {
-      (agents.to(`conv:${conversationId}`).emit as (e: string, p: unknown) => void)(event, payload);
-    },
-    toSiteAgents: (siteId: string, event: string, payload: unknown) => {
-      (agents.to(`site:${siteId}`).emit as (e: string, p: unknown) => void)(event, payload);
-    },
-  } as Notifier;
+  const notifier = socketNotifier(visitors, agents);
 
   // Consoles: rows in the database (service/presence.ts). Visitors: the sockets in their room, on
   // every node (the Redis adapter answers for all); only the rare abandonment check asks.
@@ -203,48 +194,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   const jobs = new JobRunner(
     deps.store,
-    {
-      agent_silent: (d) => service.agentSilent({ conversationId: String(d.conversationId), agentId: String(d.agentId), sinceSeq: Number(d.sinceSeq ?? 0) }),
-      agent_gone: (d) => service.agentGone(String(d.agentId)),
-      abandon: (d) => service.abandonIfGone(String(d.conversationId)),
-      webhook: (d) => webhooks.attempt(String(d.deliveryId)),
-      retention: async () => {
-        await service.applyRetention();
-      },
-      idle_close: async () => {
-        await service.closeIdle();
-        await deps.store.scheduleJob({ id: 'idle_close', kind: 'idle_close', runAt: new Date(clock().getTime() + 10 * 60_000).toISOString(), data: {} });
-      },
-      metrics_rollup: async () => {
-        await refreshRollup(deps.store, clock(), (siteId, err) => deps.logger.warn({ err, siteId }, 'metrics rollup failed'));
-        await deps.store.scheduleJob({ id: 'metrics_rollup', kind: 'metrics_rollup', runAt: new Date(clock().getTime() + 10 * 60_000).toISOString(), data: {} });
-      },
-      reply_email: async (d) => {
-        const pending = await service.replyEmail(String(d.conversationId));
-        if (!pending) return;
-        if (!deps.mailer) {
-          deps.logger.info({ conversationId: pending.conversationId }, 'reply-later email skipped: SMTP_URL is not set');
-          return;
-        }
-        const conversation = await deps.store.getConversation(pending.conversationId);
-        const site = conversation ? await deps.store.getSite(conversation.siteId) : null;
-        const link = chatLink(pending.pageUrl, deps.publicUrl ?? 'http://localhost:3000/');
-        await deps.mailer.send(replyMail({ to: pending.to, siteName: site?.name ?? 'Support', replies: pending.replies, link }));
-        await service.replyEmailed(pending.conversationId, Math.max(...pending.replies.map((m) => m.seq)));
-      },
-    },
+    jobHandlers({ store: deps.store, service, webhooks, clock, logger: deps.logger, mailer: deps.mailer, publicUrl: deps.publicUrl }),
     clock,
     deps.logger,
     { pollMs: deps.jobPollMs || 1000 },
   );
   if (deps.jobPollMs !== 0) {
     jobs.start();
-    // Retention runs daily; the first run a minute after start (the job reschedules itself).
-    void deps.store.scheduleJob({ id: 'retention', kind: 'retention', runAt: new Date(clock().getTime() + 60_000).toISOString(), data: {} }).catch((err) => deps.logger.error({ err }, 'scheduling retention failed'));
-    // Conversations left with the bot are closed once idle (every 10 minutes, first after a minute).
-    void deps.store.scheduleJob({ id: 'idle_close', kind: 'idle_close', runAt: new Date(clock().getTime() + 60_000).toISOString(), data: {} }).catch((err) => deps.logger.error({ err }, 'scheduling idle close failed'));
-    // The metrics rollup is kept filled every 10 minutes (metrics/queries.ts), first half a minute after start.
-    void deps.store.scheduleJob({ id: 'metrics_rollup', kind: 'metrics_rollup', runAt: new Date(clock().getTime() + 30_000).toISOString(), data: {} }).catch((err) => deps.logger.error({ err }, 'scheduling the metrics rollup failed'));
+    scheduleRecurringJobs(deps.store, clock, deps.logger);
   }
   presence.start(
     async (stale) => {
