@@ -13,7 +13,7 @@ import type { Logger } from './log.js';
 import { ConversationService, type Timing } from './service/conversations.js';
 import { createMetrics, type Meter, NO_METER } from './observability.js';
 import { WebhookDeliverer } from './service/webhooks.js';
-import { JobRunner, storeTimers } from './service/jobs.js';
+import { JobRunner, storeTimers, webhookLane } from './service/jobs.js';
 import type { Mailer } from './service/mail.js';
 import { jobHandlers, scheduleRecurringJobs } from './service/job-handlers.js';
 import { ConnectionPresence, type PresenceTiming } from './service/presence.js';
@@ -24,11 +24,11 @@ import { unseal } from './auth/sealed.js';
 import { attachmentPath } from './service/attachments.js';
 import { adminRouter, setPasswordRoute } from './transport/admin.js';
 import { attachmentsRouter } from './transport/attachments.js';
-import { type LimitRules, Limits } from './transport/limits.js';
+import { type LimitRules, Limits } from './service/limits.js';
 import { createHttpApp } from './transport/http.js';
 import { socketNotifier } from './transport/notifier.js';
 import { consoleOrigins } from './transport/origin.js';
-import { Sessions } from './transport/sessions.js';
+import { Sessions } from './service/sessions.js';
 import { setupVisitorNamespace, type VisitorNamespace } from './transport/visitor-socket.js';
 
 export const DEFAULT_STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../widget/dist');
@@ -56,7 +56,7 @@ export interface AppDeps {
   presenceTiming?: PresenceTiming;
   /** Several nodes: Socket.IO rooms and broadcasts through Redis Streams (ioredis). */
   redis?: { url: string; streamName?: string };
-  /** Rate limits (defaults in transport/limits.ts). */
+  /** Rate limits (defaults in service/limits.ts). */
   limits?: Partial<LimitRules>;
   /** Webhook targets on private or loopback addresses (development and tests only). */
   allowPrivateWebhooks?: boolean;
@@ -192,15 +192,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
     unsealSecret: (stored) => unseal(deps.secret, stored),
     ...(deps.timing ? { timing: deps.timing } : {}),
   });
-  const jobs = new JobRunner(
-    deps.store,
-    jobHandlers({ store: deps.store, service, webhooks, clock, logger: deps.logger, mailer: deps.mailer, publicUrl: deps.publicUrl }),
-    clock,
-    deps.logger,
-    { pollMs: deps.jobPollMs || 1000 },
-  );
+  const handlers = jobHandlers({ store: deps.store, service, webhooks, clock, logger: deps.logger, mailer: deps.mailer, publicUrl: deps.publicUrl });
+  const pollMs = deps.jobPollMs || 1000;
+  // Webhook deliveries have a runner of their own, a lane per endpoint: a receiver that takes its
+  // 10 s to answer delays neither another site's deliveries nor requeues, abandonment or emails.
+  const jobs = [
+    new JobRunner(deps.store, handlers, clock, deps.logger, { pollMs, kinds: { except: ['webhook'] } }),
+    new JobRunner(deps.store, handlers, clock, deps.logger, { pollMs, kinds: { only: ['webhook'] }, lane: webhookLane }),
+  ];
   if (deps.jobPollMs !== 0) {
-    jobs.start();
+    for (const runner of jobs) runner.start();
     scheduleRecurringJobs(deps.store, clock, deps.logger);
   }
   presence.start(
@@ -220,7 +221,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     httpServer,
     io,
     service,
-    runJobs: () => jobs.runDue(),
+    runJobs: async () => (await Promise.all(jobs.map((runner) => runner.runDue()))).reduce((a, b) => a + b, 0),
     listen(port, host = '127.0.0.1') {
       return new Promise((resolvePromise, reject) => {
         httpServer.once('error', reject);
@@ -234,7 +235,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     async close() {
       // Stop taking work, let clients reconnect to another node, finish what is in flight.
       draining = true;
-      await jobs.stop();
+      await Promise.all(jobs.map((runner) => runner.stop()));
       await presence.stop().catch((err) => deps.logger.warn({ err }, 'presence cleanup failed'));
       io.local.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));

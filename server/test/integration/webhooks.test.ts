@@ -265,6 +265,39 @@ describe.each(storeFactories)('webhooks on $name', (factory) => {
     }
   });
 
+  it('a receiver that does not answer holds up no other endpoint (issue 19, item 3)', async () => {
+    server = await startServer(factory, { allowPrivateWebhooks: true, jobPollMs: 20 });
+    const fast = await receiver(0);
+    closers.push(fast.close);
+    let slowCalls = 0;
+    const held: Array<() => void> = [];
+    const slow = createServer((req, res) => {
+      slowCalls += 1;
+      held.push(() => res.writeHead(200).end());
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    closers.push(async () => {
+      for (const release of held) release();
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    });
+    const token = await admin();
+    await api(token, 'POST', '/webhooks', { url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks`, events: ['message.created'] });
+    await api(token, 'POST', '/webhooks', { url: fast.url, events: ['message.created'] });
+    const v = await visitor(server.url);
+    await request(v.socket, 'message:send', { clientId: 's1', body: 'Hello there' });
+    const until = async (what: () => boolean) => {
+      for (let i = 0; i < 500 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(what()).toBe(true);
+    };
+    await until(() => slowCalls > 0 && fast.received.length > 0);
+    // The slow receiver still holds its first delivery; later events reach the fast one all the same.
+    await request(v.socket, 'message:send', { clientId: 's2', body: 'And another thing' });
+    await until(() => fast.received.length >= 4);
+    expect(slowCalls).toBe(1); // one at a time per endpoint
+    // (That other kinds of job run meanwhile is jobs.test.ts's: they have a runner of their own.)
+  });
+
   it('loopback and private targets are refused unless the server allows them', async () => {
     server = await startServer(factory);
     const token = await admin();
