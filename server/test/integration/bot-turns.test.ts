@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BotProvider, BotTurnInput } from '../../src/bot/provider.js';
 import { storeFactories } from '../helpers/db.js';
-import { request, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
+import { agent, request, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
 
 /** Answers each message by quoting it; the first answer waits until the test lets it go. */
 function heldEcho(seen: string[][]) {
@@ -96,5 +96,19 @@ describe.each(storeFactories)('bot turns on $name', (factory) => {
     expect(seen.at(-1)!.at(-1)).toBe('visitor:the newest question');
     const back = await visitor(server.url, v.token);
     expect(back.resumed.messages.at(-1).body).toBe('you said: the newest question');
+  });
+
+  it('a bot that fails hands over with the visitor\'s words in the package masked, like every escalation (issue 19, item 11)', async () => {
+    const broken: BotProvider = { name: 'broken', turn: async () => { throw new Error('model crashed'); } };
+    server = await startServer(factory, { bot: broken });
+    const v = await visitor(server.url);
+    await request(v.socket, 'message:send', { clientId: 'f1', body: 'My card was charged twice, write to jane.doe@example.com or call +49 170 1234567' });
+    await waitFor(v, 'conversation:updated', (c) => c.control === 'queued');
+    const a = await agent(server.url);
+    const [card] = (await request(a.socket, 'queue:list', {})).conversations;
+    expect(card.handoff).toMatchObject({ trigger: 'workflow_failure', status: 'blocked' });
+    expect(card.handoff.summary).toContain('charged twice');
+    expect(JSON.stringify(card.handoff)).not.toMatch(/jane\.doe@|1234567/);
+    a.socket.disconnect();
   });
 });

@@ -4,6 +4,7 @@ import { type DecisionNote, LIMITS, type Message } from '@baton/shared';
 import type { BotDecision } from '../../bot/provider.js';
 import { mayAuthorSpeak } from '../../core/conversation.js';
 import { priorityOf } from '../../core/routing.js';
+import { buildHandoff } from '../../core/policy/handoff.js';
 import type { ConversationRecord, SiteRecord } from '../../store/types.js';
 import { siteSettings } from '../settings.js';
 import { copyFor, type Ctx, latestFrom, now, siteOf, stateOf } from './context.js';
@@ -160,7 +161,6 @@ async function localeOf(ctx: Ctx, conversation: ConversationRecord): Promise<{ l
 
 function botFailure(ctx: Ctx, error: unknown, history: Message[], site: SiteRecord, language: string | null): BotDecision {
   const reason = 'The assistant could not answer (error or timeout).';
-  const visitorTurns = history.filter((m) => m.author.kind === 'visitor');
   return {
     mode: 'escalate',
     trigger: 'workflow_failure',
@@ -168,17 +168,8 @@ function botFailure(ctx: Ctx, error: unknown, history: Message[], site: SiteReco
     rule: 'bot.failure',
     evidence: [String((error as Error)?.message ?? error).slice(0, 200)],
     reply: copyFor(ctx, site, language).botUnavailable(),
-    handoff: {
-      intent: 'unknown',
-      status: 'blocked',
-      trigger: 'workflow_failure',
-      reason,
-      evidence: [],
-      riskFlags: [],
-      customerDetails: {},
-      attempted: [{ action: 'bot_reply', outcome: 'failed' }],
-      summary: visitorTurns.map((m) => m.body).join(' / ').slice(0, 300),
-    },
+    // Through core's package like every escalation: the visitor's words are quoted masked.
+    handoff: buildHandoff({ intent: 'unknown', status: 'blocked', trigger: 'workflow_failure', reason, evidence: [], riskFlags: [], details: {}, permitted: [], attempted: [{ action: 'bot_reply', outcome: 'failed' }], history }),
   };
 }
 
