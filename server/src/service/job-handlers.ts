@@ -57,7 +57,7 @@ async function sendReplyEmail(deps: JobHandlerDeps, conversationId: string) {
   }
   const conversation = await store.getConversation(pending.conversationId);
   const site = conversation ? await store.getSite(conversation.siteId) : null;
-  const link = chatLink(pending.pageUrl, deps.publicUrl ?? 'http://localhost:3000/');
+  const link = chatLink(pending.pageUrl, site?.allowedOrigins ?? [], deps.publicUrl ?? 'http://localhost:3000/');
   await deps.mailer.send(replyMail({ to: pending.to, siteName: site?.name ?? 'Support', replies: pending.replies, link }));
   await service.replyEmailed(pending.conversationId, Math.max(...pending.replies.map((m) => m.seq)));
 }

@@ -2,6 +2,7 @@
 // back to the page the visitor chatted on, where the widget opens the same conversation.
 import type { Message } from '@baton/shared';
 import nodemailer from 'nodemailer';
+import { originAllowed } from '../auth/tokens.js';
 
 export interface OutgoingMail {
   to: string;
@@ -27,8 +28,18 @@ export function smtpMailer(url: string, from: string): Mailer {
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The chat link: the page the visitor was on, with the fragment that opens the widget. */
-export function chatLink(pageUrl: string | null, fallback: string): string {
-  const base = pageUrl && /^https?:\/\//i.test(pageUrl) ? pageUrl : fallback;
+/**
+ * The page to come back to: the visitor's own, but only on an origin the site allows (the page
+ * URL comes from the visitor, and an email in the site's name must not carry anyone's link).
+ */
+export function chatLink(pageUrl: string | null, allowedOrigins: string[], fallback: string): string {
+  let page: URL | null = null;
+  try {
+    page = pageUrl && /^https?:\/\//i.test(pageUrl) ? new URL(pageUrl) : null;
+  } catch {
+    page = null;
+  }
+  const base = page && originAllowed(page.origin, allowedOrigins) ? page.toString() : fallback;
   const url = new URL(base);
   url.hash = 'baton-open';
   return url.toString();

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { BotProvider } from '../../src/bot/provider.js';
 import type { Database } from '../../src/store/schema.js';
-import { smtpMailer } from '../../src/service/mail.js';
+import { chatLink, smtpMailer } from '../../src/service/mail.js';
 import { storeFactories } from '../helpers/db.js';
 import { addAgent, agent, type Connected, request, type ServerOptions, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
 
@@ -419,6 +419,8 @@ describe.each(storeFactories)('reply later by email on $name', (factory) => {
       mailer: smtpMailer(`smtp://127.0.0.1:${port}`, 'Demo Shop <support@shop.example>'),
     });
 
+    const demo = (await server.store.getSiteByKey('demo'))!;
+    await server.store.upsertSite({ ...demo, allowedOrigins: [...demo.allowedOrigins, 'https://shop.example'], now: demo.createdAt });
     const v = await visitor(server.url, undefined, { context: { pageUrl: 'https://shop.example/orders?id=7' } });
     const sent = await request(v.socket, 'message:send', { clientId: 'rl1', body: 'I need a human about my invoice' });
     const conversationId = sent.message.conversationId;
@@ -445,6 +447,9 @@ describe.each(storeFactories)('reply later by email on $name', (factory) => {
     expect(inbox[0]!.text).toContain('INV-2291');
     expect(inbox[0]!.text).toContain('Anything else');
     expect(inbox[0]!.text).toContain('https://shop.example/orders?id=7#baton-open');
+    // A page the site does not allow is never linked from an email in its name (issue 19, item 1).
+    expect(chatLink('https://evil.example/phish', demo.allowedOrigins, 'https://chat.example/')).toBe('https://chat.example/#baton-open');
+    expect(chatLink('javascript:alert(1)', ['*'], 'https://chat.example/')).toBe('https://chat.example/#baton-open');
     // Nothing is mailed twice.
     time.advance(60_000);
     await server.app.runJobs();
