@@ -65,6 +65,13 @@ export const AgentPatchBody = z
   .strict();
 export type AgentPatchBody = z.infer<typeof AgentPatchBody>;
 
+/** A person by what the site knows them as: every browser of theirs (data-protection requests). */
+export const PersonQuery = z
+  .object({ email: z.string().trim().toLowerCase().email('a valid email address').optional(), userId: z.string().trim().min(1).max(200).optional() })
+  .strict()
+  .refine((p) => p.email || p.userId, 'an email or a userId');
+export type PersonQuery = z.infer<typeof PersonQuery>;
+
 export const SetPasswordBody = z.object({ token: z.string().min(1).max(512), password: z.string().min(10, 'at least 10 characters').max(256) });
 export type SetPasswordBody = z.infer<typeof SetPasswordBody>;
 

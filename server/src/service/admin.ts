@@ -13,6 +13,7 @@ import {
   dayRange,
   type EvalCasesQuery,
   type InviteBody,
+  type PersonQuery,
   type SetPasswordBody,
   type SitePatchBody,
   type WebhookBody,
@@ -227,6 +228,24 @@ export class AdminService {
     await this.audit(me, 'visitor.erased', visitor.id, erased);
     this.deps.logger.info({ by: me.id, visitor: visitor.id, ...erased }, 'visitor erased');
     return erased;
+  }
+
+  /** One person on every browser: the visitors with this email or user id, each erased. */
+  async erasePerson(me: AgentRecord, person: PersonQuery): Promise<{ visitors: number; conversations: number; messages: number }> {
+    const ids = await this.store.findVisitors(me.siteId, person);
+    const total = { visitors: ids.length, conversations: 0, messages: 0 };
+    for (const id of ids) {
+      const erased = await this.eraseVisitor(me, id);
+      total.conversations += erased.conversations;
+      total.messages += erased.messages;
+    }
+    return total;
+  }
+
+  /** One person on every browser, exported together. */
+  async exportPerson(me: AgentRecord, person: PersonQuery) {
+    const ids = await this.store.findVisitors(me.siteId, person);
+    return { visitors: await Promise.all(ids.map((id) => this.exportVisitor(me, id))) };
   }
 
   auditLog(me: AgentRecord): Promise<AuditEntry[]> {

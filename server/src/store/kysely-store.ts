@@ -852,6 +852,32 @@ export class KyselyStore implements Store {
     });
   }
 
+  async deleteVisitorsBefore(siteId: string, before: string): Promise<number> {
+    const stale = this.db
+      .selectFrom('visitors')
+      .select('id')
+      .where('site_id', '=', siteId)
+      .where('last_seen_at', '<', ms(before))
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('conversations').select('id').whereRef('conversations.visitor_id', '=', 'visitors.id'))))
+      .limit(5000);
+    const ids = (await stale.execute()).map((r) => r.id);
+    if (ids.length === 0) return 0;
+    await this.db.deleteFrom('visitors').where('id', 'in', ids).execute();
+    return ids.length;
+  }
+
+  async findVisitors(siteId: string, by: { email?: string; userId?: string }): Promise<string[]> {
+    if (!by.email && !by.userId) return [];
+    const rows = await this.db
+      .selectFrom('visitors')
+      .select('id')
+      .where('site_id', '=', siteId)
+      .where((eb) => eb.or([...(by.email ? [eb(eb.fn('lower', ['email']), '=', by.email.trim().toLowerCase())] : []), ...(by.userId ? [eb('user_id', '=', by.userId)] : [])]))
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   async recordAudit(entry: { siteId: string; actorId: string; action: string; target: string | null; data: Record<string, unknown>; at: string }): Promise<void> {
     await this.db
       .insertInto('audit_log')

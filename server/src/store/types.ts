@@ -367,6 +367,10 @@ export interface Store {
   eraseVisitor(visitorId: string): Promise<{ conversations: number; messages: number }>;
   /** Deletes a site's conversations (and everything attached) last updated before `before`; returns how many. */
   deleteConversationsBefore(siteId: string, before: Iso): Promise<number>;
+  /** Deletes (up to a batch of) the site's visitors last seen before `before` who have no conversation left. */
+  deleteVisitorsBefore(siteId: string, before: Iso): Promise<number>;
+  /** The site's visitors with this email or user id (one person on several browsers). */
+  findVisitors(siteId: string, by: { email?: string; userId?: string }): Promise<string[]>;
   recordAudit(entry: { siteId: string; actorId: string; action: string; target: string | null; data: Record<string, unknown>; at: Iso }): Promise<void>;
   listAudit(siteId: string, limit: number): Promise<Array<{ id: number; actorId: string; action: string; target: string | null; data: Record<string, unknown>; at: Iso }>>;
 

@@ -1,7 +1,7 @@
 // The admin API over HTTP: each route parses its input with the shared schemas, calls the admin
 // service (service/admin.ts) and answers. Only admins of the site; an agent's session gets
 // `forbidden`, no session `unauthorized` — checked before the input is read.
-import { AgentPatchBody, ApiKeyBody, DrillQuery, EvalCasesQuery, InviteBody, MetricsQuery, SetPasswordBody, SitePatchBody, WebhookBody, WebhookPatch } from '@baton/shared';
+import { AgentPatchBody, ApiKeyBody, DrillQuery, EvalCasesQuery, InviteBody, MetricsQuery, PersonQuery, SetPasswordBody, SitePatchBody, WebhookBody, WebhookPatch } from '@baton/shared';
 import express, { type Request, type Router } from 'express';
 import { type AdminDeps, AdminService } from '../service/admin.js';
 import { metricsService } from '../service/metrics.js';
@@ -89,6 +89,21 @@ export function adminRouter(deps: AdminDeps): Router {
     route(logger, 'admin.visitor-erase', async (req, res) => {
       const me = await admin(req);
       res.json({ ok: true, ...(await service.eraseVisitor(me, param(req, 'id'))) });
+    }),
+  );
+  // A person rather than a browser: every visitor with this email or user id.
+  router.post(
+    '/people/export',
+    route(logger, 'admin.person-export', async (req, res) => {
+      const me = await admin(req);
+      res.json({ ok: true, ...(await service.exportPerson(me, parseInput(PersonQuery, req.body))) });
+    }),
+  );
+  router.post(
+    '/people/erase',
+    route(logger, 'admin.person-erase', async (req, res) => {
+      const me = await admin(req);
+      res.json({ ok: true, ...(await service.erasePerson(me, parseInput(PersonQuery, req.body))) });
     }),
   );
   router.get(

@@ -74,8 +74,10 @@ describe.each(storeFactories)('privacy on $name', (factory) => {
   it('retention deletes conversations older than the site keeps them, daily, and says so in the audit log', async () => {
     server = await startServer(factory, { clock: () => new Date(Date.now() + offset), settings: { retentionDays: 30 } });
     const old = await visitor(server.url);
+    await request(old.socket, 'visitor:identify', { userId: 'u-old', name: 'Olga Oldvisit', email: 'olga@example.com' });
     const sent = await request(old.socket, 'message:send', { clientId: 'o1', body: 'How long does shipping take?' });
     await server.app.service.idle();
+    old.socket.disconnect();
     offset = 31 * 86_400_000;
     const fresh = await visitor(server.url);
     const kept = await request(fresh.socket, 'message:send', { clientId: 'f1', body: 'And returns?' });
@@ -88,8 +90,40 @@ describe.each(storeFactories)('privacy on $name', (factory) => {
     expect(await server.store.getConversation(kept.message.conversationId)).not.toBeNull();
     const admin = (await login(server.url)).body.token;
     const audit = await fetch(`${server.url}/api/admin/audit`, { headers: { authorization: `Bearer ${admin}` } }).then((r) => r.json() as Promise<any>);
-    expect(audit.entries[0]).toMatchObject({ actorId: 'system', action: 'retention.purged', data: { conversations: 1, olderThanDays: 30 } });
+    expect(audit.entries[0]).toMatchObject({ actorId: 'system', action: 'retention.purged', data: { conversations: 1, visitors: 1, olderThanDays: 30 } });
+    // Who the old visitor was goes with their conversations (issue 19, item 5); the fresh one stays.
+    expect(await server.store.getVisitor(old.visitorId)).toBeNull();
+    expect(await server.store.getVisitor(fresh.visitorId)).not.toBeNull();
+    expect(await everyRow(server.store as KyselyStore)).not.toContain('Olga Oldvisit');
     // It rescheduled itself for tomorrow.
     expect(await server.store.claimDueJobs(new Date(Date.now() + offset + 25 * 3600_000).toISOString(), 10, 1000)).toEqual([expect.objectContaining({ id: 'retention' })]);
+  });
+
+  it('a person, not a browser: everything with their email or user id is exported together and erased together (issue 19, item 5)', async () => {
+    server = await startServer(factory);
+    const phone = await visitor(server.url);
+    await request(phone.socket, 'visitor:identify', { userId: 'u-zora', name: 'Zora Twodevices', email: 'Zora@Example.com' });
+    await request(phone.socket, 'message:send', { clientId: 'p1', body: 'Sent from my phone MARKER-4411' });
+    const laptop = await visitor(server.url);
+    await request(laptop.socket, 'visitor:identify', { userId: 'u-zora-2', email: 'zora@example.com' });
+    await request(laptop.socket, 'message:send', { clientId: 'l1', body: 'And from my laptop MARKER-4412' });
+    const other = await visitor(server.url);
+    await request(other.socket, 'message:send', { clientId: 'x1', body: 'Someone else MARKER-9999' });
+    await server.app.service.idle();
+    const admin = (await login(server.url)).body.token;
+    const call = (path: string, body: unknown) =>
+      fetch(`${server.url}/api/admin/people/${path}`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    expect(await call('export', {})).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
+    const exported = await call('export', { email: 'ZORA@example.com' });
+    expect(exported.body.visitors).toHaveLength(2);
+    expect(JSON.stringify(exported.body)).toContain('MARKER-4411');
+    expect(JSON.stringify(exported.body)).toContain('MARKER-4412');
+    expect(JSON.stringify(exported.body)).not.toContain('MARKER-9999');
+    expect((await call('export', { userId: 'u-zora' })).body.visitors).toHaveLength(1);
+    const erased = await call('erase', { email: 'zora@example.com' });
+    expect(erased).toMatchObject({ status: 200, body: { visitors: 2, conversations: 2 } });
+    const rows = await everyRow(server.store as KyselyStore);
+    for (const gone of ['MARKER-4411', 'MARKER-4412', 'Zora Twodevices', 'zora@example.com', 'Zora@Example.com', 'u-zora']) expect(rows).not.toContain(gone);
+    expect(rows).toContain('MARKER-9999');
   });
 });

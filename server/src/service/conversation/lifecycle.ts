@@ -99,9 +99,12 @@ export async function applyRetention(ctx: Ctx): Promise<number> {
     const before = new Date(ctx.clock().getTime() - days * 86_400_000).toISOString();
     let deleted = 0;
     for (let n = await store.deleteConversationsBefore(site.id, before); n > 0; n = await store.deleteConversationsBefore(site.id, before)) deleted += n;
-    if (deleted > 0) {
-      await store.recordAudit({ siteId: site.id, actorId: 'system', action: 'retention.purged', target: null, data: { conversations: deleted, olderThanDays: days }, at: now(ctx) });
-      logger.info({ site: site.id, deleted, days }, 'retention applied');
+    // Then who they were (name, email, user id, page): a visitor with nothing left, not seen since.
+    let visitors = 0;
+    for (let n = await store.deleteVisitorsBefore(site.id, before); n > 0; n = await store.deleteVisitorsBefore(site.id, before)) visitors += n;
+    if (deleted > 0 || visitors > 0) {
+      await store.recordAudit({ siteId: site.id, actorId: 'system', action: 'retention.purged', target: null, data: { conversations: deleted, visitors, olderThanDays: days }, at: now(ctx) });
+      logger.info({ site: site.id, deleted, visitors, days }, 'retention applied');
     }
     total += deleted;
   }
