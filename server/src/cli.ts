@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nanoid } from 'nanoid';
 import { z } from 'zod';
-import { ConfigError, loadConfig } from './config.js';
+import { configOrExit } from './config.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/types.js';
 import { INVITE_TTL_MS, inviteAgent, newIdentitySecret, setPasswordToken } from './service/admin.js';
@@ -135,16 +135,7 @@ export async function run(argv: string[], ctx: Context): Promise<void> {
 }
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = configOrExit();
   const store = await createStore(config.databaseUrl, { dataDir: config.dataDir });
   try {
     await store.migrate();

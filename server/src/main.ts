@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { smtpMailer } from './service/mail.js';
 import { SiteBots } from './bot/registry.js';
-import { ConfigError, loadConfig } from './config.js';
+import { configOrExit } from './config.js';
 import { DEMO, seedDemo } from './demo.js';
 import { createLogger } from './log.js';
 import { createStore } from './store/index.js';
@@ -12,16 +12,7 @@ import { createStore } from './store/index.js';
 const SITES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../sites');
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const store = await createStore(config.databaseUrl, { dataDir: config.dataDir });
   await store.migrate();
