@@ -82,23 +82,11 @@ export interface Shared {
 }
 
 /** The service's dependencies with their defaults filled in, and the shared state. */
-export interface Ctx {
-  store: Store;
-  bots: (site: SiteRecord) => BotProvider;
-  clock: () => Date;
-  newId: (prefix: string) => string;
-  logger: Logger;
-  notifier: Notifier;
-  copy: CopyCatalog;
-  botTimeoutMs: number;
-  presence: Presence;
-  timers: Timers;
-  meter: Meter;
-  timing: Timing;
-  unsealSecret?: (stored: string) => string;
-  attachmentUrl?: (id: string, variant: 'full' | 'thumb') => string;
-  shared: Shared;
-}
+export type Ctx = Required<Omit<ServiceDeps, 'unsealSecret' | 'attachmentUrl' | 'timing'>> &
+  Pick<ServiceDeps, 'unsealSecret' | 'attachmentUrl'> & {
+    timing: Timing;
+    shared: Shared;
+  };
 
 const NO_PRESENCE: Presence = { connectedAgents: async () => new Set(), visitorConnected: async () => false };
 const NO_TIMERS: Timers = { schedule: async () => {}, cancel: async () => {} };
