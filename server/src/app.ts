@@ -24,6 +24,7 @@ import { unseal } from './auth/sealed.js';
 import { attachmentPath } from './service/attachments.js';
 import { adminRouter, setPasswordRoute } from './transport/admin.js';
 import { attachmentsRouter } from './transport/attachments.js';
+import { contactRouter } from './transport/contact.js';
 import { type LimitRules, Limits } from './service/limits.js';
 import { createHttpApp } from './transport/http.js';
 import { socketNotifier } from './transport/notifier.js';
@@ -92,6 +93,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Filled in once the metrics exist.
   let meterRef: Meter = NO_METER;
   let attachmentRoutes: express.Router | null = null;
+  let contactRoutes: express.Router | null = null;
   const webhooks = new WebhookDeliverer({
     store: deps.store,
     clock,
@@ -122,6 +124,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock,
     origins,
     attachments: (req, res, next) => (attachmentRoutes ? attachmentRoutes(req, res, next) : next()),
+    contact: (req, res, next) => (contactRoutes ? contactRoutes(req, res, next) : next()),
     admin: { router: adminRouter(adminDeps), setPassword: setPasswordRoute(adminDeps) },
   });
   const { registry, meter } = createMetrics({
@@ -192,7 +195,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     unsealSecret: (stored) => unseal(deps.secret, stored),
     ...(deps.timing ? { timing: deps.timing } : {}),
   });
-  const handlers = jobHandlers({ store: deps.store, service, webhooks, clock, logger: deps.logger, mailer: deps.mailer, publicUrl: deps.publicUrl });
+  const handlers = jobHandlers({ store: deps.store, service, webhooks, clock, logger: deps.logger, mailer: deps.mailer, publicUrl: deps.publicUrl, secret: deps.secret });
   const pollMs = deps.jobPollMs || 1000;
   // Webhook deliveries have a runner of their own, a lane per endpoint: a receiver that takes its
   // 10 s to answer delays neither another site's deliveries nor requeues, abandonment or emails.
@@ -213,6 +216,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     (err) => deps.logger.warn({ err }, 'presence heartbeat failed'),
   );
+  contactRoutes = contactRouter({ service, secret: deps.secret, clock, logger: deps.logger });
   attachmentRoutes = attachmentsRouter({ store: deps.store, sessions, service, secret: deps.secret, clock, logger: deps.logger, limits });
   setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger, limits, trustProxy: deps.trustProxy ?? ['loopback'] });
   setupAgentNamespace(agents, { sessions, service, presence, logger: deps.logger, origins, clock });

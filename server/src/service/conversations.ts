@@ -67,6 +67,8 @@ export class ConversationService {
   agentSilent(...a: Args<typeof lifecycle.agentSilent>) { return lifecycle.agentSilent(this.ctx, ...a); }
   replyEmail(...a: Args<typeof lifecycle.replyEmail>) { return lifecycle.replyEmail(this.ctx, ...a); }
   replyEmailed(...a: Args<typeof lifecycle.replyEmailed>) { return lifecycle.replyEmailed(this.ctx, ...a); }
+  contactToConfirm(...a: Args<typeof lifecycle.contactToConfirm>) { return lifecycle.contactToConfirm(this.ctx, ...a); }
+  confirmContact(...a: Args<typeof lifecycle.confirmContact>) { return lifecycle.confirmContact(this.ctx, ...a); }
   applyRetention(...a: Args<typeof lifecycle.applyRetention>) { return lifecycle.applyRetention(this.ctx, ...a); }
   closeIdle(...a: Args<typeof lifecycle.closeIdle>) { return lifecycle.closeIdle(this.ctx, ...a); }
 }

@@ -5,7 +5,7 @@ import { refreshRollup } from '../metrics/queries.js';
 import type { Store } from '../store/types.js';
 import type { ConversationService } from './conversations.js';
 import type { JobHandler } from './jobs.js';
-import { chatLink, type Mailer, replyMail } from './mail.js';
+import { chatLink, confirmMail, contactConfirmLink, type Mailer, replyMail } from './mail.js';
 import type { WebhookDeliverer } from './webhooks.js';
 
 export interface JobHandlerDeps {
@@ -16,9 +16,14 @@ export interface JobHandlerDeps {
   logger: Logger;
   /** Reply-later emails; absent = replies wait in the chat only. */
   mailer?: Mailer;
-  /** Where emails link to when the visitor's page is unknown. */
+  /** Where emails link to when the visitor's page is unknown, and where the confirmation link points. */
   publicUrl?: string;
+  /** Signs the confirmation links. */
+  secret: string;
 }
+
+/** A confirmation link is good for three days. */
+const CONFIRM_TTL_MS = 3 * 86_400_000;
 
 /** Idle conversations are closed and the metrics rollup refreshed this often. */
 const EVERY_MS = 10 * 60_000;
@@ -43,6 +48,7 @@ export function jobHandlers(deps: JobHandlerDeps): Record<string, JobHandler> {
       await again('metrics_rollup');
     },
     reply_email: (d) => sendReplyEmail(deps, String(d.conversationId)),
+    contact_confirm: (d) => sendConfirmEmail(deps, String(d.conversationId)),
   };
 }
 
@@ -60,6 +66,19 @@ async function sendReplyEmail(deps: JobHandlerDeps, conversationId: string) {
   const link = chatLink(pending.pageUrl, site?.allowedOrigins ?? [], deps.publicUrl ?? 'http://localhost:3000/');
   await deps.mailer.send(replyMail({ to: pending.to, siteName: site?.name ?? 'Support', replies: pending.replies, link }));
   await service.replyEmailed(pending.conversationId, Math.max(...pending.replies.map((m) => m.seq)));
+}
+
+/** Before any reply: does the owner of the address want them? */
+async function sendConfirmEmail(deps: JobHandlerDeps, conversationId: string) {
+  const pending = await deps.service.contactToConfirm(conversationId);
+  if (!pending) return;
+  if (!deps.mailer) {
+    deps.logger.info({ conversationId }, 'reply-later confirmation skipped: SMTP_URL is not set');
+    return;
+  }
+  const site = await deps.store.getSite(pending.siteId);
+  const link = contactConfirmLink(deps.secret, deps.publicUrl ?? 'http://localhost:3000/', pending.conversationId, pending.to, deps.clock().getTime() + CONFIRM_TTL_MS);
+  await deps.mailer.send(confirmMail({ to: pending.to, siteName: site?.name ?? 'Support', link }));
 }
 
 /** The recurring jobs, first due shortly after start; each reschedules itself when it runs. */

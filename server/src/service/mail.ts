@@ -1,5 +1,6 @@
 // Reply-later emails over SMTP (nodemailer). The email carries the agent's replies and links
 // back to the page the visitor chatted on, where the widget opens the same conversation.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Message } from '@baton/shared';
 import nodemailer from 'nodemailer';
 import { originAllowed } from '../auth/tokens.js';
@@ -60,4 +61,41 @@ export function replyMail(input: { to: string; siteName: string; replies: Messag
     `<p><a href="${escapeHtml(input.link)}">Continue the conversation</a></p>`,
   ].join('\n');
   return { to: input.to, subject: `${input.siteName}: ${from} replied to your chat`, text, html };
+}
+
+/** The address confirmation's signature: the conversation, the address and an expiry. */
+export function contactSignature(secret: string, conversationId: string, email: string, exp: number): string {
+  return createHmac('sha256', secret).update(`contact|${conversationId}|${email}|${exp}`).digest('base64url');
+}
+
+export function contactConfirmLink(secret: string, base: string, conversationId: string, email: string, exp: number): string {
+  const url = new URL('/api/contact/confirm', base);
+  url.search = new URLSearchParams({ c: conversationId, e: email, x: String(exp), s: contactSignature(secret, conversationId, email, exp) }).toString();
+  return url.toString();
+}
+
+export function verifyContactLink(secret: string, q: { c?: unknown; e?: unknown; x?: unknown; s?: unknown }, now: number): { conversationId: string; email: string } | null {
+  if (typeof q.c !== 'string' || typeof q.e !== 'string' || typeof q.x !== 'string' || typeof q.s !== 'string') return null;
+  const exp = Number(q.x);
+  if (!Number.isFinite(exp) || exp < now) return null;
+  const expected = Buffer.from(contactSignature(secret, q.c, q.e, exp));
+  const given = Buffer.from(q.s);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? { conversationId: q.c, email: q.e } : null;
+}
+
+/** Sent before any reply: no words from the chat, only the question and the link. */
+export function confirmMail(input: { to: string; siteName: string; link: string }): OutgoingMail {
+  const text = [
+    `Someone asked ${input.siteName} to send replies from its chat to this address.`,
+    '',
+    `If it was you, confirm here: ${input.link}`,
+    '',
+    'If it was not, ignore this email: nothing more will be sent.',
+  ].join('\n');
+  const html = [
+    `<p>Someone asked ${escapeHtml(input.siteName)} to send replies from its chat to this address.</p>`,
+    `<p><a href="${escapeHtml(input.link)}">Yes, it was me: send the replies here</a></p>`,
+    '<p>If it was not, ignore this email: nothing more will be sent.</p>',
+  ].join('\n');
+  return { to: input.to, subject: `${input.siteName}: confirm your email for chat replies`, text, html };
 }

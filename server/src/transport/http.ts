@@ -52,6 +52,8 @@ export function createHttpApp(deps: {
   origins: ConsoleOrigins;
   /** Attachments (mounted once the conversation service exists). */
   attachments?: RequestHandler;
+  /** The reply-later address confirmation (mounted once the conversation service exists). */
+  contact?: RequestHandler;
   /** The admin API and set-password route (absent in tests that do not need them). */
   admin?: { router: express.Router; setPassword: RequestHandler };
 }): Express {
@@ -179,6 +181,7 @@ export function createHttpApp(deps: {
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
+  if (deps.contact) api.use('/contact', deps.contact);
   if (deps.admin) {
     api.use('/admin', deps.admin.router);
     api.post('/agent/set-password', deps.admin.setPassword);

@@ -438,8 +438,23 @@ describe.each(storeFactories)('reply later by email on $name', (factory) => {
     await request(a.socket, 'conversation:claim', { conversationId });
     await request(a.socket, 'message:send', { conversationId, clientId: 'a1', body: 'Your invoice INV-2291 is attached in your account now.' });
     await request(a.socket, 'message:send', { conversationId, clientId: 'a2', body: 'Anything else, just reply in the chat.' });
-    expect(await server.app.runJobs()).toBe(0);
+    // First only a question to the address, with none of the chat's words (issue 19, item 1): no
+    // reply goes to an address its owner did not confirm.
+    await server.app.runJobs();
+    expect(inbox).toHaveLength(1);
+    const confirm = inbox.shift()!;
+    expect(confirm).toMatchObject({ to: 'ada@example.com', subject: 'Demo Shop: confirm your email for chat replies' });
+    expect(confirm.text).not.toContain('invoice');
     time.advance(31_000);
+    await server.app.runJobs();
+    expect(inbox).toHaveLength(0);
+    const link = /(http:\/\/\S+\/api\/contact\/confirm\S+)/.exec(confirm.text)![1]!.replace(/^http:\/\/localhost:3000/, server.url);
+    // Opening the link (a mail scanner does) changes nothing; the button does.
+    expect((await fetch(link)).status).toBe(200);
+    await server.app.runJobs();
+    expect(inbox).toHaveLength(0);
+    expect((await fetch(link.replace(/s=[^&]+/, 's=forged'), { method: 'POST' })).status).toBe(400);
+    expect((await fetch(link, { method: 'POST' })).status).toBe(200);
     await server.app.runJobs();
     expect(inbox).toHaveLength(1);
     expect(inbox[0]!.to).toBe('ada@example.com');

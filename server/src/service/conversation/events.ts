@@ -21,6 +21,7 @@ export type ConversationEvent =
   | { type: 'queued_estimate'; data: { kind: string | null; seconds: number | null } }
   | { type: 'reply_later'; data: { email: boolean } }
   | { type: 'reply_emailed'; data: { upToSeq: number } }
+  | { type: 'contact_confirmed'; data: { email: string } }
   | { type: 'abandoned'; data: { waitedSeconds: number | null } }
   | { type: 'returned'; data: Record<string, never> }
   | { type: 'csat'; data: { rating: number; hasComment: boolean } }

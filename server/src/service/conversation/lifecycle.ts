@@ -77,12 +77,35 @@ export async function replyEmail(ctx: Ctx, conversationId: string): Promise<Pend
   const { store } = ctx;
   const conversation = await store.getConversation(conversationId);
   if (!conversation?.contactEmail) return null;
+  // Only to an address its owner confirmed: anyone can type anyone's address into a chat.
+  if (!(await contactConfirmed(ctx, conversation.id, conversation.contactEmail))) return null;
   if (await ctx.presence.visitorConnected(conversation.visitorId)) return null; // they saw it live
   const mailed = (await eventsOf(store, conversation.id, 'reply_emailed')).reduce((max, e) => Math.max(max, Number(e.data.upToSeq ?? 0)), 0);
   const replies = (await store.listMessages(conversation.id, mailed, LIMITS.resumeBatchMax)).filter((m) => m.author.kind === 'agent');
   if (replies.length === 0) return null;
   const visitor = await store.getVisitor(conversation.visitorId);
   return { to: conversation.contactEmail, conversationId: conversation.id, replies, pageUrl: visitor?.context?.pageUrl ?? null };
+}
+
+async function contactConfirmed(ctx: Ctx, conversationId: string, email: string): Promise<boolean> {
+  return (await eventsOf(ctx.store, conversationId, 'contact_confirmed')).some((e) => e.data.email === email);
+}
+
+/** What the confirmation email needs, while the address still waits to be confirmed. */
+export async function contactToConfirm(ctx: Ctx, conversationId: string): Promise<{ to: string; conversationId: string; siteId: string } | null> {
+  const conversation = await ctx.store.getConversation(conversationId);
+  if (!conversation?.contactEmail || (await contactConfirmed(ctx, conversation.id, conversation.contactEmail))) return null;
+  return { to: conversation.contactEmail, conversationId: conversation.id, siteId: conversation.siteId };
+}
+
+/** The owner of the address followed the confirmation link: replies may now be emailed there. */
+export async function confirmContact(ctx: Ctx, conversationId: string, email: string): Promise<boolean> {
+  const conversation = await ctx.store.getConversation(conversationId);
+  if (conversation?.contactEmail !== email) return false; // changed since the email was sent
+  if (!(await contactConfirmed(ctx, conversationId, email))) await record(ctx.store, conversationId, { type: 'contact_confirmed', data: { email } }, now(ctx));
+  // Replies that came while it waited go out now.
+  await ctx.timers.schedule(`reply-email:${conversationId}`, 'reply_email', ctx.clock(), { conversationId });
+  return true;
 }
 
 export async function replyEmailed(ctx: Ctx, conversationId: string, upToSeq: number) {

@@ -90,6 +90,7 @@ export async function replyLater(ctx: Ctx, visitor: VisitorContext, input: { ema
   if (!updated) throw new BatonError('bad_request', 'The conversation changed; try again.');
   await ctx.timers.cancel(`abandon:${updated.id}`);
   await record(store, updated.id, { type: 'reply_later', data: { email: email !== null } }, now(ctx));
+  if (email) await ctx.timers.schedule(`contact-confirm:${updated.id}`, 'contact_confirm', ctx.clock(), { conversationId: updated.id });
   const site = await siteOf(ctx, updated.siteId);
   await systemNotice(ctx, updated, 'reply_later', copyFor(ctx, site, updated.language).replyLater(email));
   const view = await visitorViewOf(ctx, updated, await queueContext(ctx, site));
