@@ -1,14 +1,16 @@
 // Runs the authorization matrix (matrix.ts) against every kind of caller, on SQLite and
 // Postgres, and fails when an event or endpoint is missing from the table.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { agentRequests, visitorRequests } from '@baton/shared';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
+import { run as runCli } from '../../src/cli.js';
 import { hashToken, newSessionToken } from '../../src/auth/tokens.js';
 import { storeFactories } from '../helpers/db.js';
-import { addAgent, connect, login, request, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
+import { addAgent, connect, login, request, SECRET, startServer, type TestServer, visitor, waitFor } from '../helpers/server.js';
 import { CALLERS, type Caller, type Ctx, REST_MATRIX, SOCKET_MATRIX } from './matrix.js';
 
 describe('the matrix covers every event and endpoint', () => {
@@ -28,6 +30,7 @@ describe('the matrix covers every event and endpoint', () => {
     scan(src('transport/http.ts'), 'app', '');
     scan(src('transport/admin.ts'), 'router', '/api/admin');
     scan(src('transport/attachments.ts'), 'router', '/api/attachments');
+    scan(src('transport/contact.ts'), 'router', '/api/contact');
     scan(src('transport/public-api.ts'), 'router', '/api/v1');
     scan(src('app.ts'), 'http', '');
     // Static pages (the console SPA and the demo page) carry no data and are not API.
@@ -48,7 +51,16 @@ describe.each(storeFactories)('authorization matrix on $name', (factory) => {
   beforeAll(async () => {
     server = await startServer(factory);
     const { store } = server;
-    const other = await store.upsertSite({ id: 'site_other', key: 'other', name: 'Other Shop', allowedOrigins: ['http://127.0.0.1:*'], settings: {}, now: new Date().toISOString() });
+    // The second site is made as an operator makes one: by the command line's own code.
+    await runCli(['site', 'create', 'other', '--name', 'Other Shop', '--origin', 'http://127.0.0.1:*'], {
+      store,
+      secret: SECRET,
+      sitesDir: mkdtempSync(join(tmpdir(), 'baton-authz-sites-')),
+      publicUrl: server.url,
+      now: () => new Date(),
+      out: () => {},
+    });
+    const other = (await store.getSiteByKey('other'))!;
     await addAgent(store, { id: 'agent_tom', name: 'Tom', email: 'tom@demo.test', password: 'tom-password' });
     await addAgent(store, { id: 'agent_dora', name: 'Dora', email: 'dora@demo.test', password: 'dora-password' });
     const password = await hashPassword('other-password');

@@ -119,6 +119,9 @@ export const REST_MATRIX: RestRow[] = [
   { method: 'GET', path: '/metrics', url: () => '/metrics', expect: PUBLIC('ok') },
   { method: 'GET', path: '/api/sites/:key/widget-config', url: () => '/api/sites/demo/widget-config', expect: PUBLIC('ok') },
   { method: 'POST', path: '/api/agent/login', url: () => '/api/agent/login', body: (ctx) => ({ email: `${ctx.unique()}@x.test`, password: 'wrong' }), expect: PUBLIC('unauthorized') },
+  // The reply-later confirmation: a signed link, which nobody has here (an HTML page, 400).
+  { method: 'GET', path: '/api/contact/confirm', url: () => '/api/contact/confirm?c=c_x&e=a%40b.test&x=9999999999999&s=forged', expect: PUBLIC('http_400') },
+  { method: 'POST', path: '/api/contact/confirm', url: () => '/api/contact/confirm?c=c_x&e=a%40b.test&x=9999999999999&s=forged', expect: PUBLIC('http_400') },
   { method: 'POST', path: '/api/agent/set-password', url: () => '/api/agent/set-password', body: () => ({ token: 'a.1.b', password: 'long-enough-password' }), expect: PUBLIC('invalid_token') },
   // Files: uploads need a visitor token with its site or an agent session (this row sends no file,
   // so the authorized answer is "the file is empty"); downloads need a signed link, which nobody has here.
@@ -149,6 +152,9 @@ export const REST_MATRIX: RestRow[] = [
   { method: 'POST', path: '/api/admin/webhooks/:id/deliveries/:deliveryId/resend', url: (ctx) => `/api/admin/webhooks/${ctx.webhookId}/deliveries/whd_missing/resend`, expect: ADMIN('not_found', 'not_found') },
   { method: 'GET', path: '/api/admin/audit', url: () => '/api/admin/audit', expect: ADMIN('ok', 'ok') },
   { method: 'GET', path: '/api/admin/visitors/:id/export', url: (ctx) => `/api/admin/visitors/${ctx.visitorB}/export`, expect: ADMIN('ok', 'not_found') },
+  // A person by email: an address nobody has, so the rows after still find their visitors.
+  { method: 'POST', path: '/api/admin/people/export', url: () => '/api/admin/people/export', body: () => ({ email: 'nobody@nowhere.test' }), expect: ADMIN('ok', 'ok') },
+  { method: 'POST', path: '/api/admin/people/erase', url: () => '/api/admin/people/erase', body: () => ({ email: 'nobody@nowhere.test' }), expect: ADMIN('ok', 'ok') },
   { method: 'POST', path: '/api/admin/visitors/:id/erase', url: (ctx) => `/api/admin/visitors/${ctx.visitorB}/erase`, expect: ADMIN('ok', 'not_found') },
   { method: 'GET', path: '/api/admin/metrics', url: () => '/api/admin/metrics', expect: ADMIN('ok', 'ok') },
   { method: 'GET', path: '/api/admin/metrics/conversations', url: () => '/api/admin/metrics/conversations?metric=escalated', expect: ADMIN('ok', 'ok') },
