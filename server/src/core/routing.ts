@@ -68,10 +68,7 @@ export function priorityOf(handoff: HandoffPackage | null): number {
   return handoff.riskFlags.length > 0 ? 1 : 0;
 }
 
-/** Queue order: priority (higher first), then waiting time, then id for a stable order. */
-export function queueOrder(a: { priority: number; queuedAt: string | null; id: string }, b: { priority: number; queuedAt: string | null; id: string }) {
-  return b.priority - a.priority || (a.queuedAt ?? '').localeCompare(b.queuedAt ?? '') || a.id.localeCompare(b.id);
-}
+export { queueOrder } from '@baton/shared/queue-order';
 
 // ---------------- business hours ----------------
 

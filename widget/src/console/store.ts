@@ -1,5 +1,6 @@
 // The agent console's state: one zustand/vanilla store, actions as functions.
 import type { Agent, ConversationSummary, DecisionNote, Message, Note, VisitorPanel } from '@baton/shared';
+import { queueOrder as sharedQueueOrder } from '@baton/shared/queue-order';
 import { createStore } from 'zustand/vanilla';
 
 export interface ConsoleState {
@@ -204,10 +205,8 @@ export function queueOrder(list: ConversationSummary[]): ConversationSummary[] {
     if (a.control === 'queued') {
       // The server's order: those still here first, then priority (urgent, risk flags), then longest waiting.
       if (!!a.abandoned !== !!b.abandoned) return a.abandoned ? 1 : -1;
-      const pa = a.priority ?? (a.handoff?.status === 'urgent' ? 2 : 0);
-      const pb = b.priority ?? (b.handoff?.status === 'urgent' ? 2 : 0);
-      if (pa !== pb) return pb - pa;
-      return (a.queuedAt ?? '').localeCompare(b.queuedAt ?? '');
+      const rank = (c: ConversationSummary) => ({ priority: c.priority ?? (c.handoff?.status === 'urgent' ? 2 : 0), queuedAt: c.queuedAt ?? null, id: c.id });
+      return sharedQueueOrder(rank(a), rank(b));
     }
     return b.updatedAt.localeCompare(a.updatedAt);
   });
