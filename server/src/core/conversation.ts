@@ -167,3 +167,8 @@ export function checkInvariants(state: ControlState): string[] {
   if (state.control !== 'queued' && state.queuedAt) problems.push(`${state.control} with queuedAt`);
   return problems;
 }
+
+/** The one answer to "is this conversation still open?": it exists and is not closed. */
+export function conversationOpen<C extends { control: Control }>(c: C | null | undefined): c is C {
+  return !!c && c.control !== 'closed';
+}

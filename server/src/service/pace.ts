@@ -5,6 +5,7 @@
 // not a new message. A sign-in: slower, then locked.
 import type { Message } from '@baton/shared';
 import { BatonError } from '@baton/shared';
+import { conversationOpen } from '../core/conversation.js';
 import type { AgentRecord, ConversationRecord, SiteRecord, Store } from '../store/types.js';
 import type { LimitRule, Limits } from './limits.js';
 import type { Sessions } from './sessions.js';
@@ -37,7 +38,7 @@ export async function admitVisitorMessage(
     }
     throw error;
   }
-  if (!open || open.control === 'closed') {
+  if (!conversationOpen(open)) {
     await limits.consume('conversationPerIp', `${input.siteId}:${input.ip}`);
     await limits.consume('conversationPerSite', input.siteId);
   }
@@ -45,7 +46,7 @@ export async function admitVisitorMessage(
     open,
     async settle(message) {
       // Stored before this request read the conversation: the message is a retry, not a new one.
-      if (open && open.control !== 'closed' && message.conversationId === open.id && message.seq <= open.lastSeq) {
+      if (conversationOpen(open) && message.conversationId === open.id && message.seq <= open.lastSeq) {
         await limits.refund('visitorMessage', input.visitorId, rule).catch(() => {});
       }
     },
@@ -58,7 +59,7 @@ async function storedRetry(store: Store, open: ConversationRecord | null, client
 
 /** The recent message of this author kind with this client id in an open conversation, if one is stored. */
 export async function storedMessage(store: Store, conversation: ConversationRecord | null, clientId: string, author: 'visitor' | 'agent'): Promise<Message | null> {
-  if (!conversation || conversation.control === 'closed' || conversation.lastSeq === 0) return null;
+  if (!conversationOpen(conversation) || conversation.lastSeq === 0) return null;
   const recent = await store.listMessages(conversation.id, Math.max(0, conversation.lastSeq - RETRY_WINDOW), RETRY_WINDOW);
   return recent.find((m) => m.clientId === clientId && m.author.kind === author) ?? null;
 }

@@ -1,6 +1,7 @@
 // What a visitor does: comes back, writes, chooses a reply later, leaves, says who they are, rates.
 import { BatonError, LIMITS, type Message, type VisitorContext as PageContext, type VisitorConversation } from '@baton/shared';
 import { type IdentityClaim, validSecrets, verifyIdentity } from '../../auth/identity.js';
+import { conversationOpen } from '../../core/conversation.js';
 import type { ConversationRecord } from '../../store/types.js';
 import type { InspectedFile } from '../attachments.js';
 import { siteSettings } from '../settings.js';
@@ -50,7 +51,7 @@ export async function visitorSend(
   const at = now(ctx);
   await touchVisitor(ctx, visitor, at);
   const conversation =
-    open && open.control !== 'closed' && open.visitorId === visitor.visitorId
+    conversationOpen(open) && open.visitorId === visitor.visitorId
       ? open
       : await store.openConversation({ id: ctx.newId('c'), siteId: visitor.siteId, visitorId: visitor.visitorId, now: at });
   const file = input.file ? fileFor(ctx, conversation.id, input.file) : undefined;
@@ -167,7 +168,7 @@ export async function identify(ctx: Ctx, visitor: VisitorContext, input: Identit
     if (other && !own) switchTo = other.id;
   }
   const open = await store.latestConversation(visitor.visitorId);
-  if (open && open.control !== 'closed') ctx.notifier.toSiteAgents(open.siteId, 'conversation:updated', await agentView(store, open));
+  if (conversationOpen(open)) ctx.notifier.toSiteAgents(open.siteId, 'conversation:updated', await agentView(store, open));
   return { verified: identity.verified, switchTo };
 }
 
@@ -195,5 +196,5 @@ export async function rate(ctx: Ctx, visitor: VisitorContext, input: { conversat
 
 export async function visitorTyping(ctx: Ctx, visitor: VisitorContext, typing: boolean) {
   const c = await ctx.store.latestConversation(visitor.visitorId);
-  if (c && c.control !== 'closed') ctx.notifier.toWatchers(c.id, 'typing', { conversationId: c.id, typing });
+  if (conversationOpen(c)) ctx.notifier.toWatchers(c.id, 'typing', { conversationId: c.id, typing });
 }
