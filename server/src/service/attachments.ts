@@ -35,7 +35,11 @@ export function safeName(claimed: string, type: string): string {
   return `${stem}.${EXT[type] ?? 'bin'}`;
 }
 
-export async function inspect(buffer: Buffer, claimedName: string, maxBytes = DEFAULT_MAX_BYTES): Promise<InspectedFile> {
+/**
+ * `charge` is told what decoding an image will cost (pixels over all frames) before any is done,
+ * and may refuse it (the visitor's pace by cost).
+ */
+export async function inspect(buffer: Buffer, claimedName: string, maxBytes = DEFAULT_MAX_BYTES, charge?: (pixels: number) => Promise<void>): Promise<InspectedFile> {
   if (buffer.length === 0) throw new BatonError('bad_request', 'The file is empty.');
   if (buffer.length > maxBytes) throw new BatonError('payload_too_large', `Files can be at most ${Math.round(maxBytes / 1024 / 1024)} MB.`);
   const detected = await fileTypeFromBuffer(buffer);
@@ -56,6 +60,7 @@ export async function inspect(buffer: Buffer, claimedName: string, maxBytes = DE
   if (frames > MAX_FRAMES || pixels > MAX_DECODE_PIXELS) {
     throw new BatonError('bad_request', `This image is too large to send (${Math.round(pixels / 1e6)} million pixels${frames > 1 ? ` in ${frames} frames` : ''}; at most ${MAX_DECODE_PIXELS / 1e6} million).`);
   }
+  await charge?.(pixels);
   try {
     // Re-encoding keeps the pixels and nothing else: no metadata, no trailing bytes.
     const image = sharp(buffer, { animated, limitInputPixels: 50_000_000 }).rotate();

@@ -32,6 +32,8 @@ export interface LimitRules {
   visitorEvent: LimitRule;
   /** Open visitor connections per client IP on one node (a count, not a rate: only `points` is read). */
   socketsPerIp: LimitRule;
+  /** Image decoding per visitor, in millions of pixels (an upload costs what it asks the decoder to do). */
+  imageMegapixels: LimitRule;
 }
 
 export const DEFAULT_LIMITS: LimitRules = {
@@ -44,6 +46,7 @@ export const DEFAULT_LIMITS: LimitRules = {
   visitorPerIp: { points: 60, duration: 60 },
   visitorEvent: { points: 40, duration: 10 },
   socketsPerIp: { points: 200, duration: 1 },
+  imageMegapixels: { points: 100, duration: 60 },
 };
 
 const MESSAGES: Record<keyof LimitRules, string> = {
@@ -56,6 +59,7 @@ const MESSAGES: Record<keyof LimitRules, string> = {
   visitorPerIp: 'Too many new chats from this network. Please try again later.',
   visitorEvent: 'Too many requests. Please slow down.',
   socketsPerIp: 'Too many open chats from this network.',
+  imageMegapixels: "You're sending many large images. Please wait a minute before the next one.",
 };
 
 export class Limits {
@@ -87,9 +91,9 @@ export class Limits {
   }
 
   /** Takes one point; throws `rate_limited` when the limit is exceeded. */
-  async consume(name: keyof LimitRules, key: string): Promise<void> {
+  async consume(name: keyof LimitRules, key: string, points = 1): Promise<void> {
     try {
-      await this.limiters[name].consume(key);
+      await this.limiters[name].consume(key, points);
     } catch (error) {
       if (error instanceof RateLimiterRes) {
         throw new BatonError('rate_limited', MESSAGES[name], { retryAfterMs: Math.max(1, Math.round(error.msBeforeNext)) });

@@ -96,7 +96,8 @@ export function attachmentsRouter(deps: { store: Store; sessions: Sessions; serv
             res.json({ ok: true, message });
             return;
           }
-          const file = await inspect(await readBody(req, res, max), name, max);
+          // Decoding is paid for by the visitor, by its cost (a megapixel a point).
+          const file = await inspect(await readBody(req, res, max), name, max, (pixels) => deps.limits.consume('imageMegapixels', visitorId, Math.max(1, Math.ceil(pixels / 1e6))));
           const message = await service.visitorSend({ siteId: site.id, visitorId }, { clientId, body: file.name, file }, open);
           await settle(message);
           res.json({ ok: true, message });

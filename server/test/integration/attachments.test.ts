@@ -95,6 +95,21 @@ describe.each(storeFactories)('attachments on $name', (factory) => {
     expect(fine.body.message.attachments[0]).toMatchObject({ type: 'image/gif', width: 200, height: 100 });
   });
 
+  it('images are paced by what decoding them costs: past the visitor\'s megapixels, refused before decoding', async () => {
+    await server.close();
+    server = await startServer(factory, { settings: { attachmentMaxBytes: 200_000 }, limits: { imageMegapixels: { points: 5, duration: 600 } } });
+    const v = await visitor(server.url);
+    // 2 Mpx each: two pass, the third would go over 5.
+    expect((await upload(v.token, 'a.gif', canvasBomb(2000, 1000, 1))).status).toBe(200);
+    expect((await upload(v.token, 'b.gif', canvasBomb(2000, 1000, 1))).status).toBe(200);
+    expect(await upload(v.token, 'c.gif', canvasBomb(2000, 1000, 1))).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } });
+    // Nothing of the refused one was stored.
+    await server.app.service.idle();
+    const conversation = (await server.store.latestConversation(v.visitorId))!;
+    const files = (await server.store.listMessages(conversation.id, 0, 100)).flatMap((m) => m.attachments ?? []);
+    expect(files.map((f) => f.name)).toEqual(['a.gif', 'b.gif']);
+  });
+
   it('the hostile corpus: each refused or stored inert', async () => {
     const v = await visitor(server.url);
     const script = Buffer.from('<script>alert(document.domain)</script>');
