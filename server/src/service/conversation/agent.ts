@@ -9,7 +9,7 @@ import { agentView } from '../views.js';
 import { decisionNote } from './bot.js';
 import { type Ctx, latestFrom, now, stateOf } from './context.js';
 import { eventsOf, type LoggedOf, record, type TransitionBy } from './events.js';
-import { append, fileFor, present } from './messages.js';
+import { appendWritten, present } from './messages.js';
 import { visitorViewOf } from './queue.js';
 import { apply } from './transitions.js';
 
@@ -86,21 +86,7 @@ export async function agentSend(ctx: Ctx, agent: AgentRecord, input: { conversat
     if (conversation.control === 'closed') throw new BatonError('conversation_closed', 'This conversation is resolved.');
     throw new BatonError('not_in_control', 'Take over the conversation before replying.');
   }
-  const file = input.file ? fileFor(ctx, conversation.id, input.file) : undefined;
-  const { message, created } = await append(
-    ctx,
-    conversation.siteId,
-    {
-      id: ctx.newId('m'),
-      conversationId: conversation.id,
-      clientId: input.clientId,
-      author,
-      body: input.body,
-      ...(file ? { attachments: [file.meta] } : {}),
-      now: now(ctx),
-    },
-    file?.record,
-  );
+  const { message, created } = await appendWritten(ctx, conversation, author, input, now(ctx));
   // The silence timer is not cancelled here (a write per reply): when it fires it sees this
   // answer, and follows any visitor message after it (agentSilent).
   if (created && conversation.contactEmail && !(await ctx.presence.visitorConnected(conversation.visitorId))) {

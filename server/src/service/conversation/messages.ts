@@ -36,6 +36,13 @@ export function fileFor(ctx: Ctx, conversationId: string, file: InspectedFile): 
  * conversation's tabs and watchers get this node's messages in seq order. Then the meter and
  * the site's queue view, with the conversation as the append left it.
  */
+/** What a visitor or an agent writes, with its file if it has one, appended to the conversation. */
+export function appendWritten(ctx: Ctx, conversation: ConversationRecord, author: NewMessage['author'], input: { clientId: string; body: string; file?: InspectedFile }, at: string): Promise<Appended> {
+  const file = input.file ? fileFor(ctx, conversation.id, input.file) : undefined;
+  const message = { id: ctx.newId('m'), conversationId: conversation.id, clientId: input.clientId, author, body: input.body, ...(file ? { attachments: [file.meta] } : {}), now: at };
+  return append(ctx, conversation.siteId, message, file?.record);
+}
+
 export async function append(ctx: Ctx, siteId: string, input: NewMessage, file?: AttachmentRecord): Promise<Appended> {
   const appended = await appendStored(ctx, siteId, input, file);
   if (!appended.created) return appended;

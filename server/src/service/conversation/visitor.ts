@@ -11,7 +11,7 @@ import { answerIfUnanswered, scheduleBotTurn } from './bot.js';
 import { copyFor, type Ctx, latestFrom, now, siteOf, type VisitorContext } from './context.js';
 import { scheduleAbandon, watchSilence } from './deadlines.js';
 import { record } from './events.js';
-import { append, fileFor, present, systemNotice } from './messages.js';
+import { appendWritten, present, systemNotice } from './messages.js';
 import { queueContext, sendQueuePositions, visitorViewOf } from './queue.js';
 
 export async function resume(ctx: Ctx, visitor: VisitorContext, input: { conversationId?: string; afterSeq?: number; context?: PageContext }, userAgent?: string) {
@@ -54,21 +54,7 @@ export async function visitorSend(
     conversationOpen(open) && open.visitorId === visitor.visitorId
       ? open
       : await store.openConversation({ id: ctx.newId('c'), siteId: visitor.siteId, visitorId: visitor.visitorId, now: at });
-  const file = input.file ? fileFor(ctx, conversation.id, input.file) : undefined;
-  const { message, created } = await append(
-    ctx,
-    conversation.siteId,
-    {
-      id: ctx.newId('m'),
-      conversationId: conversation.id,
-      clientId: input.clientId,
-      author: { kind: 'visitor' },
-      body: input.body,
-      ...(file ? { attachments: [file.meta] } : {}),
-      now: at,
-    },
-    file?.record,
-  );
+  const { message, created } = await appendWritten(ctx, conversation, { kind: 'visitor' }, input, at);
   if (!created) return present(ctx, message); // a retry: it was delivered and answered the first time
   // Kept in the log, not in memory: a bot turn finished by another node still sees the button was pressed.
   if (input.askPerson && conversation.control === 'bot') {
