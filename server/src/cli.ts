@@ -4,14 +4,14 @@
 // the same environment as the server (DATABASE_URL, BATON_SECRET, BATON_DATA_DIR, PUBLIC_URL,
 // BATON_SITES_DIR). Errors are one line with a stable code, and exit 1.
 import { cpSync, existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nanoid } from 'nanoid';
 import { z } from 'zod';
 import { configOrExit } from './config.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/types.js';
-import { INVITE_TTL_MS, inviteAgent, newIdentitySecret, setPasswordToken } from './service/admin.js';
+import { inviteAgent, newIdentitySecret, setPasswordLink } from './service/admin.js';
 
 const SITES_DIR = resolve(import.meta.dirname, '../sites');
 
@@ -63,11 +63,6 @@ async function siteByKey(ctx: Context, key: string) {
   return site;
 }
 
-function linkFor(ctx: Context, agent: Parameters<typeof setPasswordToken>[1]) {
-  const exp = ctx.now().getTime() + INVITE_TTL_MS;
-  return `${ctx.publicUrl}/console/set-password#${setPasswordToken(ctx.secret, agent, exp)}`;
-}
-
 export async function run(argv: string[], ctx: Context): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -84,7 +79,7 @@ export async function run(argv: string[], ctx: Context): Promise<void> {
     const origins = valid(z.array(Origin).min(1, 'at least one --origin'), values.origin ?? [], '--origin');
     if (await ctx.store.getSiteByKey(key)) throw new CliError('conflict', `A site with key "${key}" already exists.`);
     const folder = resolve(ctx.sitesDir, key);
-    const template = resolve(values.template ?? resolve(SITES_DIR, 'demo'));
+    const template = resolve(values.template ?? join(SITES_DIR, 'demo'));
     if (existsSync(folder)) throw new CliError('conflict', `${folder} already exists: move it away, or choose another key.`);
     if (!existsSync(resolve(template, 'playbook.yaml'))) throw new CliError('bad_input', `--template: ${template} has no playbook.yaml.`);
     // The folder first: a site row without its playbook would answer with nobody's.
@@ -112,7 +107,7 @@ export async function run(argv: string[], ctx: Context): Promise<void> {
     const agent = await inviteAgent(ctx.store, { id: `agent_${nanoid(16)}`, siteId: site.id, email, name, role: 'admin', now: at() });
     await ctx.store.recordAudit({ siteId: site.id, actorId: 'cli', action: 'agent.invited', target: agent.id, data: { role: 'admin' }, at: at() });
     ctx.out(`Admin ${email} created for ${site.key}. Their one-time link to choose a password (72 hours):`);
-    ctx.out(`  ${linkFor(ctx, agent)}`);
+    ctx.out(`  ${setPasswordLink(ctx.secret, agent, ctx.publicUrl, ctx.now())}`);
     return;
   }
   if (command === 'admin link') {
@@ -120,7 +115,7 @@ export async function run(argv: string[], ctx: Context): Promise<void> {
     const agent = await ctx.store.getAgentByEmail(email);
     if (!agent) throw new CliError('not_found', `No agent with ${email}.`);
     ctx.out(`A new one-time link for ${email} (72 hours; an older link still works until used or expired):`);
-    ctx.out(`  ${linkFor(ctx, agent)}`);
+    ctx.out(`  ${setPasswordLink(ctx.secret, agent, ctx.publicUrl, ctx.now())}`);
     return;
   }
   if (command === 'secret rotate') {

@@ -9,6 +9,17 @@ function mac(secret: string, payload: string): string {
   return createHmac('sha256', secret).update(payload).digest('base64url');
 }
 
+/**
+ * A signature someone sent against the one expected, in constant time. Compared as bytes: a
+ * signature of multibyte characters has the right length only in characters (timingSafeEqual
+ * throws on buffers of different lengths).
+ */
+export function sameSignature(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function signVisitorToken(secret: string, siteId: string, visitorId: string): string {
   const payload = `${VERSION}.${siteId}.${visitorId}`;
   return `${payload}.${mac(secret, payload)}`;
@@ -20,10 +31,7 @@ export function verifyVisitorToken(secret: string, siteId: string, token: string
   if (parts.length !== 4) return null;
   const [version, tokenSite, visitorId, signature] = parts as [string, string, string, string];
   if (version !== VERSION || tokenSite !== siteId || !visitorId) return null;
-  const expected = Buffer.from(mac(secret, `${version}.${tokenSite}.${visitorId}`));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  return visitorId;
+  return sameSignature(mac(secret, `${version}.${tokenSite}.${visitorId}`), signature) ? visitorId : null;
 }
 
 export function newSessionToken(): string {

@@ -2,7 +2,7 @@
 // capacity, deactivate), the site's settings and identity secret, data-protection requests,
 // webhooks, API keys and eval-case exports. Every change is audited. Only admins of the site; the
 // transport (transport/admin.ts) parses the input and maps errors to HTTP.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import {
   type AdminAgent,
   type AgentPatchBody,
@@ -24,6 +24,7 @@ import {
 import { ROTATION_GRACE_MS } from '../auth/identity.js';
 import { hashPassword } from '../auth/password.js';
 import { seal } from '../auth/sealed.js';
+import { sameSignature } from '../auth/tokens.js';
 import type { Logger } from '../log.js';
 import { evalCaseFrom } from '../metrics/eval-export.js';
 import type { AgentRecord, ApiKeyRecord, SiteRecord, Store, WebhookEndpoint } from '../store/types.js';
@@ -56,6 +57,11 @@ function sign(secret: string, agentId: string, exp: number, passwordHash: string
 }
 export function setPasswordToken(secret: string, agent: AgentRecord, exp: number): string {
   return `${agent.id}.${exp}.${sign(secret, agent.id, exp, agent.passwordHash)}`;
+}
+
+/** The console's one-time link to choose a password, under `base` (an origin), for INVITE_TTL_MS. */
+export function setPasswordLink(secret: string, agent: AgentRecord, base: string, now: Date): string {
+  return `${base}/console/set-password#${setPasswordToken(secret, agent, now.getTime() + INVITE_TTL_MS)}`;
 }
 
 const adminAgent = (a: AgentRecord): AdminAgent => ({ id: a.id, email: a.email, name: a.name, role: a.role, siteId: a.siteId, active: a.active, teams: a.teams, capacity: a.capacity, presence: a.presence });
@@ -115,9 +121,7 @@ export class AdminService {
 
   /** `requestOrigin`: where the request came in, for the link when PUBLIC_URL is unset. */
   passwordLink(agent: AgentRecord, requestOrigin: string): string {
-    const exp = this.deps.clock().getTime() + INVITE_TTL_MS;
-    const base = this.deps.publicUrl ? new URL(this.deps.publicUrl).origin : requestOrigin;
-    return `${base}/console/set-password#${setPasswordToken(this.deps.secret, agent, exp)}`;
+    return setPasswordLink(this.deps.secret, agent, this.deps.publicUrl ? new URL(this.deps.publicUrl).origin : requestOrigin, this.deps.clock());
   }
 
   async invite(me: AgentRecord, body: InviteBody, requestOrigin: string): Promise<{ agent: AdminAgent; setPasswordUrl: string }> {
@@ -149,10 +153,7 @@ export class AdminService {
     const [agentId = '', expText = '', mac = ''] = body.token.split('.');
     const exp = Number(expText);
     const agent = agentId ? await store.getAgent(agentId) : null;
-    const expected = Buffer.from(agent ? sign(secret, agent.id, exp, agent.passwordHash) : '');
-    // Compared as bytes: a signature of multibyte characters has the right length only in characters.
-    const given = Buffer.from(mac);
-    const valid = agent !== null && agent.active && Number.isFinite(exp) && exp > clock().getTime() && given.length === expected.length && timingSafeEqual(given, expected);
+    const valid = agent !== null && agent.active && Number.isFinite(exp) && exp > clock().getTime() && sameSignature(sign(secret, agent.id, exp, agent.passwordHash), mac);
     if (!valid) throw new BatonError('invalid_token', 'This link is invalid, expired or already used. Ask an admin for a new one.');
     await store.updateAgent(agent.id, { passwordHash: await hashPassword(body.password) });
     await store.deleteSessionsOf(agent.id);

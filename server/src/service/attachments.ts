@@ -2,10 +2,11 @@
 // claimed MIME type; only images and PDFs are accepted; images are re-encoded (which drops EXIF
 // and GPS data and anything appended to the file) and get a thumbnail. Served only through
 // short-lived signed URLs, with headers that keep a file from ever running as a page.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { BatonError } from '@baton/shared';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
+import { sameSignature } from '../auth/tokens.js';
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const URL_TTL_MS = 15 * 60 * 1000;
@@ -84,9 +85,7 @@ export function attachmentPath(secret: string, id: string, variant: 'full' | 'th
 
 export function verifyAttachment(secret: string, id: string, variant: string, exp: number, sig: string, now: Date): boolean {
   if ((variant !== 'full' && variant !== 'thumb') || !Number.isFinite(exp) || exp < now.getTime()) return false;
-  const expected = Buffer.from(signAttachment(secret, id, variant, exp));
-  const given = Buffer.from(sig);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return sameSignature(signAttachment(secret, id, variant, exp), sig);
 }
 
 export const isImage = (type: string) => IMAGES.has(type);

@@ -105,12 +105,11 @@ export class JobRunner {
   private dispatch(job: JobRecord, claimedAt: Date) {
     const lane = this.opts.lane(job);
     const run = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.runOne(job, claimedAt));
-    const tail = run;
-    this.lanes.set(lane, tail);
+    this.lanes.set(lane, run);
     this.inFlight.add(run);
     void run.finally(() => {
       this.inFlight.delete(run);
-      if (this.lanes.get(lane) === tail) this.lanes.delete(lane);
+      if (this.lanes.get(lane) === run) this.lanes.delete(lane);
     });
   }
 

@@ -1,9 +1,9 @@
 // Reply-later emails over SMTP (nodemailer). The email carries the agent's replies and links
 // back to the page the visitor chatted on, where the widget opens the same conversation.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Message } from '@baton/shared';
 import nodemailer from 'nodemailer';
-import { originAllowed } from '../auth/tokens.js';
+import { originAllowed, sameSignature } from '../auth/tokens.js';
 
 export interface OutgoingMail {
   to: string;
@@ -78,9 +78,7 @@ export function verifyContactLink(secret: string, q: { c?: unknown; e?: unknown;
   if (typeof q.c !== 'string' || typeof q.e !== 'string' || typeof q.x !== 'string' || typeof q.s !== 'string') return null;
   const exp = Number(q.x);
   if (!Number.isFinite(exp) || exp < now) return null;
-  const expected = Buffer.from(contactSignature(secret, q.c, q.e, exp));
-  const given = Buffer.from(q.s);
-  return expected.length === given.length && timingSafeEqual(expected, given) ? { conversationId: q.c, email: q.e } : null;
+  return sameSignature(contactSignature(secret, q.c, q.e, exp), q.s) ? { conversationId: q.c, email: q.e } : null;
 }
 
 /** Sent before any reply: no words from the chat, only the question and the link. */

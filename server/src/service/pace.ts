@@ -74,7 +74,8 @@ export async function pacedLogin(
   input: { email: string; password: string; ip: string },
 ): Promise<{ agent: AgentRecord; token: string }> {
   const { sessions, limits } = deps;
-  const pair = `${input.email.trim().toLowerCase()}|${input.ip}`;
+  const email = input.email.trim().toLowerCase();
+  const pair = `${email}|${input.ip}`;
   await limits.consume('loginPerIp', input.ip);
   await limits.check('loginPerAccount', pair);
   let signedIn: { agent: AgentRecord; token: string };
@@ -85,7 +86,7 @@ export async function pacedLogin(
       await limits.consume('loginPerAccount', pair).catch(() => {});
       const lockedNow = await limits.check('loginPerAccount', pair).then(() => false, () => true);
       // The site's admins see it in the audit log (the caller is told nothing more).
-      const agent = lockedNow ? await deps.store.getAgentByEmail(input.email.trim().toLowerCase()) : null;
+      const agent = lockedNow ? await deps.store.getAgentByEmail(email) : null;
       if (agent) await deps.store.recordAudit({ siteId: agent.siteId, actorId: agent.id, action: 'agent.sign_in_locked', target: agent.id, data: { ip: input.ip }, at: deps.clock().toISOString() });
     }
     throw error;
