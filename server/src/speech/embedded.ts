@@ -45,7 +45,7 @@ export interface EmbeddedOptions {
 interface BuiltModel { lm: string; dict: string }
 
 /** Bumped when the model builder changes, so cached models from an older builder are not reused. */
-const BUILDER_VERSION = 'wb3-1';
+const BUILDER_VERSION = 'wb3-2';
 
 export class EmbeddedSpeech implements SpeechEngine {
   readonly name = 'embedded';

@@ -55,7 +55,8 @@ export function spokenWords(sentence: string): string[] {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[\u2018\u2019\u02bc`]/g, "'")
     .replace(/[%&@€$£+]/g, (s) => SYMBOLS[s]!)
-    .replace(/(\d)[.,](\d)/g, '$1 point $2')
+    .replace(/(\d),(\d{3})\b/g, '$1$2') // 1,000
+    .replace(/(\d)[.,](\d+)/g, (_, whole: string, fraction: string) => `${whole} point ${[...fraction].map((d) => ONES[Number(d)]).join(' ')} `)
     .replace(/(\d+)(st|nd|rd|th)\b/g, (_, d: string) => ` ${ordinalWords(d).join(' ')} `)
     .replace(/\d+/g, (d) => ` ${numberWords(d).join(' ')} `);
   return text
