@@ -17,7 +17,7 @@
 // - Real-time factor: each transcription's wall time over its audio's length (two at a time, as the
 //   engine runs by default on this two-core box). Synthesis: espeak-ng's time per held-out sentence.
 //
-// Options: --dev (add the dev set), --sets=held-out,tuned, --voices=en-us,en-gb,
+// Options: --dev (add the dev set), --no-nlu (model without the NLU corpus), --decoder=continuous, --sets=held-out,tuned, --voices=en-us,en-gb,
 //          --args="-lw 6.5 -wip 0.65" (decoder arguments to try instead of the engine's).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -28,7 +28,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { EmbeddedSpeech } from '../src/speech/embedded.js';
-import { spokenWords } from '../src/speech/lm.js';
+import { EVERYDAY_SENTENCES } from '../src/speech/everyday.js';
+import { corpusWords, loadDictionary, spokenWords } from '../src/speech/lm.js';
 import { SAMPLE_RATE } from '../src/speech/types.js';
 import { siteSentences } from '../src/speech/vocabulary.js';
 import { wordErrors } from '../src/speech/wer.js';
@@ -66,10 +67,18 @@ async function heldOutTurns(): Promise<Set<string>> {
 }
 
 /** The demo site's language-model sentences, without any held-out turn. */
-export async function benchVocabulary(): Promise<{ key: string; sentences: string[] }> {
+export async function benchVocabulary(options: { nlu?: boolean } = {}): Promise<{ key: string; sentences: string[] }> {
   const heldOut = await heldOutTurns();
-  const sentences = (await siteSentences(join(SERVER, 'sites/demo'))).filter((s) => !heldOut.has(key(s)));
-  return { key: 'bench-demo', sentences };
+  const site = await siteSentences(join(SERVER, 'sites/demo'), options.nlu === false ? { nluDir: null } : {});
+  return { key: `bench-demo${options.nlu === false ? '-no-nlu' : ''}`, sentences: site.filter((s) => !heldOut.has(key(s))) };
+}
+
+/** Reference words the language model does not contain: errors no decoder setting can avoid. */
+async function outOfVocabulary(sentences: readonly string[], vocabulary: { sentences: readonly string[] }): Promise<number> {
+  const dict = await loadDictionary('/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict');
+  const known = new Set(corpusWords([...EVERYDAY_SENTENCES, ...vocabulary.sentences], dict).flat());
+  const words = sentences.flatMap(spokenWords);
+  return words.filter((w) => !known.has(w)).length / words.length;
 }
 
 /** 16 kHz mono PCM of espeak-ng saying `text`, cached by voice and text. */
@@ -87,6 +96,8 @@ export interface WerResult {
   set: string;
   voice: string;
   sentences: number;
+  /** Share of the reference words the language model lacks. */
+  outOfVocabulary: number;
   words: number;
   errors: number;
   wer: number;
@@ -95,8 +106,10 @@ export interface WerResult {
   samples: { reference: string; hypothesis: string }[];
 }
 
-export async function measureWer(options: { sets?: string[]; voices?: string[]; decoderArgs?: string[]; decoder?: 'batch' | 'continuous' } = {}): Promise<WerResult[]> {
-  const vocabulary = await benchVocabulary();
+export async function measureWer(
+  options: { sets?: string[]; voices?: string[]; decoderArgs?: string[]; decoder?: 'batch' | 'continuous'; nlu?: boolean } = {},
+): Promise<WerResult[]> {
+  const vocabulary = await benchVocabulary(options.nlu === false ? { nlu: false } : {});
   const inCorpus = vocabulary.sentences.filter((s) => spokenWords(s).length >= 3);
   const step = Math.max(1, Math.floor(inCorpus.length / SET_SIZE));
   const allSets: Record<string, () => Promise<string[]>> = {
@@ -113,6 +126,7 @@ export async function measureWer(options: { sets?: string[]; voices?: string[]; 
   const results: WerResult[] = [];
   for (const set of options.sets ?? ['held-out', 'tuned']) {
     const sentences = await allSets[set]!();
+    const oov = await outOfVocabulary(sentences, vocabulary);
     for (const voice of options.voices ?? VOICES) {
       const audio = await Promise.all(sentences.map((s) => spoken(s, voice)));
       const started = performance.now();
@@ -131,6 +145,7 @@ export async function measureWer(options: { sets?: string[]; voices?: string[]; 
         set,
         voice,
         sentences: sentences.length,
+        outOfVocabulary: oov,
         words,
         errors,
         wer: errors / words,
@@ -164,7 +179,8 @@ async function main() {
   const voices = arg('voices')?.split(',');
   const decoderArgs = arg('args')?.split(/\s+/).filter(Boolean);
   const decoder = arg('decoder') as 'batch' | 'continuous' | undefined;
-  const results = await measureWer({ sets, ...(voices ? { voices } : {}), ...(decoderArgs ? { decoderArgs } : {}), ...(decoder ? { decoder } : {}) });
+  const nlu = !process.argv.includes('--no-nlu');
+  const results = await measureWer({ sets, nlu, ...(voices ? { voices } : {}), ...(decoderArgs ? { decoderArgs } : {}), ...(decoder ? { decoder } : {}) });
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   console.log('Word error rate (embedded engine: pocketsphinx en-us + site language model; espeak-ng voices)');
   console.log('set       voice   sentences  words  errors  WER     RTF');
@@ -177,7 +193,7 @@ async function main() {
     const rs = results.filter((r) => r.set === set);
     const errors = rs.reduce((s, r) => s + r.errors, 0);
     const words = rs.reduce((s, r) => s + r.words, 0);
-    console.log(`${set}: WER ${pct(errors / words)} over ${rs.length} voices`);
+    console.log(`${set}: WER ${pct(errors / words)} over ${rs.length} voices; ${pct(rs[0]!.outOfVocabulary)} of its words are not in the language model`);
   }
   for (const voice of new Set(results.map((r) => r.voice))) {
     const rs = results.filter((r) => r.voice === voice);

@@ -54,7 +54,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('embedded engine: hearing', () => {
-  it('recognises an everyday request and a site question with the site language model', async () => {
+  it('[SP5] recognises an everyday request and a site question with the site language model', async () => {
     const person = await engine.transcribe(await say('I want to talk to a person'), { language: 'en', vocabulary });
     expect(person.text).toBe('i want to talk to a person');
     const shipping = await engine.transcribe(await say('How long does shipping to Austria take?'), { language: 'en-US', vocabulary });
@@ -63,16 +63,16 @@ describe('embedded engine: hearing', () => {
     expect(wordErrorRate('How long does shipping to Austria take?', shipping.text)).toBeLessThanOrEqual(0.35);
   });
 
-  it('an order number read digit by digit', async () => {
+  it('[SP5] an order number read digit by digit', async () => {
     const { text } = await engine.transcribe(await say('my order number is A 1 0 4 2 2'), { language: 'en', vocabulary });
     expect(wordErrorRate('my order number is a one zero four two two', text)).toBeLessThanOrEqual(0.35);
   });
 
-  it('English only: another language is unsupported_language', async () => {
+  it('[SP1] English only: another language is unsupported_language', async () => {
     expect((await speechError(engine.transcribe(Buffer.alloc(SAMPLE_RATE * 2), { language: 'de', vocabulary }))).code).toBe('unsupported_language');
   });
 
-  it('more than 60 s is too_long; empty, tiny and odd-length audio do not crash', async () => {
+  it('[SP2] more than 60 s is too_long; empty, tiny and odd-length audio do not crash', async () => {
     expect((await speechError(engine.transcribe(Buffer.alloc(61 * SAMPLE_RATE * 2), { language: 'en', vocabulary }))).code).toBe('too_long');
     expect(await engine.transcribe(Buffer.alloc(0), { language: 'en', vocabulary })).toEqual({ text: '' });
     expect(await engine.transcribe(Buffer.alloc(3), { language: 'en' })).toEqual({ text: '' });
@@ -80,7 +80,7 @@ describe('embedded engine: hearing', () => {
     expect((await engine.transcribe(odd, { language: 'en', vocabulary })).text).toBe('yes please');
   });
 
-  it('an abort kills the recogniser; a deadline is a timeout', async () => {
+  it('[SP4] an abort kills the recogniser; a deadline is a timeout', async () => {
     // Nearly a minute of speech keeps pocketsphinx busy for seconds.
     const long = await say(Array.from({ length: 12 }, () => 'where is my order, I want to talk to a person').join('. '));
     const controller = new AbortController();
@@ -95,7 +95,7 @@ describe('embedded engine: hearing', () => {
     await expect.poll(ours, { timeout: 2_000, interval: 20 }).toHaveLength(0);
   });
 
-  it('runs at most maxProcesses recognisers at once, queueing the rest', async () => {
+  it('[SP4] runs at most maxProcesses recognisers at once, queueing the rest', async () => {
     const one = new EmbeddedSpeech({ cacheDir, maxProcesses: 1 });
     const audio = await say('where is my parcel, it has not arrived and i want to talk to someone');
     let most = 0;
@@ -108,7 +108,7 @@ describe('embedded engine: hearing', () => {
 });
 
 describe('embedded engine: speaking', () => {
-  it('speaks German as a RIFF WAV with samples', async () => {
+  it('[SP1] speaks German as a RIFF WAV with samples', async () => {
     const { audio, mime } = await engine.synthesize('Wo ist meine **Bestellung**?', { language: 'de' });
     expect(mime).toBe('audio/wav');
     expect(audio.toString('ascii', 0, 4)).toBe('RIFF');
@@ -118,20 +118,20 @@ describe('embedded engine: speaking', () => {
     expect(wav.samples.length / 2 / wav.sampleRate).toBeGreaterThan(0.5);
   });
 
-  it('a language without a voice is unsupported_language; nothing to say is a silent WAV', async () => {
+  it('[SP1] a language without a voice is unsupported_language; nothing to say is a silent WAV', async () => {
     expect((await speechError(engine.synthesize('hello', { language: 'ja' }))).code).toBe('unsupported_language');
     const silent = await engine.synthesize('**  **', { language: 'en' });
     expect(readWav(silent.audio).samples.length).toBe(0);
   });
 
-  it('Markdown is said as text: links by their text, addresses not spelled out', () => {
+  it('[SP3] Markdown is said as text: links by their text, addresses not spelled out', () => {
     expect(speakableText('**Order A-10422** is _on its way_. Track it [here](https://track.example/A-10422).')).toBe('Order A-10422 is on its way. Track it here.');
     expect(speakableText('See https://shop.example/returns?id=1 for details')).toBe('See the link in the chat for details.');
     expect(speakableText('Options:\n- `Returns`\n- *Shipping*\n1. Payment')).toBe('Options: Returns. Shipping. Payment.');
     expect(speakableText('# Title\n> quoted')).toBe('Title. quoted.');
   });
 
-  it('more than 2,000 characters is cut after the last whole sentence', () => {
+  it('[SP3] more than 2,000 characters is cut after the last whole sentence', () => {
     const sentence = 'This is one sentence of a long answer. ';
     const text = speakableText(sentence.repeat(100));
     expect(text.length).toBeLessThanOrEqual(2_000);

@@ -66,7 +66,7 @@ describe('spoken words', () => {
 describe('language model', () => {
   const corpus = corpusWords(SENTENCES, dict);
 
-  it('keeps only words the dictionary can pronounce', () => {
+  it('[SP5] keeps only words the dictionary can pronounce', () => {
     expect(corpus.at(-1)).toEqual(['my', 'order', 'is', 'three']);
     expect(corpus.flat()).not.toContain('zorbliq');
     expect(trimDictionary(corpus, dict)).toContain('a AH\na(2) EY\n');
@@ -101,7 +101,7 @@ describe('language model', () => {
     }
   });
 
-  it('the same sentences give the same bytes, in any order', () => {
+  it('[SP5] the same sentences give the same bytes, in any order', () => {
     const once = buildArpa(corpusWords(SENTENCES, dict));
     expect(buildArpa(corpusWords([...SENTENCES].reverse(), dict))).toBe(once);
     expect(buildArpa(corpusWords(SENTENCES, dict))).toBe(once);

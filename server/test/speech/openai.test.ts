@@ -77,7 +77,7 @@ async function speechError(promise: Promise<unknown>): Promise<SpeechError> {
 }
 
 describe('OpenAI-compatible speech engine', () => {
-  it('sends a 16 kHz mono 16-bit WAV with the model and language, and reads the text', async () => {
+  it('[SP6] sends a 16 kHz mono 16-bit WAV with the model and language, and reads the text', async () => {
     handler = protocol;
     const result = await engine().transcribe(second, { language: 'de-AT' });
     expect(result).toEqual({ text: 'where is my order' });
@@ -93,14 +93,14 @@ describe('OpenAI-compatible speech engine', () => {
     expect(seen.authorization).toBeUndefined();
   });
 
-  it('sends the key as a bearer token, and a base URL ending in /v1 is not doubled', async () => {
+  it('[SP6] sends the key as a bearer token, and a base URL ending in /v1 is not doubled', async () => {
     handler = protocol;
     await engine({ apiKey: 'sk-test-123', baseUrl: `${base}/v1/` }).transcribe(second, { language: 'en' });
     expect(seen.authorization).toBe('Bearer sk-test-123');
     expect(seen.path).toBe('/v1/audio/transcriptions');
   });
 
-  it('asks for mp3 speech of the text without its Markdown, and passes the mime on', async () => {
+  it('[SP3] asks for mp3 speech of the text without its Markdown, and passes the mime on', async () => {
     handler = protocol;
     const audio = await engine({ voice: 'nova' }).synthesize('See **[our returns page](https://shop.example/returns)**.', { language: 'en' });
     expect(audio.mime).toBe('audio/mpeg');
@@ -108,7 +108,7 @@ describe('OpenAI-compatible speech engine', () => {
     expect(seen.json).toEqual({ model: 'tts-1', input: 'See our returns page.', voice: 'nova', response_format: 'mp3' });
   });
 
-  it('a 500 is engine_failed, naming the status and not the key', async () => {
+  it('[SP6] a 500 is engine_failed, naming the status and not the key', async () => {
     handler = (_req, res) => res.writeHead(500).end('upstream exploded: key sk-secret-999');
     const error = await speechError(engine({ apiKey: 'sk-secret-999' }).transcribe(second, { language: 'en' }));
     expect(error.code).toBe('engine_failed');
@@ -116,7 +116,7 @@ describe('OpenAI-compatible speech engine', () => {
     expect(error.message).not.toContain('sk-secret');
   });
 
-  it('a server that never answers is a timeout within the limit', async () => {
+  it('[SP6] a server that never answers is a timeout within the limit', async () => {
     handler = () => {}; // never answers
     const started = Date.now();
     const error = await speechError(engine({ timeoutMs: 300 }).synthesize('hello', { language: 'en' }));
@@ -124,7 +124,7 @@ describe('OpenAI-compatible speech engine', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
-  it("the caller's abort stops the request", async () => {
+  it("[SP6] the caller's abort stops the request", async () => {
     handler = () => {};
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
@@ -132,7 +132,7 @@ describe('OpenAI-compatible speech engine', () => {
     expect(error.code).toBe('engine_failed');
   });
 
-  it('an oversized answer is refused while reading, declared or not', async () => {
+  it('[SP6] an oversized answer is refused while reading, declared or not', async () => {
     const big = Buffer.alloc(11 * 1024 * 1024, 7);
     handler = (_req, res) => res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(big);
     expect((await speechError(engine().synthesize('hello', { language: 'en' }))).message).toMatch(/more than 10485760 bytes/);
@@ -144,7 +144,7 @@ describe('OpenAI-compatible speech engine', () => {
     expect((await speechError(engine().transcribe(second, { language: 'en' }))).message).toMatch(/more than 65536 bytes/);
   });
 
-  it('refuses a language it does not transcribe and more than 60 s of audio, before calling', async () => {
+  it('[SP1] [SP2] refuses a language it does not transcribe and more than 60 s of audio, before calling', async () => {
     handler = protocol;
     seen.path = undefined;
     expect((await speechError(engine().transcribe(second, { language: 'ja' }))).code).toBe('unsupported_language');
