@@ -183,10 +183,10 @@ async function main() {
   const results = await measureWer({ sets, nlu, ...(voices ? { voices } : {}), ...(decoderArgs ? { decoderArgs } : {}), ...(decoder ? { decoder } : {}) });
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   console.log('Word error rate (embedded engine: pocketsphinx en-us + site language model; espeak-ng voices)');
-  console.log('set       voice   sentences  words  errors  WER     RTF');
+  console.log('set       voice        sentences  words  errors  WER     RTF');
   for (const r of results) {
     console.log(
-      `${r.set.padEnd(9)} ${r.voice.padEnd(7)} ${String(r.sentences).padStart(9)}  ${String(r.words).padStart(5)}  ${String(r.errors).padStart(6)}  ${pct(r.wer).padStart(6)}  ${(r.transcribeSeconds / r.audioSeconds).toFixed(2)}`,
+      `${r.set.padEnd(9)} ${r.voice.padEnd(12)} ${String(r.sentences).padStart(9)}  ${String(r.words).padStart(5)}  ${String(r.errors).padStart(6)}  ${pct(r.wer).padStart(6)}  ${(r.transcribeSeconds / r.audioSeconds).toFixed(2)}`,
     );
   }
   for (const set of new Set(results.map((r) => r.set))) {
