@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVERYDAY_SENTENCES } from './everyday.js';
-import { buildArpa, corpusWords, loadDictionary, trimDictionary, type Dictionary } from './lm.js';
+import { buildArpa, corpusWords, loadDictionary, trimDictionary } from './lm.js';
 import { run, Slots } from './processes.js';
 import { speakableText } from './text.js';
 import { MAX_PCM_BYTES, primaryLanguage, SAMPLE_RATE, SpeechError, type SpeechAudio, type SpeechEngine, type Transcript } from './types.js';
@@ -53,9 +53,10 @@ export class EmbeddedSpeech implements SpeechEngine {
   readonly sttLanguages: readonly string[] = ['en'];
   private readonly slots: Slots;
   private readonly models = new Map<string, Promise<BuiltModel>>();
-  private dictionary: Promise<Dictionary> | undefined;
   private readonly cacheDir: string;
   private readonly modelDir: string;
+  /** Aborted by close(): kills the children still running and refuses new work. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: EmbeddedOptions = {}) {
     this.slots = new Slots(options.maxProcesses ?? 2);
@@ -92,7 +93,8 @@ export class EmbeddedSpeech implements SpeechEngine {
       await writeFile(join(dir, 'voice.raw'), samples, { mode: 0o600 });
       await writeFile(join(dir, 'ctl'), 'voice\n');
       const timeoutMs = this.options.timeoutMs ?? 5_000 + seconds * 1_000;
-      const out = await this.slots.run(() => run(program, args, { input: Buffer.alloc(0), timeoutMs, signal: opts.signal, maxOutputBytes: 64 * 1024 }), opts.signal);
+      const signal = this.signal(opts.signal);
+      const out = await this.slots.run(() => run(program, args, { input: Buffer.alloc(0), timeoutMs, signal, maxOutputBytes: 64 * 1024 }), signal);
       // batch: one line "words (voice score)"; continuous: one line per stretch of speech between pauses.
       const lines = batch ? (await readFile(join(dir, 'hyp'), 'utf8')).split('\n').map((l) => l.replace(/\s*\(voice -?\d+\)\s*$/, '')) : out.toString('utf8').split('\n');
       return { text: lines.map((l) => l.trim()).filter(Boolean).join(' ') };
@@ -108,9 +110,10 @@ export class EmbeddedSpeech implements SpeechEngine {
     if (!spoken) return { audio: pcmToWav(Buffer.alloc(0)), mime: 'audio/wav' };
     const args = ['-v', voice, '-s', String(this.options.speed ?? 160), '--stdout', '--stdin'];
     // Text on stdin, never argv: no length limit, and a text starting with '-' is not an option.
+    const signal = this.signal(opts.signal);
     const out = await this.slots.run(
-      () => run('espeak-ng', args, { input: Buffer.from(spoken, 'utf8'), timeoutMs: this.options.timeoutMs ?? 15_000, signal: opts.signal, maxOutputBytes: 32 * 1024 * 1024 }),
-      opts.signal,
+      () => run('espeak-ng', args, { input: Buffer.from(spoken, 'utf8'), timeoutMs: this.options.timeoutMs ?? 15_000, signal, maxOutputBytes: 32 * 1024 * 1024 }),
+      signal,
     );
     let wav;
     try {
@@ -120,6 +123,14 @@ export class EmbeddedSpeech implements SpeechEngine {
     }
     // espeak-ng streams with placeholder sizes; the header is rewritten so every player reads it.
     return { audio: pcmToWav(wav.samples, wav.sampleRate), mime: 'audio/wav' };
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort(new Error('speech engine closed'));
+  }
+
+  private signal(caller: AbortSignal | undefined): AbortSignal {
+    return caller ? AbortSignal.any([this.closing.signal, caller]) : this.closing.signal;
   }
 
   /** The language model and dictionary for a sentence set: built once, kept on disk, shared by all calls. */
@@ -139,12 +150,13 @@ export class EmbeddedSpeech implements SpeechEngine {
     const dir = join(this.cacheDir, hash);
     const built = { lm: join(dir, 'site.lm'), dict: join(dir, 'site.dict') };
     if (existsSync(built.lm) && existsSync(built.dict)) return built;
-    this.dictionary ??= loadDictionary(join(this.modelDir, 'cmudict-en-us.dict'));
-    const corpus = corpusWords(all, await this.dictionary);
+    // The full dictionary (135k words) is read per build and not kept: sites are few, memory is not free.
+    const dictionary = await loadDictionary(join(this.modelDir, 'cmudict-en-us.dict'));
+    const corpus = corpusWords(all, dictionary);
     await mkdir(dir, { recursive: true });
     // Written beside and renamed into place: another process never reads half a model.
     const suffix = `.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(built.dict + suffix, trimDictionary(corpus, await this.dictionary));
+    await writeFile(built.dict + suffix, trimDictionary(corpus, dictionary));
     await writeFile(built.lm + suffix, buildArpa(corpus));
     await rename(built.dict + suffix, built.dict);
     await rename(built.lm + suffix, built.lm);

@@ -80,7 +80,7 @@ describe('embedded engine: hearing', () => {
     expect((await engine.transcribe(odd, { language: 'en', vocabulary })).text).toBe('yes please');
   });
 
-  it('[SP4] an abort kills the recogniser; a deadline is a timeout', async () => {
+  it('[SP4] an abort, a deadline and close() kill the recogniser', async () => {
     // Nearly a minute of speech keeps pocketsphinx busy for seconds.
     const long = await say(Array.from({ length: 12 }, () => 'where is my order, I want to talk to a person').join('. '));
     const controller = new AbortController();
@@ -92,6 +92,15 @@ describe('embedded engine: hearing', () => {
 
     const hurried = new EmbeddedSpeech({ cacheDir, timeoutMs: 100 });
     expect((await speechError(hurried.transcribe(long, { language: 'en', vocabulary }))).code).toBe('timeout');
+    await expect.poll(ours, { timeout: 2_000, interval: 20 }).toHaveLength(0);
+
+    // close() ends what is running and refuses what comes after.
+    const closing = new EmbeddedSpeech({ cacheDir });
+    const running = closing.transcribe(long.subarray(0, 50 * SAMPLE_RATE * 2), { language: 'en', vocabulary });
+    await expect.poll(ours, { timeout: 5_000, interval: 20 }).toHaveLength(1);
+    await closing.close();
+    expect((await speechError(running)).code).toBe('engine_failed');
+    expect((await speechError(closing.synthesize('hello', { language: 'en' }))).code).toBe('engine_failed');
     await expect.poll(ours, { timeout: 2_000, interval: 20 }).toHaveLength(0);
   });
 
