@@ -108,6 +108,7 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
           await service.markRead(agent, p);
           return {};
         },
+        ...(Object.fromEntries((['call:join', 'call:signal', 'voice:frame', 'voice:end', 'voice:cancel'] as const).map((k) => [k, async () => { throw new BatonError('voice_unavailable', 'Voice is not wired yet.'); }])) as Record<'call:join' | 'call:signal' | 'voice:frame' | 'voice:end' | 'voice:cancel', () => Promise<never>>),
       },
       logger,
       () => {

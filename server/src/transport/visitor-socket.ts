@@ -11,6 +11,8 @@ import type { Store } from '../store/types.js';
 import { refuse, registerRequests } from './requests.js';
 import { admitVisitorMessage } from '../service/pace.js';
 
+const notYet = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, async () => { throw new BatonError('voice_unavailable', 'Voice is not wired yet.'); }])) as Record<K, () => Promise<never>>;
+
 interface VisitorData {
   siteId: string;
   visitorId: string;
@@ -105,6 +107,7 @@ export function setupVisitorNamespace(
           await service.rate(ctx, p);
           return {};
         },
+        ...notYet(['voice:mode', 'voice:frame', 'voice:end', 'voice:cancel', 'voice:speak', 'call:signal'] as const),
       },
       logger,
     );
