@@ -43,7 +43,8 @@ describe.each(storeFactories)('voice over sockets on $name', (factory) => {
   afterEach(async () => server?.close());
 
   it('a spoken question is the visitor’s message, marked spoken; the bot answers and the answer is read aloud', async () => {
-    await start();
+    const logged: string[] = [];
+    await start({ log: { level: 'debug', write: (line) => logged.push(line) } });
     const v = await visitor(server.url);
     const mode = await request(v.socket, 'voice:mode', { on: true });
     expect(mode).toMatchObject({ ok: true, voice: { sampleRate: 16_000, frameMaxBytes: LIMITS.voiceFrameMaxBytes, canTranscribe: true, iceServers: [{ urls: 'stun:stun.example.org:3478' }] } });
@@ -69,6 +70,9 @@ describe.each(storeFactories)('voice over sockets on $name', (factory) => {
     expect(card).toMatchObject({ channel: 'voice' });
     const opened = await request(a.socket, 'conversation:open', { conversationId: said.message.conversationId });
     expect(opened.messages[0]).toMatchObject({ spoken: true });
+    // Neither the audio nor what was said is written to the log, at any level.
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.filter((l) => /Austria|pcm|"audio"/i.test(l))).toEqual([]);
   });
 
   it('asking for a person by voice: the voice handoff line, the package records voice, the agent joins the call and signalling reaches only the visitor and that agent', async () => {
