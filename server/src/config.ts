@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import proxyaddr from 'proxy-addr';
 import { IceServer } from '@baton/shared';
 import { z } from 'zod';
+import { type SpeechConfig, SpeechConfigError, speechConfigFromEnv } from './speech/index.js';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -86,6 +87,7 @@ export interface Config {
   publicUrl: string | undefined;
   llm: { baseUrl: string; apiKey?: string; model: string; timeoutMs?: number } | undefined;
   voice: { enabled: boolean; iceServers: IceServer[] };
+  speech: SpeechConfig;
   /** Reply-later emails; unset = replies wait in the chat only. */
   smtp: { url: string; from: string } | undefined;
   metricsToken: string | undefined;
@@ -124,6 +126,15 @@ export const trustList = (value: string) =>
     .split(',')
     .map((v) => v.trim())
     .filter(Boolean);
+
+function speechConfig(env: NodeJS.ProcessEnv): SpeechConfig {
+  try {
+    return speechConfigFromEnv(env);
+  } catch (error) {
+    if (error instanceof SpeechConfigError) throw new ConfigError(error.problems);
+    throw error;
+  }
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset", as in most deployment tools.
@@ -172,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
     voice: { enabled: e.BATON_VOICE ?? true, iceServers: e.BATON_ICE_SERVERS ?? [] },
+    speech: speechConfig(env),
   };
 }
 

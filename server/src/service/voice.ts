@@ -5,7 +5,8 @@
 // deletes it with the conversation).
 import { BatonError, LIMITS, type IceServer, type Message, type VoiceSettings } from '@baton/shared';
 import type { Logger } from '../log.js';
-import { SAMPLE_RATE, type SpeechEngine, SpeechError } from '../speech/types.js';
+import { type SpeechEngine, SpeechError } from '../speech/types.js';
+import { pcmToWav } from '../speech/wav.js';
 import type { AgentRecord, SiteRecord, Store } from '../store/types.js';
 import type { InspectedFile } from './attachments.js';
 import type { ConversationService, VisitorContext } from './conversations.js';
@@ -206,29 +207,11 @@ export class VoiceService {
   }
 
   private recordingOf(site: SiteRecord, pcm: Buffer): InspectedFile | undefined {
-    return siteSettings(site).voiceRecording ? { name: 'speech.wav', type: 'audio/wav', data: wav(pcm), thumb: null, width: null, height: null } : undefined;
+    return siteSettings(site).voiceRecording ? { name: 'speech.wav', type: 'audio/wav', data: pcmToWav(pcm), thumb: null, width: null, height: null } : undefined;
   }
 
   private fileOf(site: SiteRecord, pcm: Buffer): { file?: InspectedFile } {
     const file = this.recordingOf(site, pcm);
     return file ? { file } : {};
   }
-}
-
-/** A RIFF header around 16-bit mono PCM, so a kept recording plays anywhere. */
-export function wav(pcm: Buffer, rate = SAMPLE_RATE): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + pcm.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([header, pcm]);
 }
