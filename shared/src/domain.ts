@@ -2,7 +2,9 @@
 // Every type is inferred from a zod schema so the wire format and the types cannot drift.
 import { z } from 'zod';
 
-export { LIMITS } from './limits.js';
+import { LIMITS } from './limits.js';
+
+export { LIMITS };
 
 /** Who owns a conversation right now. Exactly one at any time; only the owner speaks. */
 export const Control = z.enum(['bot', 'queued', 'agent', 'closed']);
@@ -20,6 +22,10 @@ export const Trigger = z.enum([
   'visitor_request',
 ]);
 export type Trigger = z.infer<typeof Trigger>;
+
+/** How the visitor talks to us right now: typing, or speaking in the widget's voice mode. */
+export const Channel = z.enum(['chat', 'voice']);
+export type Channel = z.infer<typeof Channel>;
 
 export const AuthorKind = z.enum(['visitor', 'bot', 'agent', 'system']);
 export type AuthorKind = z.infer<typeof AuthorKind>;
@@ -67,6 +73,8 @@ export const Message = z.object({
   quickReplies: z.array(z.string()).optional(),
   /** Files sent with the message (uploaded through POST /api/attachments). */
   attachments: z.array(Attachment).optional(),
+  /** Said aloud in voice mode: the body is the speech engine's transcript of it. */
+  spoken: z.literal(true).optional(),
   createdAt: z.string(),
 });
 export type Message = z.infer<typeof Message>;
@@ -97,6 +105,8 @@ export const HandoffPackage = z.object({
   rule: z.string().optional(),
   /** The team the escalation is routed to (billing, technical, sales, ...). */
   team: z.string().optional(),
+  /** Where the visitor was when the bot handed over: on voice, the agent joins the call (seed step 4). */
+  channel: Channel.optional(),
 });
 export type HandoffPackage = z.infer<typeof HandoffPackage>;
 
@@ -146,6 +156,10 @@ export const VisitorConversation = z.object({
   replyLater: z.boolean().optional(),
   /** The address replies are also sent to, when the visitor left one. */
   contactEmail: z.string().nullable().optional(),
+  /** The number the visitor asked to be called back on, when nobody could join the call live. */
+  callbackPhone: z.string().nullable().optional(),
+  /** `voice` while the visitor is in voice mode. */
+  channel: Channel.optional(),
 });
 export type VisitorConversation = z.infer<typeof VisitorConversation>;
 
@@ -227,6 +241,10 @@ export const ConversationSummary = z.object({
   replyLater: z.boolean().optional(),
   /** The agent marked that the customer had to repeat something the package held. */
   repeated: z.boolean().optional(),
+  /** `voice` while the visitor is in voice mode: the console offers "Join call". */
+  channel: Channel.optional(),
+  /** A call back the visitor asked for when nobody could join the call live. */
+  callbackPhone: z.string().nullable().optional(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
@@ -279,6 +297,42 @@ export const DecisionNote = z.object({
   at: z.string(),
 });
 export type DecisionNote = z.infer<typeof DecisionNote>;
+
+/** A STUN or TURN server for the voice call between visitor and agent (RTCIceServer). */
+export const IceServer = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
+/** WebRTC signalling between the visitor's widget and the agent's console, relayed by the server. */
+export const CallSignal = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('offer'), sdp: z.string().min(1).max(LIMITS.sdpMax) }),
+  z.object({ kind: z.literal('answer'), sdp: z.string().min(1).max(LIMITS.sdpMax) }),
+  z.object({
+    kind: z.literal('candidate'),
+    candidate: z.object({
+      candidate: z.string().max(1000),
+      sdpMid: z.string().max(64).nullable().optional(),
+      sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+    }),
+  }),
+  /** Either side ended the call; the conversation goes on. */
+  z.object({ kind: z.literal('hangup') }),
+]);
+export type CallSignal = z.infer<typeof CallSignal>;
+
+/** What the widget needs for voice mode, from `voice:mode`. */
+export const VoiceSettings = z.object({
+  sampleRate: z.number().int().positive(),
+  frameMaxBytes: z.number().int().positive(),
+  utteranceMaxMs: z.number().int().positive(),
+  /** The speech engine can transcribe this conversation's language; if not, the widget stays text. */
+  canTranscribe: z.boolean(),
+  iceServers: z.array(IceServer),
+});
+export type VoiceSettings = z.infer<typeof VoiceSettings>;
 
 /** One conversation behind a number of the handoff-quality report, as a list shows it (GET …/metrics/conversations). */
 export interface DrillRow {

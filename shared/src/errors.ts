@@ -16,6 +16,10 @@ export const ErrorCode = z.enum([
   'internal',
   'conflict',
   'invalid_token',
+  /** Voice: no speech engine for this language, or the engine failed; the visitor can type instead. */
+  'voice_unavailable',
+  /** Voice: nothing intelligible was said in the utterance. */
+  'not_understood',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -69,4 +73,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   internal: 500,
   conflict: 409,
   invalid_token: 400,
+  voice_unavailable: 503,
+  not_understood: 422,
 };

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { ackOf } from './errors.js';
 import {
   Agent,
+  CallSignal,
+  IceServer,
   AgentStatus,
   ConversationSummary,
   DecisionNote,
@@ -17,6 +19,7 @@ import {
   VisitorContext,
   VisitorConversation,
   VisitorPanel,
+  VoiceSettings,
 } from './domain.js';
 
 const ClientId = z.string().min(1).max(LIMITS.clientIdMax).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
@@ -26,6 +29,16 @@ const Body = z
   .refine((s) => s.trim().length > 0, 'must not be empty');
 const Id = z.string().min(1).max(64);
 const AfterSeq = z.number().int().nonnegative();
+const UtteranceId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+/** Binary audio: 16-bit little-endian PCM at LIMITS.voiceSampleRate, mono; at most one frame. */
+const Pcm = z.custom<Uint8Array>(
+  (v) => v instanceof Uint8Array && v.byteLength > 0 && v.byteLength <= LIMITS.voiceFrameMaxBytes && v.byteLength % 2 === 0,
+  `16-bit PCM, 2 to ${LIMITS.voiceFrameMaxBytes} bytes`,
+);
+/** Streaming speech, shared by visitors and agents: frames in order, then the end (or a cancel). */
+const VoiceFrame = z.object({ utteranceId: UtteranceId, seq: z.number().int().nonnegative().max(10_000), pcm: Pcm });
+const VoiceEnd = z.object({ utteranceId: UtteranceId, clientId: ClientId });
+const SpokenAudio = z.object({ audio: z.custom<Uint8Array>((v) => v instanceof Uint8Array || v instanceof ArrayBuffer), mime: z.string() });
 
 export const NAMESPACES = { visitor: '/visitor', agent: '/agent' } as const;
 
@@ -93,17 +106,44 @@ export const visitorRequests = {
     }),
     ack: ackOf({}),
   },
-  /** Nobody can answer live: the visitor asks for a reply later in this chat, optionally also by email. */
+  /**
+   * Nobody can answer live: the visitor asks for a reply later in this chat, optionally also by
+   * email, or (from voice mode) for a call back on a phone number.
+   */
   'conversation:replyLater': {
-    request: z.object({ email: z.string().trim().email('a valid email address').max(254).optional() }),
+    request: z.object({
+      email: z.string().trim().email('a valid email address').max(254).optional(),
+      phone: z
+        .string()
+        .trim()
+        .regex(/^\+?[0-9][0-9 ().-]{5,24}$/, 'a phone number: digits, spaces, + ( ) . -')
+        .optional(),
+    }),
     ack: ackOf({ conversation: VisitorConversation }),
   },
+  /** Voice mode on or off. On: what the widget needs to stream speech; the agents see the visitor is on voice. */
+  'voice:mode': {
+    request: z.object({ on: z.boolean() }),
+    ack: ackOf({ voice: VoiceSettings.nullable() }),
+  },
+  /** One frame of the visitor's speech. */
+  'voice:frame': { request: VoiceFrame, ack: ackOf({}) },
+  /** The utterance ended: it is transcribed and becomes the visitor's message (`spoken`). */
+  'voice:end': { request: VoiceEnd, ack: ackOf({ message: Message }) },
+  /** The visitor stopped before the end: the frames are dropped. */
+  'voice:cancel': { request: z.object({ utteranceId: UtteranceId }), ack: ackOf({}) },
+  /** A message of the visitor's conversation, read aloud by the speech engine. */
+  'voice:speak': { request: z.object({ messageId: Id }), ack: ackOf(SpokenAudio.shape) },
+  /** WebRTC signalling to the agent who joined the call. */
+  'call:signal': { request: z.object({ signal: CallSignal }), ack: ackOf({}) },
 } as const;
 
 export const visitorEvents = {
   'message:new': Message,
   'conversation:updated': VisitorConversation,
   typing: z.object({ conversationId: z.string(), name: z.string(), typing: z.boolean() }),
+  /** WebRTC signalling from the agent who joined the call. */
+  'call:signal': z.object({ conversationId: z.string(), agent: z.object({ name: z.string() }), signal: CallSignal }),
 } as const;
 
 // ---------- agent namespace ----------
@@ -189,6 +229,20 @@ export const agentRequests = {
     request: z.object({ conversationId: Id, typing: z.boolean() }),
     ack: ackOf({}),
   },
+  /**
+   * The agent joins the voice call of a visitor on voice: claims the conversation if it waits,
+   * then offers the call (`call:signal`). The answer gives the STUN/TURN servers.
+   */
+  'call:join': {
+    request: z.object({ conversationId: Id }),
+    ack: ackOf({ conversation: ConversationSummary, iceServers: z.array(IceServer) }),
+  },
+  /** WebRTC signalling to the visitor, from the agent in control. */
+  'call:signal': { request: z.object({ conversationId: Id, signal: CallSignal }), ack: ackOf({}) },
+  /** The agent's own speech during a call, transcribed into the conversation as their message. */
+  'voice:frame': { request: VoiceFrame.extend({ conversationId: Id }), ack: ackOf({}) },
+  'voice:end': { request: VoiceEnd.extend({ conversationId: Id }), ack: ackOf({ message: Message }) },
+  'voice:cancel': { request: z.object({ conversationId: Id, utteranceId: UtteranceId }), ack: ackOf({}) },
   /** The agent in control has read the conversation up to `seq`; the visitor sees "Read". */
   'conversation:read': {
     request: z.object({ conversationId: Id, seq: z.number().int().nonnegative() }),
@@ -203,6 +257,8 @@ export const agentEvents = {
   'note:new': Note,
   'agent:updated': AgentStatus,
   typing: z.object({ conversationId: z.string(), typing: z.boolean() }),
+  /** WebRTC signalling from the visitor's widget. */
+  'call:signal': z.object({ conversationId: z.string(), signal: CallSignal }),
 } as const;
 
 // ---------- REST ----------
