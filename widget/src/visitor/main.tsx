@@ -10,6 +10,7 @@ import { connect, type Identity } from './connection.js';
 import { loadLocale, pickLocale, type Strings } from './i18n.js';
 import { createVisitorStore, setOpen } from './store.js';
 import { chatCss } from './styles.js';
+import { loadVoice } from './voice-loader.js';
 
 
 export interface MountOptions {
@@ -73,6 +74,9 @@ export function mount(options: MountOptions): BatonApi {
     emit('message', m);
     notify(m);
   });
+
+  // An agent calling loads the voice chunk even if the visitor never pressed the mic (issue 18).
+  connection.voice.onCallSignal((e) => void loadVoice(store, connection).then((v) => v?.callSignal(e)));
 
   const overrides = options.overrides ?? {};
   const validColor = (c: string | undefined) => (c && /^#[0-9a-f]{3,8}$/i.test(c) ? c : undefined);
