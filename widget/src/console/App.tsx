@@ -51,7 +51,8 @@ function QueueItem({ c, selected, now, unread, onOpen }: { c: ConversationSummar
           {c.control === 'queued' && !c.abandoned && <span class="timer">waiting {waited(c.queuedAt, now)}</span>}
           {c.abandoned && <span class="status status-left">left the chat</span>}
           {unread > 0 && !selected && <span class="unread">{unread} new</span>}
-          {c.replyLater && <span class="status status-later">reply later</span>}
+          {c.replyLater && <span class="status status-later">{c.callbackPhone ? 'call back' : 'reply later'}</span>}
+          {c.channel === 'voice' && <span class="status status-voice">On voice</span>}
           {c.handoff?.riskFlags.map((f) => (
             <span class="flag">{f}</span>
           ))}
