@@ -30,6 +30,7 @@ import { createHttpApp } from './transport/http.js';
 import { socketNotifier } from './transport/notifier.js';
 import { consoleOrigins } from './transport/origin.js';
 import { Sessions } from './service/sessions.js';
+import { type VoiceDeps, VoiceService } from './service/voice.js';
 import { setupVisitorNamespace, type VisitorNamespace } from './transport/visitor-socket.js';
 
 export const DEFAULT_STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../widget/dist');
@@ -63,6 +64,8 @@ export interface AppDeps {
   allowPrivateWebhooks?: boolean;
   /** Proxies whose X-Forwarded-For is believed (proxy-addr names or CIDRs); default loopback. */
   trustProxy?: string[];
+  /** Voice: the speech engine (absent: voice mode is unavailable), STUN/TURN servers for calls, and each site's vocabulary. */
+  voice?: Pick<VoiceDeps, 'speech' | 'iceServers' | 'vocabulary' | 'timeoutMs'>;
 }
 
 export interface App {
@@ -218,8 +221,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
   contactRoutes = contactRouter({ service, secret: deps.secret, clock, logger: deps.logger });
   attachmentRoutes = attachmentsRouter({ store: deps.store, sessions, service, secret: deps.secret, clock, logger: deps.logger, limits });
-  setupVisitorNamespace(visitors, { store: deps.store, service, secret: deps.secret, newId, logger: deps.logger, limits, trustProxy: deps.trustProxy ?? ['loopback'] });
-  setupAgentNamespace(agents, { sessions, service, presence, logger: deps.logger, origins, clock });
+  const voice = new VoiceService({ store: deps.store, conversations: service, limits, logger: deps.logger, speech: null, iceServers: [], ...deps.voice });
+  setupVisitorNamespace(visitors, { store: deps.store, service, voice, secret: deps.secret, newId, logger: deps.logger, limits, trustProxy: deps.trustProxy ?? ['loopback'] });
+  setupAgentNamespace(agents, { sessions, service, voice, presence, logger: deps.logger, origins, clock });
 
   return {
     httpServer,

@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import proxyaddr from 'proxy-addr';
+import { IceServer } from '@baton/shared';
 import { z } from 'zod';
+import { type SpeechConfig, SpeechConfigError, speechConfigFromEnv } from './speech/index.js';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -55,6 +57,20 @@ const EnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   /** The Redis stream the nodes of one Baton cluster share (another cluster on the same Redis uses another name). */
   REDIS_STREAM: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - (at most 64)').default('baton'),
+  /** Voice calls between visitor and agent: STUN/TURN servers as a JSON array of RTCIceServer objects. */
+  BATON_ICE_SERVERS: z
+    .string()
+    .transform((v, c) => {
+      try {
+        return z.array(IceServer).max(10).parse(JSON.parse(v));
+      } catch {
+        c.addIssue({ code: 'custom', message: 'a JSON array such as [{"urls":"stun:stun.example.org:3478"},{"urls":"turn:turn.example.org","username":"u","credential":"p"}]' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  /** Voice mode off everywhere (on by default when a speech engine is there). */
+  BATON_VOICE: flag.optional(),
 });
 
 export interface Config {
@@ -70,6 +86,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   publicUrl: string | undefined;
   llm: { baseUrl: string; apiKey?: string; model: string; timeoutMs?: number } | undefined;
+  voice: { enabled: boolean; iceServers: IceServer[] };
+  speech: SpeechConfig;
   /** Reply-later emails; unset = replies wait in the chat only. */
   smtp: { url: string; from: string } | undefined;
   metricsToken: string | undefined;
@@ -108,6 +126,15 @@ export const trustList = (value: string) =>
     .split(',')
     .map((v) => v.trim())
     .filter(Boolean);
+
+function speechConfig(env: NodeJS.ProcessEnv): SpeechConfig {
+  try {
+    return speechConfigFromEnv(env);
+  } catch (error) {
+    if (error instanceof SpeechConfigError) throw new ConfigError(error.problems);
+    throw error;
+  }
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset", as in most deployment tools.
@@ -155,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             ...(e.BATON_LLM_TIMEOUT_MS ? { timeoutMs: e.BATON_LLM_TIMEOUT_MS } : {}),
           }
         : undefined,
+    voice: { enabled: e.BATON_VOICE ?? true, iceServers: e.BATON_ICE_SERVERS ?? [] },
+    speech: speechConfig(env),
   };
 }
 

@@ -7,6 +7,7 @@ import { SiteBots } from './bot/registry.js';
 import { configOrExit } from './config.js';
 import { DEMO, seedDemo } from './demo.js';
 import { createLogger } from './log.js';
+import { speechEngine, siteVocabulary } from './speech/setup.js';
 import { createStore } from './store/index.js';
 
 const SITES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../sites');
@@ -33,6 +34,9 @@ async function main() {
       logger.error({ site: site.key }, (error as Error).message);
     }
   }
+  const speech = speechEngine(config.speech, config.voice.enabled);
+  if (!speech.engine) logger.warn({ reason: speech.reason }, 'voice mode is off');
+  const vocabulary = siteVocabulary((key) => bots.dirOf(key));
   const app = await createApp({
     store,
     secret: config.secret,
@@ -51,6 +55,7 @@ async function main() {
       visitorPerIp: { points: config.newVisitorsPerIpPerMinute, duration: 60 },
       socketsPerIp: { points: config.socketsPerIp, duration: 1 },
     },
+    voice: { speech: speech.engine, iceServers: config.voice.iceServers, vocabulary: (site) => vocabulary.get(site.key) },
   });
   const { url } = await app.listen(config.port, config.host);
 
@@ -61,6 +66,7 @@ async function main() {
     `  database:          ${store.dialect}${config.databaseUrl ? '' : ` (${config.dataDir}/baton.sqlite)`}`,
   ];
   if (config.redisUrl) lines.push('  cluster:           Socket.IO over Redis Streams (several nodes)');
+  lines.push(`  voice:             ${speech.engine ? `${speech.engine.name} speech engine` : `off (${speech.reason})`}`);
   lines.push(`  bot:               ${config.llm ? `language model ${config.llm.model} behind the playbook's rules` : 'built-in engine (playbook + knowledge base)'}`);
   if (config.demo) {
     lines.push(`  demo agent:        ${DEMO.agentEmail} / ${DEMO.agentPassword}`);
@@ -82,6 +88,7 @@ async function main() {
   };
   // SIGHUP re-reads playbooks and knowledge bases; a bad file keeps the last good one.
   process.on('SIGHUP', () => {
+    vocabulary.forget();
     for (const r of bots.reloadAll()) {
       if (r.ok) logger.info({ site: r.siteKey }, 'playbook reloaded');
       else logger.error({ site: r.siteKey, error: r.error }, 'playbook reload failed; keeping the last good one');

@@ -22,6 +22,7 @@ export const COPY_KEYS = [
   'unavailableClosedUntil',
   'replyLater',
   'replyLaterEmail',
+  'callBack',
   'escalatedLater',
   'escalatedLaterUrgent',
 ] as const;
@@ -73,6 +74,11 @@ export const SiteSettingsSchema = z.object({
   visitorMessagesPer10s: z.number().int().min(1).max(100).default(12),
   /** Refuse identities the site did not sign (no unverified identities at all). */
   requireVerifiedIdentity: z.boolean().default(false),
+  /**
+   * Voice: keep what visitors and agents say as a WAV beside its transcript (retention deletes it
+   * with the conversation). Off: audio is transcribed in memory and dropped.
+   */
+  voiceRecording: z.boolean().default(false),
 });
 const Origin = z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://shop.example or http://localhost:*');
 const Appearance = z.object({

@@ -118,6 +118,7 @@ export class EngineBot implements BotProvider {
       conflicts,
       action: null,
       ...(input.askedForPerson ? { askedForPerson: true } : {}),
+      ...(input.channel ? { channel: input.channel } : {}),
     };
   }
 

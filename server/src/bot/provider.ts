@@ -1,7 +1,7 @@
 // The bot seam. The conversation service calls `turn` on every visitor message while the bot
 // owns the conversation; the provider decides RESOLVE, CLARIFY or ESCALATE and explains why.
 // Providers: the built-in engine (playbook + knowledge base) and, later, an LLM behind guardrails.
-import type { Message } from '@baton/shared';
+import type { Channel, Message } from '@baton/shared';
 import type { BotDecision } from '../core/policy/decision.js';
 
 export type { BotDecision } from '../core/policy/decision.js';
@@ -18,6 +18,8 @@ export interface BotTurnInput {
   locale?: string;
   /** The visitor pressed "Talk to a person" for this message. */
   askedForPerson?: boolean;
+  /** `voice`: the visitor said this message aloud; the answer is spoken, in the playbook's voice lines. */
+  channel?: Channel;
 }
 
 export interface BotProvider {

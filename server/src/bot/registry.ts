@@ -37,6 +37,12 @@ export class SiteBots {
     return this.llm ? new LlmBot(this.llm, bot) : bot;
   }
 
+  /** The folder that serves a site (its own, or the fallback's), as `get` decides it. */
+  dirOf(siteKey: string): string {
+    this.get(siteKey);
+    return join(this.sitesDir, this.serving.get(siteKey)!);
+  }
+
   /** Re-reads a site's playbook and knowledge base; on error the last good engine keeps serving. */
   reload(siteKey: string): { ok: true } | { ok: false; error: string } {
     try {

@@ -21,6 +21,8 @@ export interface CopyCatalog {
   /** Said before the visitor waits, when nobody can answer live. */
   unavailable(kind: 'no_agents' | 'busy' | 'closed', opensAt: string | null): string;
   replyLater(email: string | null): string;
+  /** The visitor asked to be called back (voice, nobody could join the call live). */
+  callBack(phone: string): string;
   requeuedSilent(): string;
   /** The handoff line when nobody can answer live: no promise of "now". */
   escalatedLater(urgent: boolean): string;
@@ -52,6 +54,7 @@ export function copyCatalog(overrides: CopyOverrides | undefined, channel: Chann
     unavailable: (kind, opensAt) =>
       kind === 'closed' ? (opensAt ? t('unavailableClosedUntil', { opensAt }) : t('unavailableClosed')) : kind === 'no_agents' ? t('unavailableNoAgents') : t('unavailableBusy'),
     replyLater: (email) => (email ? t('replyLaterEmail', { email }) : t('replyLater')),
+    callBack: (phone) => t('callBack', { phone }),
     escalatedLater: (urgent) => (urgent ? t('escalatedLaterUrgent') : t('escalatedLater')),
   };
 }

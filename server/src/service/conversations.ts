@@ -7,6 +7,7 @@ import * as lifecycle from './conversation/lifecycle.js';
 import * as agentPresence from './conversation/agent-presence.js';
 import * as queue from './conversation/queue.js';
 import * as visitor from './conversation/visitor.js';
+import * as voice from './conversation/voice.js';
 
 export { DEFAULT_TIMING, type Notifier, type Presence, type ServiceDeps, type Timers, type Timing, type VisitorContext } from './conversation/context.js';
 export type { PendingReplies } from './conversation/lifecycle.js';
@@ -50,6 +51,13 @@ export class ConversationService {
   addNote(...a: Args<typeof agent.addNote>) { return agent.addNote(this.ctx, ...a); }
   markRead(...a: Args<typeof agent.markRead>) { return agent.markRead(this.ctx, ...a); }
   agentTyping(...a: Args<typeof agent.agentTyping>) { return agent.agentTyping(this.ctx, ...a); }
+
+  // voice
+  visitorVoiceMode(...a: Args<typeof voice.visitorVoiceMode>) { return voice.visitorVoiceMode(this.ctx, ...a); }
+  openConversationOf(...a: Args<typeof voice.openConversationOf>) { return voice.openConversationOf(this.ctx, ...a); }
+  joinCall(...a: Args<typeof voice.joinCall>) { return voice.joinCall(this.ctx, ...a); }
+  agentSignal(...a: Args<typeof voice.agentSignal>) { return voice.agentSignal(this.ctx, ...a); }
+  visitorSignal(...a: Args<typeof voice.visitorSignal>) { return voice.visitorSignal(this.ctx, ...a); }
 
   // agents' presence
   agents(...a: Args<typeof agentPresence.agents>) { return agentPresence.agents(this.ctx, ...a); }

@@ -34,6 +34,10 @@ export interface LimitRules {
   socketsPerIp: LimitRule;
   /** Image decoding per visitor, in millions of pixels (an upload costs what it asks the decoder to do). */
   imageMegapixels: LimitRule;
+  /** Seconds of speech transcribed per speaker (a visitor, or an agent on a call). */
+  voiceSeconds: LimitRule;
+  /** Messages read aloud per visitor. */
+  voiceSpeak: LimitRule;
 }
 
 export const DEFAULT_LIMITS: LimitRules = {
@@ -47,6 +51,8 @@ export const DEFAULT_LIMITS: LimitRules = {
   visitorEvent: { points: 40, duration: 10 },
   socketsPerIp: { points: 200, duration: 1 },
   imageMegapixels: { points: 100, duration: 60 },
+  voiceSeconds: { points: 120, duration: 60 },
+  voiceSpeak: { points: 40, duration: 60 },
 };
 
 const MESSAGES: Record<keyof LimitRules, string> = {
@@ -60,6 +66,8 @@ const MESSAGES: Record<keyof LimitRules, string> = {
   visitorEvent: 'Too many requests. Please slow down.',
   socketsPerIp: 'Too many open chats from this network.',
   imageMegapixels: "You're sending many large images. Please wait a minute before the next one.",
+  voiceSeconds: "You've talked a lot in the last minute. Please wait a moment, or type.",
+  voiceSpeak: 'Too many messages read aloud. Please wait a moment.',
 };
 
 export class Limits {

@@ -14,6 +14,8 @@ export async function visitorView(store: Store, c: ConversationRecord, position?
     readSeq: c.agentReadSeq,
     replyLater: c.replyLater,
     contactEmail: c.contactEmail,
+    callbackPhone: c.callbackPhone,
+    channel: c.channel,
   };
 }
 
@@ -42,6 +44,8 @@ export async function agentView(store: Store, c: ConversationRecord, latest?: Me
     abandoned: c.abandonedAt !== null,
     replyLater: c.replyLater,
     repeated: c.repeated,
+    channel: c.channel,
+    callbackPhone: c.callbackPhone,
   };
 }
 

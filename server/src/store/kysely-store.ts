@@ -73,6 +73,8 @@ function toConversation(row: Selectable<ConversationsTable>): ConversationRecord
     repeated: Number(row.repeated ?? 0) === 1,
     passedOver: row.passed_over ?? null,
     language: row.language ?? null,
+    channel: row.channel === 'voice' ? 'voice' : 'chat',
+    callbackPhone: row.callback_phone ?? null,
   };
 }
 
@@ -135,6 +137,7 @@ function toMessage(row: Selectable<MessagesTable>): Message {
   if (row.notice) message.notice = row.notice as NoticeKind;
   if (row.quick_replies) message.quickReplies = JSON.parse(row.quick_replies) as string[];
   if (row.attachments) message.attachments = JSON.parse(row.attachments) as Message['attachments'];
+  if (Number(row.spoken) === 1) message.spoken = true;
   return message;
 }
 
@@ -460,7 +463,7 @@ export class KyselyStore implements Store {
 
   async updateConversation(id: string, guard: ConversationGuard, patch: ConversationPatch): Promise<ConversationRecord | null> {
     const controls = Array.isArray(guard.control) ? guard.control : [guard.control];
-    const values: Partial<Omit<ConversationsTable, 'agent_read_seq' | 'priority' | 'reply_later' | 'repeated'> & { priority: number; reply_later: number; repeated: number }> = {
+    const values: Partial<Omit<ConversationsTable, 'agent_read_seq' | 'priority' | 'reply_later' | 'repeated' | 'channel'> & { priority: number; reply_later: number; repeated: number; channel: string }> = {
       updated_at: ms(patch.updatedAt),
     };
     if (patch.control !== undefined) values.control = patch.control;
@@ -482,6 +485,8 @@ export class KyselyStore implements Store {
     if (patch.repeated !== undefined) values.repeated = patch.repeated ? 1 : 0;
     if (patch.passedOver !== undefined) values.passed_over = patch.passedOver;
     if (patch.language !== undefined) values.language = patch.language;
+    if (patch.channel !== undefined) values.channel = patch.channel;
+    if (patch.callbackPhone !== undefined) values.callback_phone = patch.callbackPhone;
 
     let query = this.db.updateTable('conversations').set(values).where('id', '=', id).where('control', 'in', controls);
     if (guard.agentId !== undefined) {
@@ -651,6 +656,7 @@ export class KyselyStore implements Store {
             notice: message.notice ?? null,
             quick_replies: message.quickReplies?.length ? JSON.stringify(message.quickReplies) : null,
             attachments: message.attachments?.length ? JSON.stringify(message.attachments) : null,
+            spoken: message.spoken ? 1 : 0,
             created_at: ms(message.now),
           })
           .returningAll()
@@ -817,7 +823,7 @@ export class KyselyStore implements Store {
         }
         await db
           .updateTable('conversations')
-          .set({ handoff: null, reason: null, csat_comment: null, contact_email: null })
+          .set({ handoff: null, reason: null, csat_comment: null, contact_email: null, callback_phone: null })
           .where('id', 'in', ids)
           .execute();
         for (const id of ids) {

@@ -334,6 +334,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('conversations').addColumn('language', 'text').execute();
       },
     },
+    '0020_voice': {
+      async up(db: Kysely<any>) {
+        // Voice (issue 18): a message said aloud (its body is the transcript), the visitor's
+        // channel while in voice mode, and the number they asked to be called back on.
+        await db.schema.alterTable('messages').addColumn('spoken', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('conversations').addColumn('channel', 'text', (c) => c.notNull().defaultTo('chat')).execute();
+        await db.schema.alterTable('conversations').addColumn('callback_phone', 'text').execute();
+      },
+    },
   };
 }
 

@@ -88,6 +88,9 @@ export interface ConversationsTable {
   /** The agent who let it go back to the queue (silent, disconnected); routing skips them for it. */
   passed_over: string | null;
   language: string | null;
+  /** 'voice' while the visitor is in voice mode, else 'chat'. */
+  channel: Generated<string>;
+  callback_phone: string | null;
 }
 
 export interface MessagesTable {
@@ -103,6 +106,8 @@ export interface MessagesTable {
   quick_replies: string | null;
   created_at: number;
   attachments: string | null;
+  /** 1: said aloud, the body is its transcript. */
+  spoken: Generated<number>;
 }
 
 export interface ConversationEventsTable {

@@ -1,7 +1,7 @@
 // The Store port. One interface, two adapters (SQLite, Postgres), one contract suite
 // (server/test/store.contract.ts) run against both. The store is the source of truth:
 // nothing another server node would need lives only in process memory.
-import type { Author, Control, HandoffPackage, Message, NoticeKind, Trigger } from '@baton/shared';
+import type { Author, Channel, Control, HandoffPackage, Message, NoticeKind, Trigger } from '@baton/shared';
 
 /** Times cross this interface as ISO-8601 UTC strings; adapters store epoch milliseconds. */
 export type Iso = string;
@@ -173,6 +173,10 @@ export interface ConversationRecord {
   passedOver: string | null;
   /** The visitor's language as the bot last read it (ISO 639-1); null before the first bot turn. */
   language: string | null;
+  /** 'voice' while the visitor is in voice mode. */
+  channel: Channel;
+  /** The number the visitor asked to be called back on (voice, nobody could join live). */
+  callbackPhone: string | null;
 }
 
 export interface Appended {
@@ -191,6 +195,8 @@ export interface NewMessage {
   notice?: NoticeKind;
   quickReplies?: string[];
   attachments?: Array<{ id: string; name: string; type: string; size: number; width?: number; height?: number }>;
+  /** Said aloud: the body is the speech engine's transcript. */
+  spoken?: true;
   now: Iso;
 }
 
@@ -236,6 +242,8 @@ export type ConversationPatch = Partial<
     | 'repeated'
     | 'passedOver'
     | 'language'
+    | 'channel'
+    | 'callbackPhone'
   >
 > & { updatedAt: Iso };
 

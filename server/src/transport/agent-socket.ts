@@ -6,6 +6,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from '../log.js';
 import type { ConversationService } from '../service/conversations.js';
 import type { ConnectionPresence } from '../service/presence.js';
+import type { VoiceService } from '../service/voice.js';
 import type { AgentRecord } from '../store/types.js';
 import { refuse, registerRequests } from './requests.js';
 import type { ConsoleOrigins } from './origin.js';
@@ -26,8 +27,8 @@ export const sessionRoom = (tokenHash: string) => `session:${tokenHash}`;
 export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentData>;
 
 
-export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessions; service: ConversationService; presence: ConnectionPresence; logger: Logger; origins: ConsoleOrigins; clock: () => Date }) {
-  const { sessions, service, presence, logger } = deps;
+export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessions; service: ConversationService; voice: VoiceService; presence: ConnectionPresence; logger: Logger; origins: ConsoleOrigins; clock: () => Date }) {
+  const { sessions, service, voice, presence, logger } = deps;
 
   nsp.use(async (socket, next) => {
     try {
@@ -70,6 +71,7 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
     joined.catch((err) => logger.error({ err }, 'agent presence update failed'));
     socket.on('disconnect', () => {
       clearTimeout(expiry);
+      voice.utterances.cancel(socket.id);
       joined
         .catch(() => {})
         .then(() => presence.left(socket.id))
@@ -108,7 +110,24 @@ export function setupAgentNamespace(nsp: AgentNamespace, deps: { sessions: Sessi
           await service.markRead(agent, p);
           return {};
         },
-        ...(Object.fromEntries((['call:join', 'call:signal', 'voice:frame', 'voice:end', 'voice:cancel'] as const).map((k) => [k, async () => { throw new BatonError('voice_unavailable', 'Voice is not wired yet.'); }])) as Record<'call:join' | 'call:signal' | 'voice:frame' | 'voice:end' | 'voice:cancel', () => Promise<never>>),
+        'call:join': async (p) => {
+          const conversation = await service.joinCall(agent, p.conversationId);
+          await watch(p.conversationId)();
+          return { conversation, iceServers: voice.iceServers };
+        },
+        'call:signal': async (p) => {
+          await service.agentSignal(agent, p);
+          return {};
+        },
+        'voice:frame': async (p) => {
+          voice.utterances.frame(socket.id, p.utteranceId, p.seq, p.pcm);
+          return {};
+        },
+        'voice:end': async (p) => ({ message: await voice.agentEnd(agent, socket.id, p) }),
+        'voice:cancel': async (p) => {
+          voice.utterances.cancel(socket.id, p.utteranceId);
+          return {};
+        },
       },
       logger,
       () => {

@@ -8,6 +8,7 @@ export function socketNotifier(visitors: VisitorNamespace, agents: AgentNamespac
   return {
     toVisitor: (visitorId, event, ...payload) => visitors.to(`visitor:${visitorId}`).emit(event, ...payload),
     toWatchers: (conversationId, event, ...payload) => agents.to(`conv:${conversationId}`).emit(event, ...payload),
+    toAgent: (agentId, event, ...payload) => agents.to(`agent:${agentId}`).emit(event, ...payload),
     toSiteAgents: (siteId, event, ...payload) => agents.to(`site:${siteId}`).emit(event, ...payload),
   };
 }

@@ -10,8 +10,8 @@ import type { ConversationService } from '../service/conversations.js';
 import type { Store } from '../store/types.js';
 import { refuse, registerRequests } from './requests.js';
 import { admitVisitorMessage } from '../service/pace.js';
+import type { VoiceService } from '../service/voice.js';
 
-const notYet = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, async () => { throw new BatonError('voice_unavailable', 'Voice is not wired yet.'); }])) as Record<K, () => Promise<never>>;
 
 interface VisitorData {
   siteId: string;
@@ -29,9 +29,9 @@ function clientIp(socket: Socket, trust: (addr: string, i: number) => boolean): 
 
 export function setupVisitorNamespace(
   nsp: VisitorNamespace,
-  deps: { store: Store; service: ConversationService; secret: string; newId: (p: string) => string; logger: Logger; limits: Limits; trustProxy: string[] },
+  deps: { store: Store; service: ConversationService; voice: VoiceService; secret: string; newId: (p: string) => string; logger: Logger; limits: Limits; trustProxy: string[] },
 ) {
-  const { store, service, secret, logger, limits } = deps;
+  const { store, service, voice, secret, logger, limits } = deps;
   const trust = proxyaddr.compile(deps.trustProxy);
 
   nsp.use(async (socket, next) => {
@@ -70,7 +70,11 @@ export function setupVisitorNamespace(
     const data = socket.data as VisitorData;
     void socket.join(`visitor:${data.visitorId}`);
     const ctx = { siteId: data.siteId, visitorId: data.visitorId };
+    /** This tab turned voice mode on: when it closes, the visitor is no longer on voice. */
+    let inVoice = false;
     socket.on('disconnect', () => {
+      voice.utterances.cancel(socket.id);
+      if (inVoice) voice.visitorMode(ctx, false).catch((err) => logger.error({ err }, 'voice mode bookkeeping failed'));
       service.visitorLeft(ctx).catch((err) => logger.error({ err }, 'visitor leave bookkeeping failed'));
     });
     registerRequests(
@@ -107,7 +111,35 @@ export function setupVisitorNamespace(
           await service.rate(ctx, p);
           return {};
         },
-        ...notYet(['voice:mode', 'voice:frame', 'voice:end', 'voice:cancel', 'voice:speak', 'call:signal'] as const),
+        'voice:mode': async (p) => {
+          await limits.consume('visitorEvent', data.visitorId);
+          const voiceSettings = await voice.visitorMode(ctx, p.on);
+          inVoice = p.on;
+          return { voice: voiceSettings };
+        },
+        'voice:frame': async (p) => {
+          voice.utterances.frame(socket.id, p.utteranceId, p.seq, p.pcm);
+          return {};
+        },
+        'voice:end': async (p) => {
+          const message = await voice.visitorEnd(ctx, socket.id, p, async (body, recording) => {
+            const site = await store.getSite(data.siteId);
+            const { open, settle } = await admitVisitorMessage({ store, limits }, { site, siteId: data.siteId, visitorId: data.visitorId, ip: clientIp(socket, trust), clientId: p.clientId });
+            const sent = await service.visitorSend(ctx, { clientId: p.clientId, body, spoken: true, ...(recording ? { file: recording } : {}) }, open);
+            await settle(sent);
+            return sent;
+          });
+          return { message };
+        },
+        'voice:cancel': async (p) => {
+          voice.utterances.cancel(socket.id, p.utteranceId);
+          return {};
+        },
+        'voice:speak': async (p) => voice.speak(ctx, p.messageId),
+        'call:signal': async (p) => {
+          await service.visitorSignal(ctx, p.signal);
+          return {};
+        },
       },
       logger,
     );

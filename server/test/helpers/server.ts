@@ -2,7 +2,7 @@
 // real HTTP listener on 127.0.0.1, and real socket.io clients.
 import { resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { type App, createApp } from '../../src/app.js';
+import { type App, type AppDeps, createApp } from '../../src/app.js';
 import { createBuiltinBot } from '../../src/bot/index.js';
 import type { BotProvider } from '../../src/bot/provider.js';
 import { DEMO, seedDemo } from '../../src/demo.js';
@@ -41,6 +41,8 @@ export interface ServerOptions {
   staticDir?: string;
   /** Where log lines go (default: silent). */
   log?: { level: string; write: (line: string) => void };
+  /** The speech engine and STUN/TURN servers (default: no voice). */
+  voice?: AppDeps['voice'];
 }
 
 export async function startServer(factory: StoreFactory, options: ServerOptions = {}): Promise<TestServer> {
@@ -66,6 +68,7 @@ export async function startServer(factory: StoreFactory, options: ServerOptions 
     ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    ...(options.voice ? { voice: options.voice } : {}),
   });
   const { url } = await app.listen(0, '127.0.0.1');
   const sockets: Socket[] = [];

@@ -37,6 +37,8 @@ function conversation(id: string, over: Partial<ConversationRecord> = {}): Conve
     repeated: false,
     passedOver: null,
     language: null,
+    channel: 'chat',
+    callbackPhone: null,
     ...over,
   };
 }

@@ -73,6 +73,10 @@ export const en: LanguageTexts = {
     chat: "Got it. We'll reply right here in this chat. You can close this page — the conversation will be waiting when you come back to this site.",
     voice: "Got it. We'll get back to you as soon as someone is available.",
   },
+  callBack: {
+    chat: "Got it. We'll call you back on **{phone}** as soon as someone is free, and reply here too.",
+    voice: "Got it. We'll call you back on {phone} as soon as someone is free.",
+  },
   replyLaterEmail: {
     chat: "Got it. We'll reply right here in this chat and send a copy to **{email}**. You can close this page — the conversation will be waiting when you come back.",
     voice: "Got it. We'll get back to you, and send a copy to {email}.",

@@ -21,6 +21,7 @@ export const nl: LanguageTexts = {
     unavailableClosed: { chat: `Ons team is nu niet bereikbaar. U kunt de chat openlaten en wachten, of **Later antwoorden** kiezen: ${LATER}`, voice: 'Ons team is nu niet bereikbaar. Laat een bericht achter, wij bellen terug.' },
     unavailableClosedUntil: { chat: `Ons team is nu niet bereikbaar en weer terug {opensAt}. U kunt de chat openlaten en wachten, of **Later antwoorden** kiezen: ${LATER}`, voice: 'Ons team is weer terug {opensAt}. Laat een bericht achter, wij bellen terug.' },
     replyLater: { chat: 'Prima. We antwoorden hier in de chat. U kunt de pagina sluiten — het gesprek wacht op u als u terugkomt.', voice: 'Prima. We nemen contact op zodra er iemand vrij is.' },
+    callBack: { chat: 'Prima. We bellen u terug op **{phone}** zodra er iemand vrij is, en antwoorden ook hier.', voice: 'Prima. We bellen u terug op {phone} zodra er iemand vrij is.' },
     replyLaterEmail: { chat: 'Prima. We antwoorden hier en sturen een kopie naar **{email}**. U kunt de pagina sluiten.', voice: 'Prima. We nemen contact op en sturen een kopie naar {email}.' },
     escalatedLater: { chat: 'Ik heb uw vraag genoteerd en met alles wat u schreef aan ons team doorgegeven — u hoeft niets te herhalen.', voice: 'Ik heb uw vraag met al uw gegevens aan ons team doorgegeven.' },
     escalatedLaterUrgent: { chat: 'Wat vervelend dat dit gebeurt. Ik heb alles genoteerd en als dringend aan ons team doorgegeven — u hoeft het niet opnieuw uit te leggen.', voice: 'Wat vervelend. Ik heb alles als dringend aan ons team doorgegeven.' },

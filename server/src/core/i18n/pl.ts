@@ -21,6 +21,7 @@ export const pl: LanguageTexts = {
     unavailableClosed: { chat: `Nasz zespół jest teraz niedostępny. Można zostawić czat otwarty i poczekać albo wybrać **Odpowiedź później**: ${LATER}`, voice: 'Nasz zespół jest niedostępny. Proszę zostawić wiadomość, oddzwonimy.' },
     unavailableClosedUntil: { chat: `Nasz zespół jest teraz niedostępny i wraca {opensAt}. Można zostawić czat otwarty i poczekać albo wybrać **Odpowiedź później**: ${LATER}`, voice: 'Nasz zespół wraca {opensAt}. Proszę zostawić wiadomość, oddzwonimy.' },
     replyLater: { chat: 'Jasne. Odpowiemy tutaj na czacie. Można zamknąć stronę — rozmowa będzie czekać po powrocie.', voice: 'Jasne. Odezwiemy się, gdy tylko ktoś będzie wolny.' },
+    callBack: { chat: 'Jasne. Oddzwonimy pod numer **{phone}**, gdy tylko ktoś będzie wolny, i odpowiemy też tutaj.', voice: 'Jasne. Oddzwonimy pod numer {phone}, gdy tylko ktoś będzie wolny.' },
     replyLaterEmail: { chat: 'Jasne. Odpowiemy tutaj i wyślemy kopię na **{email}**. Można zamknąć stronę.', voice: 'Jasne. Odezwiemy się i wyślemy kopię na {email}.' },
     escalatedLater: { chat: 'Zapisałem sprawę i przekazałem ją naszemu zespołowi ze wszystkim, co Pan/Pani napisał/a — nie trzeba niczego powtarzać.', voice: 'Przekazałem sprawę naszemu zespołowi ze wszystkimi szczegółami.' },
     escalatedLaterUrgent: { chat: 'Bardzo mi przykro, że tak się dzieje. Zapisałem wszystko i przekazałem naszemu zespołowi jako pilne — nie trzeba tłumaczyć od nowa.', voice: 'Bardzo mi przykro. Przekazałem wszystko naszemu zespołowi jako pilne.' },

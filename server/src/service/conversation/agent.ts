@@ -9,7 +9,7 @@ import { agentView } from '../views.js';
 import { decisionNote } from './bot.js';
 import { type Ctx, latestFrom, now, stateOf } from './context.js';
 import { eventsOf, type LoggedOf, record, type TransitionBy } from './events.js';
-import { appendWritten, present } from './messages.js';
+import { appendWritten, present, type Written } from './messages.js';
 import { visitorViewOf } from './queue.js';
 import { apply } from './transitions.js';
 
@@ -79,7 +79,7 @@ export async function claim(ctx: Ctx, agent: AgentRecord, conversationId: string
   return agentView(ctx.store, updated);
 }
 
-export async function agentSend(ctx: Ctx, agent: AgentRecord, input: { conversationId: string; clientId: string; body: string; file?: InspectedFile }): Promise<Message> {
+export async function agentSend(ctx: Ctx, agent: AgentRecord, input: Written & { conversationId: string }): Promise<Message> {
   const conversation = await agentConversation(ctx, agent, input.conversationId);
   const author: Author = { kind: 'agent', id: agent.id, name: agent.name };
   if (!mayAuthorSpeak(stateOf(conversation), author)) {

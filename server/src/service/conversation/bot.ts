@@ -1,6 +1,6 @@
 // The bot's turns: one after another per conversation on this node, each answering the visitor's
 // latest message, and escalating to the queue when the decision says so (or the bot fails).
-import { type DecisionNote, LIMITS, type Message } from '@baton/shared';
+import { type Channel, type DecisionNote, LIMITS, type Message } from '@baton/shared';
 import type { BotDecision } from '../../bot/provider.js';
 import { mayAuthorSpeak } from '../../core/conversation.js';
 import { priorityOf } from '../../core/routing.js';
@@ -91,13 +91,14 @@ async function decide(ctx: Ctx, turn: Turn): Promise<BotDecision> {
         previousDecisions: turn.previousDecisions,
         now: ctx.clock(),
         ...(turn.askedForPerson ? { askedForPerson: true } : {}),
+        channel: channelOf(turn.last),
         ...(await localeOf(ctx, conversation)),
       }),
       ctx.botTimeoutMs,
     );
   } catch (error) {
     ctx.logger.warn({ err: error, conversationId }, 'bot failed; handing over to a person');
-    decision = botFailure(ctx, error, turn.transcript, site, conversation.language);
+    decision = botFailure(ctx, error, turn.transcript, site, conversation.language, channelOf(turn.last));
   }
   ctx.logger.info({ conversationId, mode: decision.mode, rule: decision.rule, ms: Date.now() - started }, 'bot decision');
   ctx.meter.botTurn((Date.now() - started) / 1000);
@@ -121,7 +122,7 @@ async function carryOutDecision(ctx: Ctx, turn: Turn, decision: BotDecision) {
     if (current.control !== 'bot') return;
   }
   // "A person is joining now" only when one can: otherwise the line says the team has it (seed step 5).
-  const reply = decision.mode === 'escalate' ? await handoffLine(ctx, site, current, decision) : decision.reply;
+  const reply = decision.mode === 'escalate' ? await handoffLine(ctx, site, current, decision, channelOf(last)) : decision.reply;
 
   await append(ctx, conversation.siteId, {
     id: ctx.newId('m'),
@@ -134,11 +135,13 @@ async function carryOutDecision(ctx: Ctx, turn: Turn, decision: BotDecision) {
   });
 
   if (decision.mode === 'escalate') {
+    // The package says where the visitor is: on voice, the agent is offered the call, not a chat.
+    const handoff = { ...decision.handoff, channel: channelOf(last) };
     await apply(
       ctx,
       current,
       { type: 'escalate', trigger: decision.trigger, reason: decision.reason, at },
-      { trigger: decision.trigger, reason: decision.reason, handoff: decision.handoff, priority: priorityOf(decision.handoff), team: decision.handoff.team ?? null },
+      { trigger: decision.trigger, reason: decision.reason, handoff, priority: priorityOf(handoff), team: handoff.team ?? null },
       { kind: 'bot', rule: decision.rule, evidence: decision.evidence },
       site,
     );
@@ -146,10 +149,10 @@ async function carryOutDecision(ctx: Ctx, turn: Turn, decision: BotDecision) {
 }
 
 /** The escalation line: the bot's own when a person can answer live, a truthful one when nobody can. */
-async function handoffLine(ctx: Ctx, site: SiteRecord, conversation: ConversationRecord, decision: Extract<BotDecision, { mode: 'escalate' }>): Promise<string> {
+async function handoffLine(ctx: Ctx, site: SiteRecord, conversation: ConversationRecord, decision: Extract<BotDecision, { mode: 'escalate' }>, channel: Channel): Promise<string> {
   const { unavailable } = await queueContext(ctx, site);
   if (unavailable.kind === 'live') return decision.reply;
-  return copyFor(ctx, site, conversation.language).escalatedLater(decision.handoff.status === 'urgent');
+  return copyFor(ctx, site, conversation.language, channel).escalatedLater(decision.handoff.status === 'urgent');
 }
 
 /** The browser's language, for the first turns whose words are too few to tell. */
@@ -159,7 +162,10 @@ async function localeOf(ctx: Ctx, conversation: ConversationRecord): Promise<{ l
   return locale ? { locale } : {};
 }
 
-function botFailure(ctx: Ctx, error: unknown, history: Message[], site: SiteRecord, language: string | null): BotDecision {
+/** A turn is in voice when the visitor said the message it answers (seed step 4: voice stays voice). */
+const channelOf = (m: Message): Channel => (m.spoken ? 'voice' : 'chat');
+
+function botFailure(ctx: Ctx, error: unknown, history: Message[], site: SiteRecord, language: string | null, channel: Channel): BotDecision {
   const reason = 'The assistant could not answer (error or timeout).';
   return {
     mode: 'escalate',
@@ -167,7 +173,7 @@ function botFailure(ctx: Ctx, error: unknown, history: Message[], site: SiteReco
     reason,
     rule: 'bot.failure',
     evidence: [String((error as Error)?.message ?? error).slice(0, 200)],
-    reply: copyFor(ctx, site, language).botUnavailable(),
+    reply: copyFor(ctx, site, language, channel).botUnavailable(),
     // Through core's package like every escalation: the visitor's words are quoted masked.
     handoff: buildHandoff({ intent: 'unknown', status: 'blocked', trigger: 'workflow_failure', reason, evidence: [], riskFlags: [], details: {}, permitted: [], attempted: [{ action: 'bot_reply', outcome: 'failed' }], history }),
   };

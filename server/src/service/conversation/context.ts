@@ -1,7 +1,7 @@
 // What every conversation module receives: the service's dependencies, and the little state one
 // node keeps in memory (bot turns in flight, queue updates owed, routing passes). Nothing here is
 // needed by another node: the store is the source of truth.
-import { type AgentServerToClient, BatonError, LIMITS, type VisitorServerToClient } from '@baton/shared';
+import { type AgentServerToClient, BatonError, type Channel, LIMITS, type VisitorServerToClient } from '@baton/shared';
 import type { BotProvider } from '../../bot/provider.js';
 import type { ControlState } from '../../core/conversation.js';
 import { type CopyCatalog, copyCatalog, DEFAULT_COPY } from '../../core/copy.js';
@@ -16,6 +16,8 @@ export interface Notifier {
   toVisitor<E extends keyof VisitorServerToClient>(visitorId: string, event: E, ...payload: Parameters<VisitorServerToClient[E]>): void;
   /** Agent sockets that opened this conversation. */
   toWatchers<E extends keyof AgentServerToClient>(conversationId: string, event: E, ...payload: Parameters<AgentServerToClient[E]>): void;
+  /** Every console tab of one agent. */
+  toAgent<E extends keyof AgentServerToClient>(agentId: string, event: E, ...payload: Parameters<AgentServerToClient[E]>): void;
   /** Every agent of a site. */
   toSiteAgents<E extends keyof AgentServerToClient>(siteId: string, event: E, ...payload: Parameters<AgentServerToClient[E]>): void;
 }
@@ -133,9 +135,10 @@ export async function siteOf(ctx: Ctx, siteId: string): Promise<SiteRecord> {
 }
 
 /** The site's own copy where it has lines, the defaults (or the injected catalog) otherwise, in the visitor's language. */
-export function copyFor(ctx: Ctx, site: SiteRecord, language: string | null = null): CopyCatalog {
+/** `channel`: 'voice' for lines the visitor will hear (the voice variants read well aloud). */
+export function copyFor(ctx: Ctx, site: SiteRecord, language: string | null = null, channel: Channel = 'chat'): CopyCatalog {
   const overrides = siteSettings(site).copy;
-  if (language && language !== 'en') return copyCatalog(overrides, 'chat', language);
+  if ((language && language !== 'en') || channel === 'voice') return copyCatalog(overrides, channel, language ?? 'en');
   return Object.keys(overrides).length ? copyCatalog(overrides, 'chat') : ctx.copy;
 }
 

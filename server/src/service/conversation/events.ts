@@ -19,7 +19,9 @@ export type ConversationEvent =
   | { type: 'ask_person'; data: { messageId: string } }
   | { type: 'routing'; data: { agentId: string; team: string | null; reason: string } }
   | { type: 'queued_estimate'; data: { kind: string | null; seconds: number | null } }
-  | { type: 'reply_later'; data: { email: boolean } }
+  | { type: 'reply_later'; data: { email: boolean; callBack?: true } }
+  | { type: 'voice_mode'; data: { on: boolean } }
+  | { type: 'call'; data: { agentId: string; state: 'joined' | 'ended' } }
   | { type: 'reply_emailed'; data: { upToSeq: number } }
   | { type: 'contact_confirmed'; data: { email: string } }
   | { type: 'abandoned'; data: { waitedSeconds: number | null } }

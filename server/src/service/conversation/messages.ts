@@ -36,10 +36,27 @@ export function fileFor(ctx: Ctx, conversationId: string, file: InspectedFile): 
  * conversation's tabs and watchers get this node's messages in seq order. Then the meter and
  * the site's queue view, with the conversation as the append left it.
  */
+/** What a visitor or an agent writes (or says: `spoken`, the body is the transcript), with a file if it has one. */
+export interface Written {
+  clientId: string;
+  body: string;
+  file?: InspectedFile;
+  spoken?: true;
+}
+
 /** What a visitor or an agent writes, with its file if it has one, appended to the conversation. */
-export function appendWritten(ctx: Ctx, conversation: ConversationRecord, author: NewMessage['author'], input: { clientId: string; body: string; file?: InspectedFile }, at: string): Promise<Appended> {
+export function appendWritten(ctx: Ctx, conversation: ConversationRecord, author: NewMessage['author'], input: Written, at: string): Promise<Appended> {
   const file = input.file ? fileFor(ctx, conversation.id, input.file) : undefined;
-  const message = { id: ctx.newId('m'), conversationId: conversation.id, clientId: input.clientId, author, body: input.body, ...(file ? { attachments: [file.meta] } : {}), now: at };
+  const message = {
+    id: ctx.newId('m'),
+    conversationId: conversation.id,
+    clientId: input.clientId,
+    author,
+    body: input.body,
+    ...(file ? { attachments: [file.meta] } : {}),
+    ...(input.spoken ? { spoken: true as const } : {}),
+    now: at,
+  };
   return append(ctx, conversation.siteId, message, file?.record);
 }
 

@@ -29,7 +29,7 @@ export async function apply(
 ): Promise<ConversationRecord> {
   const { store } = ctx;
   const site = known ?? (await siteOf(ctx, conversation.siteId));
-  const result = transition(stateOf(conversation), command, copyFor(ctx, site, conversation.language), site.name);
+  const result = transition(stateOf(conversation), command, copyFor(ctx, site, conversation.language, conversation.channel), site.name);
   if (!result.ok) throw new BatonError(result.error.code, result.error.message, result.error.details);
   const next = result.state;
   const at = command.at;
@@ -100,7 +100,7 @@ async function queued(ctx: Ctx, conversation: ConversationRecord, site: SiteReco
   await ctx.timers.cancel(`silent:${conversation.id}`);
   const queue = await queueContext(ctx, site);
   const { unavailable } = queue;
-  const copy = copyFor(ctx, site, conversation.language);
+  const copy = copyFor(ctx, site, conversation.language, conversation.channel);
   if (unavailable.kind !== 'live' && !conversation.replyLater) {
     // Told before waiting: nobody can answer live, and what the choices are.
     const opensAt = unavailable.kind === 'closed' ? formatOpening(site, unavailable.opensAt, conversation.language) : null;

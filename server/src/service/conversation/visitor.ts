@@ -11,7 +11,8 @@ import { answerIfUnanswered, scheduleBotTurn } from './bot.js';
 import { copyFor, type Ctx, latestFrom, now, siteOf, type VisitorContext } from './context.js';
 import { scheduleAbandon, watchSilence } from './deadlines.js';
 import { record } from './events.js';
-import { appendWritten, present, systemNotice } from './messages.js';
+import { appendWritten, present, systemNotice, type Written } from './messages.js';
+import { setChannel } from './voice.js';
 import { queueContext, sendQueuePositions, visitorViewOf } from './queue.js';
 
 export async function resume(ctx: Ctx, visitor: VisitorContext, input: { conversationId?: string; afterSeq?: number; context?: PageContext }, userAgent?: string) {
@@ -44,7 +45,7 @@ async function touchVisitor(ctx: Ctx, visitor: VisitorContext, at: string) {
 export async function visitorSend(
   ctx: Ctx,
   visitor: VisitorContext,
-  input: { clientId: string; body: string; file?: InspectedFile; askPerson?: true },
+  input: Written & { askPerson?: true },
   open?: ConversationRecord | null,
 ): Promise<Message> {
   const { store } = ctx;
@@ -56,6 +57,8 @@ export async function visitorSend(
       : await store.openConversation({ id: ctx.newId('c'), siteId: visitor.siteId, visitorId: visitor.visitorId, now: at });
   const { message, created } = await appendWritten(ctx, conversation, { kind: 'visitor' }, input, at);
   if (!created) return present(ctx, message); // a retry: it was delivered and answered the first time
+  // Speaking is being on voice, whether or not this tab said so first (the agents see it at once).
+  if (input.spoken && conversation.channel !== 'voice') await setChannel(ctx, conversation, 'voice');
   // Kept in the log, not in memory: a bot turn finished by another node still sees the button was pressed.
   if (input.askPerson && conversation.control === 'bot') {
     await record(store, conversation.id, { type: 'ask_person', data: { messageId: message.id } }, at);
@@ -65,21 +68,26 @@ export async function visitorSend(
   return present(ctx, message);
 }
 
-/** Nobody can answer live: the visitor chooses a reply later in this chat, optionally by email too. */
-export async function replyLater(ctx: Ctx, visitor: VisitorContext, input: { email?: string }): Promise<VisitorConversation> {
+/**
+ * Nobody can answer live: the visitor chooses a reply later in this chat, optionally by email too,
+ * or (from voice mode) a call back, which the agents see on the conversation.
+ */
+export async function replyLater(ctx: Ctx, visitor: VisitorContext, input: { email?: string; phone?: string }): Promise<VisitorConversation> {
   const { store } = ctx;
   const conversation = await store.latestConversation(visitor.visitorId);
   if (!conversation || conversation.siteId !== visitor.siteId || conversation.control !== 'queued') {
     throw new BatonError('bad_request', 'A reply later is offered only while you wait for our team.');
   }
   const email = input.email ?? null;
-  const updated = await store.updateConversation(conversation.id, { control: 'queued' }, { replyLater: true, contactEmail: email, abandonedAt: null, updatedAt: now(ctx) });
+  const phone = input.phone ?? null;
+  const updated = await store.updateConversation(conversation.id, { control: 'queued' }, { replyLater: true, contactEmail: email, callbackPhone: phone, abandonedAt: null, updatedAt: now(ctx) });
   if (!updated) throw new BatonError('bad_request', 'The conversation changed; try again.');
   await ctx.timers.cancel(`abandon:${updated.id}`);
-  await record(store, updated.id, { type: 'reply_later', data: { email: email !== null } }, now(ctx));
+  await record(store, updated.id, { type: 'reply_later', data: { email: email !== null, ...(phone ? { callBack: true } : {}) } }, now(ctx));
   if (email) await ctx.timers.schedule(`contact-confirm:${updated.id}`, 'contact_confirm', ctx.clock(), { conversationId: updated.id });
   const site = await siteOf(ctx, updated.siteId);
-  await systemNotice(ctx, updated, 'reply_later', copyFor(ctx, site, updated.language).replyLater(email));
+  const copy = copyFor(ctx, site, updated.language, updated.channel);
+  await systemNotice(ctx, updated, 'reply_later', phone ? copy.callBack(phone) : copy.replyLater(email));
   const view = await visitorViewOf(ctx, updated, await queueContext(ctx, site));
   ctx.notifier.toVisitor(visitor.visitorId, 'conversation:updated', view);
   ctx.notifier.toSiteAgents(updated.siteId, 'conversation:updated', await agentView(store, updated));
