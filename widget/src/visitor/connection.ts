@@ -373,8 +373,8 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       request(event, payload) {
         if (!socket.connected) return Promise.reject(new Error('not connected'));
         // One cast: socket.io's typed emitWithAck cannot follow a generic event name.
-        const emit = socket.timeout(ACK_TIMEOUT_MS).emitWithAck as (e: string, p: unknown) => Promise<never>;
-        return emit(event, payload);
+        const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<never> };
+        return timed.emitWithAck(event, payload);
       },
       onCallSignal(handler) {
         callSignal = handler;
