@@ -1,0 +1,45 @@
+// Voice falls back to text (issue 18): a browser that refuses the microphone, or has no
+// microphone API at all, gets the reason beside the composer and the chat goes on typed. No
+// speech engine is needed: voice never starts.
+import { expect, test } from '@playwright/test';
+import { VoiceMode } from './pages/voice.js';
+import { VisitorWidget } from './pages/widget.js';
+
+// A fake microphone exists, but nothing grants it (no --use-fake-ui-for-media-stream, no
+// permission): Chromium refuses with NotAllowedError, as when a visitor clicks "Block".
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--use-fake-device-for-media-stream'],
+  },
+});
+
+test('a refused microphone: the widget says so, and the visitor goes on typing', async ({ browser }) => {
+  const context = await browser.newContext({ permissions: [] });
+  const page = await context.newPage();
+  const widget = new VisitorWidget(page);
+  const voice = new VoiceMode(page);
+  await widget.goto();
+  await widget.open();
+  await voice.startButton.click();
+  await expect(voice.problem).toHaveText("The microphone is blocked — you can type, or allow it and try again");
+  await expect(voice.startButton).toBeVisible();
+  await expect(voice.bar).toHaveCount(0);
+  await widget.send('Where is my parcel? (typed after voice failed)');
+  await widget.expectInLog(/automated/);
+  await context.close();
+});
+
+test('a browser without a microphone API: the voice chunk is not even fetched', async ({ page }) => {
+  await page.addInitScript(() => Object.defineProperty(navigator, 'mediaDevices', { value: undefined }));
+  const voiceChunk: string[] = [];
+  page.on('request', (r) => /\/chat-voice-[\w-]{8}\.js$/.test(new URL(r.url()).pathname) && voiceChunk.push(r.url()));
+  const widget = new VisitorWidget(page);
+  const voice = new VoiceMode(page);
+  await widget.goto();
+  await widget.open();
+  await voice.startButton.click();
+  await expect(voice.problem).toHaveText("Voice isn't available here — you can type");
+  expect(voiceChunk).toEqual([]);
+  await widget.send('Hello by text');
+});
