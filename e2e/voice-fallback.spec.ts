@@ -1,7 +1,9 @@
 // Voice falls back to text (issue 18): a browser that refuses the microphone, or has no
-// microphone API at all, gets the reason beside the composer and the chat goes on typed. No
-// speech engine is needed: voice never starts.
+// microphone API at all, gets the reason beside the composer and the chat goes on typed; a page
+// whose CSP forbids blob: still gets voice, through the ScriptProcessor. No speech is needed:
+// nothing is said.
 import { expect, test } from '@playwright/test';
+import { startHostSite } from './fixtures/host-site.js';
 import { VoiceMode } from './pages/voice.js';
 import { VisitorWidget } from './pages/widget.js';
 
@@ -42,4 +44,37 @@ test('a browser without a microphone API: the voice chunk is not even fetched', 
   await expect(voice.problem).toHaveText("Voice isn't available here — you can type");
   expect(voiceChunk).toEqual([]);
   await widget.send('Hello by text');
+});
+
+test("a page whose CSP forbids blob: workers still hears the visitor (ScriptProcessor instead of the AudioWorklet)", async ({ browser }) => {
+  const site = await startHostSite('127.0.0.1');
+  try {
+    const context = await browser.newContext();
+    await context.grantPermissions(['microphone'], { origin: site.url });
+    const page = await context.newPage();
+    const widget = new VisitorWidget(page);
+    const voice = new VoiceMode(page);
+    await widget.goto(`${site.url}/strict`);
+    await widget.open();
+    await voice.start();
+    await expect(voice.bar).toHaveAttribute('data-capture', 'script-processor');
+    await voice.stopButton.click();
+    await expect(voice.startButton).toBeVisible();
+    await context.close();
+  } finally {
+    await site.close();
+  }
+});
+
+test('on a page that allows it, the microphone is read by an AudioWorklet', async ({ browser }) => {
+  const context = await browser.newContext();
+  await context.grantPermissions(['microphone']);
+  const page = await context.newPage();
+  const widget = new VisitorWidget(page);
+  const voice = new VoiceMode(page);
+  await widget.goto();
+  await widget.open();
+  await voice.start();
+  await expect(voice.bar).toHaveAttribute('data-capture', 'worklet');
+  await context.close();
 });

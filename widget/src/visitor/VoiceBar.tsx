@@ -75,7 +75,7 @@ export function VoiceBar({ ctx, voice, t }: { ctx: Ctx; voice: VoiceView; t: Str
   const release = () => withVoice(ctx, (v) => v.release());
   const call = voice.call;
   return (
-    <div class="bt-voice" role="group" aria-label={t.voiceMode} data-voice-state={voice.activity}>
+    <div class="bt-voice" role="group" aria-label={t.voiceMode} data-voice-state={voice.activity} data-capture={voice.capture}>
       <p class="bt-voice-state" role="status" aria-live="polite">
         {activityText(voice, t)}
       </p>

@@ -17,6 +17,8 @@ export interface VoiceView {
   pushToTalk: boolean;
   /** Why voice is off or limited: the widget explains it and text goes on. */
   problem: VoiceProblem | null;
+  /** How the microphone is read (a page whose CSP forbids blob: gets the ScriptProcessor), for a bug report. */
+  capture?: 'worklet' | 'script-processor';
   /** The agent who joined by call; `connected` once audio flows; the audio counters each second. */
   call: { agent: string; connected: boolean; bytesReceived?: number; bytesSent?: number } | null;
 }

@@ -196,7 +196,7 @@ export function createVoice(store: VisitorStore, transport: VoiceTransport, acti
       capture = await startCapture(context, mic, (chunk) => u.push(chunk));
       if (!view().on) return release(); // stopped while starting
       listen();
-      set({ activity: 'listening' });
+      set({ activity: 'listening', capture: capture.via });
     } catch (error) {
       fallBack(problemOf(error));
     }
