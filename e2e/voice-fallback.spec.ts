@@ -2,10 +2,17 @@
 // microphone API at all, gets the reason beside the composer and the chat goes on typed; a page
 // whose CSP forbids blob: still gets voice, through the ScriptProcessor. No speech is needed:
 // nothing is said.
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, test } from '@playwright/test';
 import { startHostSite } from './fixtures/host-site.js';
 import { VoiceMode } from './pages/voice.js';
 import { VisitorWidget } from './pages/widget.js';
+
+async function expectNoSeriousViolations(page: Page, state: string) {
+  const results = await new AxeBuilder({ page }).include('[data-baton]').analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${state}: ${v.id} — ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
 
 // A fake microphone exists, but nothing grants it (no --use-fake-ui-for-media-stream, no
 // permission): Chromium refuses with NotAllowedError, as when a visitor clicks "Block".
@@ -27,6 +34,7 @@ test('a refused microphone: the widget says so, and the visitor goes on typing',
   await expect(voice.problem).toHaveText("The microphone is blocked — you can type, or allow it and try again");
   await expect(voice.startButton).toBeVisible();
   await expect(voice.bar).toHaveCount(0);
+  await expectNoSeriousViolations(page, 'voice refused');
   await widget.send('Where is my parcel? (typed after voice failed)');
   await widget.expectInLog(/automated/);
   await context.close();
@@ -66,7 +74,7 @@ test("a page whose CSP forbids blob: workers still hears the visitor (ScriptProc
   }
 });
 
-test('on a page that allows it, the microphone is read by an AudioWorklet', async ({ browser }) => {
+test('on a page that allows it, the microphone is read by an AudioWorklet; closing the chat stops listening', async ({ browser }) => {
   const context = await browser.newContext();
   await context.grantPermissions(['microphone']);
   const page = await context.newPage();
@@ -76,5 +84,13 @@ test('on a page that allows it, the microphone is read by an AudioWorklet', asyn
   await widget.open();
   await voice.start();
   await expect(voice.bar).toHaveAttribute('data-capture', 'worklet');
+  await expectNoSeriousViolations(page, 'voice on, hands-free');
+  await voice.pushToTalk.click();
+  await expect(voice.holdToTalk).toBeVisible();
+  await expect(voice.state).toHaveText('Hold to talk (or hold Space)');
+  await expectNoSeriousViolations(page, 'voice on, push to talk');
+  await page.keyboard.press('Escape');
+  await widget.open();
+  await expect(voice.startButton).toBeVisible();
   await context.close();
 });

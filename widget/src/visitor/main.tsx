@@ -157,6 +157,8 @@ export function mount(options: MountOptions): BatonApi {
   launcher.append(badge);
   store.subscribe((s, prev) => {
     if (s.open !== prev.open) draw();
+    // Closing the chat stops listening (a microphone left on unseen is nobody's wish); a call goes on.
+    if (!s.open && prev.open && s.voice.on && !s.voice.call) void loadVoice(store, connection).then((v) => v?.stop());
     if (s.unread !== prev.unread) {
       badge.hidden = s.unread === 0;
       badge.textContent = String(s.unread);

@@ -98,8 +98,9 @@ export function createVoice(store: VisitorStore, transport: VoiceTransport, acti
       transport.request('voice:frame', { utteranceId, seq, pcm }).then((ack) => !ack.ok && failed(ack.error.code), () => {});
     },
     end(utteranceId: string) {
-      // With an agent in control nobody answers by voice: back to listening at once.
-      if (store.getState().conversation?.control === 'agent' || peer) set({ activity: 'listening' });
+      // Only the bot answers at once: waiting for or talking with a person, back to listening.
+      const control = store.getState().conversation?.control;
+      if ((control && control !== 'bot') || peer) set({ activity: 'listening' });
       else activityFor('thinking', d.thinkingMs);
       transport.request('voice:end', { utteranceId, clientId: newClientId() }).then(
         (ack) => {
