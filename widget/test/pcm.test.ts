@@ -84,3 +84,46 @@ describe('Utterances', () => {
     expect(bytes).toBeLessThanOrEqual(2 * 16_000 * 2.1);
   });
 });
+
+describe('Utterances, dropped and held', () => {
+  const recorder = () => {
+    const sent: string[] = [];
+    return {
+      sent,
+      sink: {
+        frame: (_id: string, seq: number) => sent.push(`frame ${seq}`),
+        end: (id: string) => sent.push(`end ${id}`),
+        cancel: (id: string) => sent.push(`cancel ${id}`),
+      },
+    };
+  };
+
+  it('a sound too short to be words is cancelled on the server, not ended', () => {
+    const { sent, sink } = recorder();
+    let stops: string[] = [];
+    const u = new Utterances(sink, { sampleRate: 16_000, newId: () => 'u1', onStop: (o) => (stops = [...stops, o]) });
+    for (let i = 0; i < 5; i++) u.push(new Float32Array(1600));
+    for (let i = 0; i < 2; i++) u.push(sine(16_000, 200, 0.1, 0.3)); // 200 ms: past the onset, under the minimum
+    for (let i = 0; i < 10; i++) u.push(new Float32Array(1600));
+    expect(sent.at(-1)).toBe('cancel u1');
+    expect(sent.some((s) => s.startsWith('end'))).toBe(false);
+    expect(stops).toEqual(['discard']);
+  });
+
+  it('push to talk sends what was said while held, and nothing when paused (muted)', () => {
+    const { sent, sink } = recorder();
+    const u = new Utterances(sink, { sampleRate: 16_000, mode: 'push-to-talk', newId: () => 'p1' });
+    for (let i = 0; i < 5; i++) u.push(sine(16_000, 200, 0.1, 0.3));
+    expect(sent).toEqual([]);
+    u.press();
+    for (let i = 0; i < 5; i++) u.push(sine(16_000, 200, 0.1, 0.3));
+    u.release();
+    expect(sent.at(-1)).toBe('end p1');
+    const before = sent.length;
+    u.pause(true);
+    u.press();
+    for (let i = 0; i < 10; i++) u.push(sine(16_000, 200, 0.1, 0.3));
+    u.stop();
+    expect(sent.slice(before)).toEqual([]);
+  });
+});

@@ -99,10 +99,7 @@ export function setMuted(muted: boolean) {
   if (!active) return;
   active.peer.setMuted(muted);
   // Muted words are not the agent's to the visitor: they are not transcribed either.
-  if (active.utterances) {
-    if (muted) active.utterances.stop();
-    active.utterances.paused = muted;
-  }
+  active.utterances?.pause(muted);
   setCall({ muted });
 }
 

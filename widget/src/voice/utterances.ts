@@ -44,8 +44,7 @@ export class Utterances {
   private preroll: Int16Array[] = [];
   private prerollSamples = 0;
   private current: { id: string; seq: number } | null = null;
-  /** Muted (the agent's mute, or voice paused): chunks are dropped and no utterance starts. */
-  paused = false;
+  private paused = false;
 
   constructor(
     private readonly sink: UtteranceSink,
@@ -74,7 +73,20 @@ export class Utterances {
     this.apply(events);
   }
 
+  /**
+   * Muted (the agent's mute): what is being said is cancelled, chunks are dropped, nothing starts,
+   * and the audio from before the mute never leads a later utterance.
+   */
+  pause(on: boolean) {
+    this.paused = on;
+    if (!on) return;
+    this.stop();
+    this.preroll = [];
+    this.prerollSamples = 0;
+  }
+
   press() {
+    if (this.paused) return;
     this.apply(this.vad.press());
   }
 
