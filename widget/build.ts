@@ -2,6 +2,7 @@
 //   widget.js                the loader (IIFE, tiny, no dependencies; its name is in every site's tag)
 //   chat-HASH.js             the visitor chat with its Markdown (ES module, loaded by the loader when the chat opens)
 //   chat-i18n-more-HASH.js   the catalogs of the less common languages, loaded only for them
+//   chat-voice-HASH.js       voice mode and the call (issue 18), loaded on the first mic press or call
 //   console/                 the agent console (SPA served at /console)
 //   index.html               the demo page
 // and beside every text file its brotli (.br) and gzip (.gz) copy, which the server picks by the

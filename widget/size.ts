@@ -3,7 +3,7 @@
 // Budgets, in brotli bytes (#17): the loader, which is all a page gets before anyone reaches for
 // the chat, ≤ 2.4 KB (with its headers and the site's appearance, under 4 KB on the wire); the
 // chat, with its Markdown, ≤ 38 KB (with the loader, the socket and headers, under 45 KB on the wire
-// once open).
+// once open); voice, fetched only when a visitor presses the mic or an agent calls, ≤ 8 KB (#18).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,10 @@ if (!chatFile) throw new Error(`no chat file in ${dist}: run the build`);
 if (!readFileSync(join(dist, 'widget.js'), 'utf8').includes(chatFile)) throw new Error(`widget.js does not load ${chatFile}`);
 const loader = size('widget.js');
 const chat = size(chatFile);
+// Voice (issue 18): capture, VAD, playback and the call, fetched on the first press of the mic.
+const voiceFile = top.find((f) => /^chat-voice-[\w-]{8}\.js$/.test(f));
+if (!voiceFile) throw new Error(`no voice chunk in ${dist}`);
+const voice = size(voiceFile);
 const consoleFiles = readdirSync(join(dist, 'console/assets')).filter((f) => f.endsWith('.js'));
 const consoleJs = sum(consoleFiles.filter((f) => !f.startsWith('uPlot')).map((f) => size(join('console/assets', f))));
 // uPlot loads only when the analytics page draws its trend.
@@ -34,6 +38,7 @@ const rows: [string, Size, number | null][] = [
   ['loader (widget.js), before any click', loader, 2.4 * 1024],
   [`chat + Markdown (${chatFile}), on open`, chat, 38 * 1024],
   ['loader + chat', sum([loader, chat]), null],
+  [`voice (${voiceFile}), on the first mic press`, voice, 8 * 1024],
   ['agent console', consoleJs, null],
   ['analytics chart chunk (uPlot, on demand)', chartJs, null],
 ];
@@ -48,6 +53,7 @@ console.log(
     loader_gz: loader.gz,
     chat_br: chat.br,
     chat_gz: chat.gz,
+    voice_br: voice.br,
     console_br: consoleJs.br,
     console_gz: consoleJs.gz,
     console_chart_br: chartJs.br,

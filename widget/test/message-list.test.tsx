@@ -42,3 +42,22 @@ describe('MessageList', () => {
     expect(chosen).toEqual(['Shipping']);
   });
 });
+
+describe('MessageList, spoken messages', () => {
+  it('marks a message said aloud with a labelled mic, for the visitor and the agent alike', () => {
+    const spoken: Message[] = [
+      { ...base, id: '5', seq: 5, clientId: 'e', author: { kind: 'visitor' }, body: 'where is my parcel', spoken: true },
+      { ...base, id: '6', seq: 6, clientId: 'f', author: { kind: 'bot', name: 'Assistant' }, body: 'Let me look.' },
+    ];
+    for (const viewer of ['visitor', 'agent'] as const) {
+      const root = document.createElement('div');
+      render(<MessageList messages={spoken} viewer={viewer} render={null} labels={{ ...labels, spoken: 'Gesprochen' }} label="c" />, root);
+      const items = [...root.querySelectorAll('li.bt-msg')];
+      expect(items[0]!.querySelector('[role="img"]')?.getAttribute('aria-label')).toBe('Gesprochen');
+      expect(items[1]!.querySelector('[role="img"]')).toBeNull();
+    }
+    const root = document.createElement('div');
+    render(<MessageList messages={spoken} viewer="agent" render={null} labels={labels} label="c" />, root);
+    expect(root.querySelector('[role="img"]')?.getAttribute('aria-label')).toBe('Spoken');
+  });
+});

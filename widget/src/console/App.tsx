@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useStore } from '../ui/use-store.js';
 import { type AgentSocket, connectAgent } from './connection.js';
 import { Admin } from './Admin.js';
+import { endCall } from './call.js';
 import { Analytics } from './Analytics.js';
 import { Conversation } from './Conversation.js';
 import { triggerLabel } from './Handoff.js';
@@ -51,7 +52,8 @@ function QueueItem({ c, selected, now, unread, onOpen }: { c: ConversationSummar
           {c.control === 'queued' && !c.abandoned && <span class="timer">waiting {waited(c.queuedAt, now)}</span>}
           {c.abandoned && <span class="status status-left">left the chat</span>}
           {unread > 0 && !selected && <span class="unread">{unread} new</span>}
-          {c.replyLater && <span class="status status-later">reply later</span>}
+          {c.replyLater && <span class="status status-later">{c.callbackPhone ? 'call back' : 'reply later'}</span>}
+          {c.channel === 'voice' && <span class="status status-voice">On voice</span>}
           {c.handoff?.riskFlags.map((f) => (
             <span class="flag">{f}</span>
           ))}
@@ -77,6 +79,7 @@ export function App() {
   const presence = useStore(consoleStore, (s) => s.presence);
   const seen = useStore(consoleStore, (s) => s.seenSeq);
   const alerts = useStore(consoleStore, (s) => s.alerts);
+  const call = useStore(consoleStore, (s) => s.call);
   const [socket, setSocket] = useState<AgentSocket | null>(null);
   const [now, setNow] = useState(Date.now());
   const openRef = useRef<((id: string) => Promise<void>) | null>(null);
@@ -183,6 +186,7 @@ export function App() {
   }
 
   async function signOut() {
+    endCall(true); // the hangup goes out before the socket closes
     await fetch('/api/agent/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
     socket?.disconnect();
     consoleStore.setState({ agent: null, conversations: {}, messages: {}, selectedId: null, drafts: {}, seenSeq: {} });
@@ -208,6 +212,19 @@ export function App() {
           </span>
         )}
         <span class="spacer" />
+        {call && call.state !== 'ended' && (call.conversationId !== selectedId || view !== 'queue') && (
+          // The call goes on while the agent looks elsewhere; its controls are one click away.
+          <button
+            type="button"
+            class="primary"
+            onClick={() => {
+              setView('queue');
+              void open(call.conversationId);
+            }}
+          >
+            Back to the call
+          </button>
+        )}
         <button type="button" aria-pressed={alerts} onClick={toggleAlerts} title="Sound and desktop notifications for new arrivals">
           Alerts
         </button>

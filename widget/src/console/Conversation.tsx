@@ -6,6 +6,7 @@ import { MessageList } from '../ui/MessageList.js';
 import { filesFrom, uploadFile } from '../ui/upload.js';
 import { useStore } from '../ui/use-store.js';
 import type { AgentSocket } from './connection.js';
+import { CallArea } from './Call.js';
 import { Handoff } from './Handoff.js';
 import { addMessages, beginSend, cannedMatches, consoleStore, describeDecision, endSend, markSeen, setDraft as storeDraft, upsertConversations } from './store.js';
 import { clientId, Notes, Transfer, VerdictPicker, VisitorPanel } from './Tools.js';
@@ -13,7 +14,7 @@ import { useAgentTyping } from './typing.js';
 
 /** How long a reply waits for the server's answer before the agent may send it again (same client id). */
 const SEND_TIMEOUT_MS = 8000;
-const labels = { bot: 'Assistant', you: 'You', visitor: 'Visitor', sending: 'Sending…', notSent: 'Not sent' };
+const labels = { bot: 'Assistant', you: 'You', visitor: 'Visitor', sending: 'Sending…', notSent: 'Not sent', spoken: 'Spoken' };
 const OUTCOMES: Array<[Outcome, string]> = [
   ['solved', 'Solved'],
   ['not_solved', 'Not solved'],
@@ -133,7 +134,13 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
             {conversation.control === 'bot' && 'With the bot'}
             {conversation.control === 'agent' && (mine ? 'You are in this conversation' : `With ${who}`)}
             {conversation.control === 'closed' && 'Resolved'}
+            {conversation.channel === 'voice' && <span class="status status-voice">On voice</span>}
           </p>
+          {conversation.callbackPhone && (
+            <p class="callback" role="note">
+              Call back: <a href={`tel:${conversation.callbackPhone.replace(/[^+0-9]/g, '')}`}>{conversation.callbackPhone}</a>
+            </p>
+          )}
           {conversation.csat && (
             <p class="csat">
               Visitor rated {conversation.csat.rating}/5{conversation.csat.comment ? `: “${conversation.csat.comment}”` : ''}
@@ -175,6 +182,7 @@ export function Conversation({ conversation, socket }: { conversation: Conversat
           {error}
         </p>
       )}
+      <CallArea conversation={conversation} socket={socket} mine={mine} />
       {transferring && agent && (
         <Transfer
           conversationId={conversation.id}

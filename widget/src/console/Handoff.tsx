@@ -23,6 +23,7 @@ export function Handoff({ handoff }: { handoff: HandoffPackage }) {
         <span class={`status status-${handoff.status}`}>{handoff.status}</span>
         <strong>{triggerLabel(handoff.trigger)}</strong>
         <span class="muted">intent: {handoff.intent}</span>
+        {handoff.channel && <span class="muted">channel: {handoff.channel === 'voice' ? 'voice' : 'chat'}</span>}
       </div>
       <p class="summary">{handoff.summary}</p>
       <dl>

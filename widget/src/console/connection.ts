@@ -3,6 +3,7 @@ import type { AgentClientToServer, AgentServerToClient, Message } from '@baton/s
 import { io, type Socket } from 'socket.io-client';
 import { ReorderBuffer } from '../ui/reorder.js';
 import { resumeAfter } from '../ui/resume.js';
+import { receiveCallSignal } from './call.js';
 import { addDecisions, addMessages, addNotes, applyOpened, consoleStore, setVisitorTyping, upsertConversations } from './store.js';
 
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
@@ -56,5 +57,6 @@ export function connectAgent(onUnauthorized: () => void): AgentSocket {
     if (a.id === consoleStore.getState().agent?.id && a.presence !== 'offline') consoleStore.setState({ presence: a.presence });
   });
   socket.on('typing', (t) => setVisitorTyping(t.conversationId, t.typing));
+  socket.on('call:signal', (e) => receiveCallSignal(e));
   return socket;
 }

@@ -27,6 +27,18 @@ export interface ConsoleState {
   drafts: Record<string, string>;
   /** A reply on its way, per conversation: one client id until the server acknowledges it. */
   outgoing: Record<string, Outgoing>;
+  /** The voice call this agent is in (one at a time), or the last one's end (issue 18). */
+  call: ConsoleCall | null;
+}
+
+export interface ConsoleCall {
+  conversationId: string;
+  state: 'connecting' | 'connected' | 'ended';
+  muted: boolean;
+  error?: string;
+  /** Audio counters from the peer connection's stats, each second. */
+  bytesReceived?: number;
+  bytesSent?: number;
 }
 
 export interface Outgoing {
@@ -54,6 +66,7 @@ export const consoleStore = createStore<ConsoleState>(() => ({
   alerts: false,
   drafts: {},
   outgoing: {},
+  call: null,
 }));
 
 /**

@@ -15,7 +15,8 @@ export interface MessageListProps {
   viewer: 'visitor' | 'agent';
   /** Markdown → sanitized HTML, or null while the renderer loads (text is shown as is). */
   render: ((markdown: string) => string) | null;
-  labels: { bot: string; you: string; visitor: string; sending: string; notSent: string };
+  /** `spoken`: the label of the mark on a message said aloud (its body is a transcript). */
+  labels: { bot: string; you: string; visitor: string; sending: string; notSent: string; spoken?: string };
   onQuickReply?: (text: string) => void;
   label: string;
   /** Notes shown under a message (the console shows the bot's decision under the visitor turn it answered). */
@@ -43,6 +44,17 @@ function Files({ m, base }: { m: Message; base: string }) {
         ),
       )}
     </div>
+  );
+}
+
+/** A message said aloud in voice mode or a call: the body is what the speech engine heard. */
+function SpokenMark({ label }: { label: string }) {
+  return (
+    <span class="bt-spoken" role="img" aria-label={label} title={label}>
+      <svg viewBox="0 0 24 24" width="12" height="12" aria-hidden="true">
+        <path d="M12 3a3 3 0 00-3 3v6a3 3 0 006 0V6a3 3 0 00-3-3zM5 11a7 7 0 0014 0M12 18v3" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+      </svg>
+    </span>
   );
 }
 
@@ -83,6 +95,7 @@ export function MessageList({ messages, viewer, render, labels, onQuickReply, la
             <div class="bt-author">
               {m.author.kind === 'agent' && <span class="bt-avatar" aria-hidden="true">{(m.author.name ?? 'A').slice(0, 1)}</span>}
               {who}
+              {m.spoken && <SpokenMark label={labels.spoken ?? 'Spoken'} />}
             </div>
             {!(m.attachments?.length && m.attachments[0]!.name === m.body) && <Body text={m.body} render={render} />}
             {m.attachments?.length ? <Files m={m} base={fileBase} /> : null}

@@ -9,6 +9,7 @@ import type { Connection } from './connection.js';
 import type { Strings } from './i18n.js';
 import { visibleMessages } from './messages.js';
 import type { VisitorStore } from './store.js';
+import { MicButton, spaceToTalk, VoiceBar } from './VoiceBar.js';
 
 export interface ChatProps {
   /** The Baton server, for attachment links. */
@@ -24,7 +25,7 @@ function statusLine(c: VisitorConversation | null, t: Strings): string {
   if (!c) return t.withBot;
   switch (c.control) {
     case 'queued': {
-      if (c.replyLater) return t.replyLaterChosen(c.contactEmail ?? null);
+      if (c.replyLater) return c.callbackPhone ? t.callBackChosen(c.callbackPhone) : t.replyLaterChosen(c.contactEmail ?? null);
       if (c.unavailable?.kind === 'closed') {
         const opens = c.unavailable.opensAt ? new Date(c.unavailable.opensAt) : null;
         return opens ? t.closedUntil(opens.toLocaleString(undefined, { weekday: 'long', hour: '2-digit', minute: '2-digit' })) : t.closedNow;
@@ -70,9 +71,10 @@ function Rating({ conversationId, connection, t }: { conversationId: string; con
   );
 }
 
-/** Offered while nobody can answer live: wait, or a reply later in this chat (and by email). */
-function ReplyLater({ connection, t }: { connection: Connection; t: Strings }) {
+/** Offered while nobody can answer live: wait, or a reply later in this chat (and by email); on voice, a call back. */
+function ReplyLater({ connection, t, voice }: { connection: Connection; t: Strings; voice: boolean }) {
   const [email, setEmail] = useState('');
+  const [phone, setPhone] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   return (
@@ -82,7 +84,7 @@ function ReplyLater({ connection, t }: { connection: Connection; t: Strings }) {
       onSubmit={async (e) => {
         e.preventDefault();
         setBusy(true);
-        setError(await connection.replyLater(email));
+        setError(await connection.replyLater({ email }));
         setBusy(false);
       }}
     >
@@ -93,6 +95,23 @@ function ReplyLater({ connection, t }: { connection: Connection; t: Strings }) {
           {t.replyLater}
         </button>
       </div>
+      {voice && (
+        <div class="bt-later-row">
+          <input class="bt-input" type="tel" aria-label={t.phone} placeholder={t.phone} autocomplete="tel" maxLength={26} value={phone} onInput={(e) => setPhone((e.target as HTMLInputElement).value)} />
+          <button
+            type="button"
+            class="bt-send"
+            disabled={busy || !phone.trim()}
+            onClick={async () => {
+              setBusy(true);
+              setError(await connection.replyLater({ phone }));
+              setBusy(false);
+            }}
+          >
+            {t.callMeBack}
+          </button>
+        </div>
+      )}
       {error && <p class="bt-meta bt-error" role="alert">{error}</p>}
     </form>
   );
@@ -106,6 +125,8 @@ export function Chat({ serverUrl, store, connection, strings: t, render, onClose
   const typing = useStore(store, (s) => s.agentTyping);
   const config = useStore(store, (s) => s.config);
   const slowDown = useStore(store, (s) => s.slowDown);
+  const voice = useStore(store, (s) => s.voice);
+  const ctx = { store, connection };
   const [draft, setDraft] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -145,7 +166,8 @@ export function Chat({ serverUrl, store, connection, strings: t, render, onClose
       role="dialog"
       aria-modal="false"
       aria-label={config?.name ?? 'Chat'}
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      onKeyDown={(e) => (e.key === 'Escape' ? onClose() : spaceToTalk(ctx, e, true))}
+      onKeyUp={(e) => spaceToTalk(ctx, e, false)}
       onDragOver={(e) => e.preventDefault()}
       onDrop={(e) => {
         e.preventDefault();
@@ -169,7 +191,7 @@ export function Chat({ serverUrl, store, connection, strings: t, render, onClose
         viewer="visitor"
         render={render}
         label={t.transcript}
-        labels={{ bot: config?.botName ?? t.bot, you: t.you, visitor: t.visitor, sending: t.sending, notSent: t.notSent }}
+        labels={{ bot: config?.botName ?? t.bot, you: t.you, visitor: t.visitor, sending: t.sending, notSent: t.notSent, spoken: t.spoken }}
         onQuickReply={conversation?.control === 'closed' ? undefined : submit}
         receipt={receipt}
         fileBase={serverUrl}
@@ -192,9 +214,10 @@ export function Chat({ serverUrl, store, connection, strings: t, render, onClose
           </button>
         </p>
       )}
-      {conversation?.control === 'queued' && conversation.unavailable && !conversation.replyLater && state === 'online' && <ReplyLater connection={connection} t={t} />}
+      {conversation?.control === 'queued' && conversation.unavailable && !conversation.replyLater && state === 'online' && <ReplyLater connection={connection} t={t} voice={voice.on || conversation.channel === 'voice'} />}
       {conversation?.control === 'closed' &&
         (conversation.rated ? <p class="bt-thanks" aria-live="polite">{t.thanks}</p> : <Rating conversationId={conversation.id} connection={connection} t={t} />)}
+      {state !== 'unavailable' && <VoiceBar ctx={ctx} voice={voice} t={t} />}
       {state === 'unavailable' ? null : (
         <form
           class="bt-composer"
@@ -246,6 +269,7 @@ export function Chat({ serverUrl, store, connection, strings: t, render, onClose
           <button type="button" class="bt-attach" aria-label={t.attach} title={t.attach} disabled={!!upload || state !== 'online'} onClick={() => picker.current?.click()}>
             <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path d="M21 12.5l-8.5 8.5a5.5 5.5 0 01-7.8-7.8l9-9a3.7 3.7 0 015.2 5.2l-9 9a1.8 1.8 0 01-2.6-2.6l8.3-8.3" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" /></svg>
           </button>
+          <MicButton ctx={ctx} voice={voice} t={t} disabled={state !== 'online'} />
           <button type="submit" class="bt-send" disabled={!draft.trim()}>
             {t.send}
           </button>

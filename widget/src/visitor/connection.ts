@@ -1,6 +1,6 @@
 // The visitor's live connection: resume after every (re)connect, flush the outbox, apply
 // server events to the store. Socket.IO reconnects with backoff on its own.
-import type { Message, VisitorClientToServer, VisitorServerToClient } from '@baton/shared';
+import type { AckOf, Message, RequestOf, VisitorClientToServer, VisitorRequests, VisitorServerToClient } from '@baton/shared';
 import { io, type Socket } from 'socket.io-client';
 import { uploadFile } from '../ui/upload.js';
 import { lastSeq, newClientId } from './messages.js';
@@ -31,11 +31,23 @@ export interface Connection {
   typing(on: boolean): void;
   /** The host page's user signed out: forget this visitor here and start as a new one. */
   logout(): void;
-  /** Nobody can answer live: ask for a reply later in this chat (and by email when given). */
-  replyLater(email: string): Promise<string | null>;
+  /** Nobody can answer live: ask for a reply later in this chat (and by email, or a call back on a phone, when given). */
+  replyLater(contact: { email?: string; phone?: string }): Promise<string | null>;
+  /** What the voice chunk needs of the socket; it loads only when voice is used (issue 18). */
+  voice: VoiceTransport;
   /** Sends a file (image or PDF); resolves with an error message, or null when it was sent. */
   upload(file: File, onProgress: (fraction: number) => void): Promise<string | null>;
   close(): void;
+}
+
+export type VoiceRequest = 'voice:mode' | 'voice:frame' | 'voice:end' | 'voice:cancel' | 'voice:speak' | 'call:signal';
+export type CallSignalEvent = Parameters<VisitorServerToClient['call:signal']>[0];
+
+export interface VoiceTransport {
+  /** Rejects when no ack came in time (or there is no connection). */
+  request<K extends VoiceRequest>(event: K, payload: RequestOf<VisitorRequests, K>): Promise<AckOf<VisitorRequests, K>>;
+  /** Where the agent's call signals go; main.tsx loads the voice chunk when the first one comes. */
+  onCallSignal(handler: (e: CallSignalEvent) => void): void;
 }
 
 /** Where the visitor is, for the agent's visitor panel (the fragment is left out). */
@@ -279,6 +291,8 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
   socket.on('disconnect', () => store.setState((s) => ({ connection: s.connection === 'unavailable' ? s.connection : 'reconnecting' })));
 
   socket.on('message:new', (m) => reorder.push(m));
+  let callSignal: (e: CallSignalEvent) => void = () => {};
+  socket.on('call:signal', (e) => callSignal(e));
   socket.on('conversation:updated', (c) => setConversation(store, c));
   let agentTypingTimer: TimerId | null = null;
   socket.on('typing', (t) => {
@@ -340,9 +354,12 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       receiveMessages(store, [result.message]);
       return null;
     },
-    async replyLater(email) {
+    async replyLater({ email, phone }) {
       try {
-        const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('conversation:replyLater', email.trim() ? { email: email.trim() } : {});
+        const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('conversation:replyLater', {
+          ...(email?.trim() ? { email: email.trim() } : {}),
+          ...(phone?.trim() ? { phone: phone.trim() } : {}),
+        });
         if (ack.ok) {
           setConversation(store, ack.conversation);
           return null;
@@ -351,6 +368,17 @@ export function connect(store: VisitorStore, serverUrl: string, onMessage: (m: M
       } catch {
         return 'No connection. Please try again.';
       }
+    },
+    voice: {
+      request(event, payload) {
+        if (!socket.connected) return Promise.reject(new Error('not connected'));
+        // One cast: socket.io's typed emitWithAck cannot follow a generic event name.
+        const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<never> };
+        return timed.emitWithAck(event, payload);
+      },
+      onCallSignal(handler) {
+        callSignal = handler;
+      },
     },
     typing(on: boolean) {
       // "typing" at most once per throttle window while keystrokes go on; "stopped" after a

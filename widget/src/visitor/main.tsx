@@ -10,6 +10,7 @@ import { connect, type Identity } from './connection.js';
 import { loadLocale, pickLocale, type Strings } from './i18n.js';
 import { createVisitorStore, setOpen } from './store.js';
 import { chatCss } from './styles.js';
+import { loadVoice } from './voice-loader.js';
 
 
 export interface MountOptions {
@@ -73,6 +74,9 @@ export function mount(options: MountOptions): BatonApi {
     emit('message', m);
     notify(m);
   });
+
+  // An agent calling loads the voice chunk even if the visitor never pressed the mic (issue 18).
+  connection.voice.onCallSignal((e) => void loadVoice(store, connection).then((v) => v?.callSignal(e)));
 
   const overrides = options.overrides ?? {};
   const validColor = (c: string | undefined) => (c && /^#[0-9a-f]{3,8}$/i.test(c) ? c : undefined);
@@ -153,6 +157,8 @@ export function mount(options: MountOptions): BatonApi {
   launcher.append(badge);
   store.subscribe((s, prev) => {
     if (s.open !== prev.open) draw();
+    // Closing the chat stops listening (a microphone left on unseen is nobody's wish); a call goes on.
+    if (!s.open && prev.open && s.voice.on && !s.voice.call) void loadVoice(store, connection).then((v) => v?.stop());
     if (s.unread !== prev.unread) {
       badge.hidden = s.unread === 0;
       badge.textContent = String(s.unread);

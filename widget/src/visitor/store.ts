@@ -3,9 +3,27 @@
 // and whether the conversation waits on a person (the loader reads it to connect before a click).
 import type { Message, VisitorConversation, WidgetConfig } from '@baton/shared';
 import { createStore } from 'zustand/vanilla';
+import type { VoiceProblem } from '../voice/capture.js';
 import { mergeMessages, type OutboxItem, settleOutbox } from './messages.js';
 
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'unavailable';
+
+/** What voice mode is doing, as the visitor is told (issue 18). */
+export type VoiceActivity = 'starting' | 'listening' | 'hearing' | 'thinking' | 'speaking' | 'not_caught';
+
+export interface VoiceView {
+  on: boolean;
+  activity: VoiceActivity;
+  pushToTalk: boolean;
+  /** Why voice is off or limited: the widget explains it and text goes on. */
+  problem: VoiceProblem | null;
+  /** How the microphone is read (a page whose CSP forbids blob: gets the ScriptProcessor), for a bug report. */
+  capture?: 'worklet' | 'script-processor';
+  /** The agent who joined by call; `connected` once audio flows; the audio counters each second. */
+  call: { agent: string; connected: boolean; bytesReceived?: number; bytesSent?: number } | null;
+}
+
+export const VOICE_OFF: VoiceView = { on: false, activity: 'starting', pushToTalk: false, problem: null, call: null };
 
 export interface VisitorState {
   siteKey: string;
@@ -25,6 +43,7 @@ export interface VisitorState {
   visitorEpoch: number;
   /** Another tab signed out: wait briefly for the new visitor it starts rather than make our own. */
   waitingForTab: boolean;
+  voice: VoiceView;
 }
 
 interface Persisted {
@@ -81,6 +100,7 @@ export function createVisitorStore(siteKey: string) {
     unread: 0,
     visitorEpoch: 0,
     waitingForTab: false,
+    voice: VOICE_OFF,
   }));
   // Several tabs share one entry. Each save merges what other tabs stored (by client id), and a
   // tab adopts the others' outbox as they write it, so a message typed offline in one tab
@@ -167,6 +187,10 @@ export function forgetVisitor(store: VisitorStore, options: { waitForOtherTab: b
     waitingForTab: options.waitForOtherTab,
     visitorEpoch: s.visitorEpoch + 1,
   }));
+}
+
+export function setVoice(store: VisitorStore, patch: Partial<VoiceView>) {
+  store.setState((s) => ({ voice: { ...s.voice, ...patch } }));
 }
 
 export function setOpen(store: VisitorStore, open: boolean) {

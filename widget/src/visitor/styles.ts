@@ -51,6 +51,20 @@ export const chatCss = `
 .bt-send { all: unset; cursor: pointer; background: var(--bt-accent); color: #fff; border-radius: 10px; padding: 8px 14px; font-weight: 600; }
 .bt-send[disabled] { opacity: .55; cursor: default; }
 .bt-end { height: 1px; }
+.bt-mic-on { color: #fff; background: var(--bt-accent); }
+.bt-spoken { display: inline-flex; color: var(--bt-muted); }
+.bt-voice { margin: 0 12px 6px; padding: 8px 10px; border: 1px solid #e5e7eb; border-radius: 12px; display: grid; gap: 6px; }
+.bt-voice-state { margin: 0; font-weight: 600; }
+.bt-voice[data-voice-state="hearing"] .bt-voice-state { color: #047857; }
+.bt-voice-problem { margin: 0 12px 4px; text-align: left; }
+.bt-voice-row, .bt-call { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+.bt-call { justify-content: space-between; }
+.bt-seg { display: inline-flex; border: 1px solid #d1d5db; border-radius: 999px; overflow: hidden; }
+.bt-seg button { all: unset; cursor: pointer; padding: 3px 10px; font-size: 13px; }
+.bt-seg button[aria-pressed="true"] { background: var(--bt-accent); color: #fff; }
+.bt-seg button:focus-visible, .bt-talk:focus-visible, .bt-mic:focus-visible { outline: 3px solid #f59e0b; }
+.bt-talk { user-select: none; touch-action: none; }
+.bt-hangup { background: #b91c1c; }
 .bt-rating { margin: 0 12px 8px; padding: 10px 12px; border: 1px solid #e5e7eb; border-radius: 12px; display: grid; gap: 8px; }
 .bt-rating-title { margin: 0; font-weight: 600; }
 .bt-later { margin: 0 12px 8px; padding: 10px 12px; border: 1px solid #e5e7eb; border-radius: 12px; display: grid; gap: 8px; }
