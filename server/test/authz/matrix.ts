@@ -69,6 +69,14 @@ export const SOCKET_MATRIX: SocketRow[] = [
   visitorRow('conversation:rate', conv({ rating: 5 }), 'bad_request', 'not_found', 'not_found'),
   // Only a waiting conversation can ask for a reply later (B's and the other site's are with the bot).
   visitorRow('conversation:replyLater', () => ({}), 'ok', 'bad_request', 'bad_request'),
+  // Voice: this server has no speech engine; frames are held per socket, an unknown utterance is not_found.
+  visitorRow('voice:mode', () => ({ on: true }), 'voice_unavailable', 'voice_unavailable', 'voice_unavailable'),
+  visitorRow('voice:frame', () => ({ utteranceId: 'u1', seq: 0, pcm: Buffer.alloc(320) }), 'ok', 'ok', 'ok'),
+  visitorRow('voice:end', () => ({ utteranceId: 'never', clientId: 'c1' }), 'not_found', 'not_found', 'not_found'),
+  visitorRow('voice:cancel', () => ({ utteranceId: 'u1' }), 'ok', 'ok', 'ok'),
+  visitorRow('voice:speak', () => ({ messageId: 'm_none' }), 'voice_unavailable', 'voice_unavailable', 'voice_unavailable'),
+  // No agent holds any of their conversations: nobody to signal to.
+  visitorRow('call:signal', () => ({ signal: { kind: 'hangup' } }), 'not_in_control', 'not_in_control', 'not_in_control'),
 
   agentRow('queue:list', () => ({}), 'ok', 'ok', 'ok'),
   agentRow('agents:list', () => ({}), 'ok', 'ok', 'ok'),
@@ -87,6 +95,12 @@ export const SOCKET_MATRIX: SocketRow[] = [
   agentRow('conversation:handBack', conv(), 'not_in_control', 'ok', 'not_found'),
   // With the bot again: nobody may resolve it without taking it over.
   agentRow('conversation:resolve', conv({ outcome: 'solved' }), 'not_in_control', 'not_in_control', 'not_found'),
+  // The visitor is not on voice: no call to join; nobody holds it to signal from.
+  agentRow('call:join', conv(), 'bad_request', 'bad_request', 'not_found'),
+  agentRow('call:signal', conv({ signal: { kind: 'hangup' } }), 'not_in_control', 'not_in_control', 'not_found'),
+  agentRow('voice:frame', conv({ utteranceId: 'a1', seq: 0, pcm: Buffer.alloc(320) }), 'ok', 'ok', 'ok'),
+  agentRow('voice:end', conv({ utteranceId: 'never', clientId: 'c1' }), 'not_found', 'not_found', 'not_found'),
+  agentRow('voice:cancel', conv({ utteranceId: 'a1' }), 'ok', 'ok', 'ok'),
 ];
 
 export interface RestRow {
