@@ -31,12 +31,12 @@ const loopbackOnly = () => {
   const keep = (c?: string | null) => !c || / 127\.0\.0\.1 /.test(c);
   const add = RTCPeerConnection.prototype.addIceCandidate;
   RTCPeerConnection.prototype.addIceCandidate = function (this: RTCPeerConnection, c?: RTCIceCandidateInit | null) {
-    return keep(c?.candidate) ? add.call(this, c as RTCIceCandidateInit) : Promise.resolve();
+    return keep(c?.candidate) ? (Reflect.apply(add, this, [c]) as Promise<void>) : Promise.resolve();
   } as typeof add;
   const setRemote = RTCPeerConnection.prototype.setRemoteDescription;
   RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection, d?: RTCSessionDescriptionInit) {
     const sdp = d?.sdp?.split('\r\n').filter((l) => !l.startsWith('a=candidate:') || keep(l)).join('\r\n');
-    return setRemote.call(this, d ? { type: d.type, sdp } : d) as Promise<void>;
+    return Reflect.apply(setRemote, this, [d ? { type: d.type, sdp } : d]) as Promise<void>;
   } as typeof setRemote;
 };
 
